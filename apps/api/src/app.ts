@@ -1,0 +1,108 @@
+import cookie from '@fastify/cookie'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import { migrate } from './db/migrations.js'
+import { openDatabase } from './db/open.js'
+import { type Clock, systemClock } from './lib/clock.js'
+import { Problem } from './lib/schemas.js'
+import { resolveSecretKey } from './lib/secret-key.js'
+import { allMigrations } from './migrations.js'
+import { createCatalogueRepository } from './modules/catalogue/catalogue.repository.js'
+import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js'
+import { Service } from './modules/catalogue/catalogue.schemas.js'
+import { createCatalogueService } from './modules/catalogue/catalogue.service.js'
+import { companyRoutes, companySchemas } from './modules/identity/company.routes.js'
+import { createCompanySecrets } from './modules/identity/company-secrets.js'
+import { createCompanySettingsService } from './modules/identity/company-settings.service.js'
+import { createIdentityRepository } from './modules/identity/identity.repository.js'
+import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
+import { createIdentityService } from './modules/identity/identity.service.js'
+import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
+import { authPlugin } from './plugins/auth.js'
+import { healthRoutes } from './plugins/health.js'
+import { jsonBodyParser } from './plugins/json-body.js'
+import { openapiPlugin } from './plugins/openapi.js'
+import { problemPlugin } from './plugins/problem/problem.plugin.js'
+import { genRequestId } from './plugins/request-id.js'
+import { createValidatorCompiler } from './plugins/validation.js'
+import { webPlugin } from './plugins/web.js'
+import { version } from './version.js'
+
+export interface AppDeps {
+  clock?: Clock
+  /** An already open database (tests share one); otherwise one is opened from the config. */
+  db?: Database
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database
+  }
+}
+
+/** Builds the whole PROTUS server without listening; `server.ts` and tests call it. */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const clock = deps.clock ?? systemClock
+  const validation = createValidatorCompiler()
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    genReqId: genRequestId,
+    requestIdHeader: false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: false },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(validation.compiler)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  const db = deps.db ?? (await openDatabase(config))
+  app.decorate('db', db)
+  if (!deps.db) app.addHook('onClose', () => db.close())
+  if (config.migrateOnStart) await migrate(db, allMigrations)
+  const secretKey = await resolveSecretKey(config, app.log)
+
+  for (const schema of [Problem, ...identitySchemas, ...companySchemas, Service]) {
+    app.addSchema(schema)
+    validation.addSchema(schema)
+  }
+
+  await app.register(problemPlugin)
+  await app.register(jsonBodyParser)
+  await app.register(cookie)
+  await app.register(openapiPlugin, { version })
+
+  const identityRepo = createIdentityRepository()
+  const secrets = createCompanySecrets({ repo: identityRepo, key: secretKey })
+  const identity = createIdentityService({
+    db,
+    repo: identityRepo,
+    clock,
+    secrets,
+    throttle: createSignInThrottle({ db, repo: identityRepo, clock }),
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    // The ledger opens each person's wallet here, in the registration transaction.
+    onCustomerRegistered: [],
+  })
+  const companies = createCompanySettingsService({
+    db,
+    repo: identityRepo,
+    secrets,
+    clock,
+    secretOverlapSeconds: config.secretOverlapSeconds,
+  })
+  const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
+
+  await app.register(authPlugin, { identity })
+  await app.register(healthRoutes, { db })
+  await app.register(identityRoutes, { identity, companies })
+  await app.register(companyRoutes, { companies })
+  await app.register(catalogueRoutes, { catalogue })
+  await app.register(webPlugin, { webDir: config.webDir })
+
+  return app
+}

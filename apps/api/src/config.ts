@@ -1,0 +1,96 @@
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface Config {
+  readonly host: string
+  readonly port: number
+  /** PostgreSQL connection string; unset means embedded PGlite. */
+  readonly databaseUrl: string | undefined
+  readonly databasePoolSize: number
+  /** Where PGlite keeps its files and a generated secret key lives. */
+  readonly dataDir: string
+  /** PGlite without files (`PROTUS_DATA_DIR=:memory:`), for tests and throwaway runs. */
+  readonly inMemoryDatabase: boolean
+  /** 32-byte key for secrets encrypted at rest; generated into the data dir when unset. */
+  readonly secretKey: Buffer | undefined
+  readonly secretOverlapSeconds: number
+  readonly sessionTtlSeconds: number
+  readonly logLevel: LogLevel
+  readonly trustProxy: boolean
+  readonly migrateOnStart: boolean
+  /** The built web app; served at `/` when the folder exists. */
+  readonly webDir: string
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const defaultWebDir = resolve(fileURLToPath(import.meta.url), '../../../web/dist')
+const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Reads and validates the environment once; every problem is reported together. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = []
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    const value = Number(raw)
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`)
+      return fallback
+    }
+    return value
+  }
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    if (['1', 'true', 'yes'].includes(raw)) return true
+    if (['0', 'false', 'no'].includes(raw)) return false
+    problems.push(`${name} must be true or false, got "${raw}"`)
+    return fallback
+  }
+
+  const databaseUrl = env.DATABASE_URL || undefined
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://')
+  }
+  const dataDirRaw = env.PROTUS_DATA_DIR || './data'
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel
+  if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')}`)
+
+  const config: Config = {
+    host: env.HOST || 'localhost',
+    port: int('PORT', 8080, 0, 65535),
+    databaseUrl,
+    databasePoolSize: int('PROTUS_DB_POOL_SIZE', 20, 1, 1000),
+    dataDir: dataDirRaw === ':memory:' ? ':memory:' : resolve(dataDirRaw),
+    inMemoryDatabase: dataDirRaw === ':memory:',
+    secretKey: parseSecretKey(env.PROTUS_SECRET_KEY, problems),
+    secretOverlapSeconds: int('PROTUS_SECRET_OVERLAP_SECONDS', 86_400, 0, 30 * 86_400),
+    sessionTtlSeconds: int('PROTUS_SESSION_TTL_SECONDS', 14 * 86_400, 60, 365 * 86_400),
+    logLevel,
+    trustProxy: bool('PROTUS_TRUST_PROXY', false),
+    migrateOnStart: bool('PROTUS_MIGRATE_ON_START', true),
+    webDir: env.PROTUS_WEB_DIR ? resolve(env.PROTUS_WEB_DIR) : defaultWebDir,
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze(config)
+}
+
+function parseSecretKey(raw: string | undefined, problems: string[]): Buffer | undefined {
+  if (!raw) return undefined
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64')
+  if (key.length !== 32) {
+    problems.push('PROTUS_SECRET_KEY must be 32 bytes, as 64 hex digits or base64')
+    return undefined
+  }
+  return key
+}

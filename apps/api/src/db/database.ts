@@ -1,0 +1,42 @@
+/** One row as the drivers return it: int8 already parsed to bigint. */
+export type Row = Record<string, unknown>
+
+export interface Queryable {
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>
+}
+
+/**
+ * The database as modules see it: the same SQL runs on embedded PGlite and on PostgreSQL.
+ * `transaction` runs `fn` in one transaction, committed when it resolves, rolled back when it throws.
+ */
+export interface Database extends Queryable {
+  readonly driver: 'pglite' | 'postgres'
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+export const INT8_OID = 20
+
+export function parseInt8(value: string): bigint {
+  return BigInt(value)
+}
+
+/** Parameters go to both drivers as text; bigint and Buffer need no help, Date is sent as ISO. */
+export function toParam(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString()
+  if (value instanceof Date) return value.toISOString()
+  return value
+}
+
+/** The SQLSTATE and constraint of a database error, the same on both drivers. */
+export function sqlError(error: unknown): { code: string | undefined; constraint: string | undefined } {
+  const e = error as { code?: unknown; constraint?: unknown }
+  return {
+    code: typeof e?.code === 'string' ? e.code : undefined,
+    constraint: typeof e?.constraint === 'string' ? e.constraint : undefined,
+  }
+}
+
+export const UNIQUE_VIOLATION = '23505'

@@ -1,0 +1,18 @@
+import type { ProblemCode } from '../plugins/problem/catalogue.js'
+
+export interface FieldError {
+  field: string
+  message: string
+}
+
+/** The one error type services throw; the problem handler turns it into problem+json. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    detail?: string,
+    readonly extra: { errors?: FieldError[]; headers?: Record<string, string>; [key: string]: unknown } = {},
+  ) {
+    super(detail ?? code)
+    this.name = 'DomainError'
+  }
+}

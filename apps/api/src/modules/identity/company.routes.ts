@@ -1,0 +1,92 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { partnerSecurity, problemResponses } from '../../lib/schemas.js'
+import { principalOf } from '../../plugins/auth.js'
+import type { CompanySettingsService } from './company-settings.service.js'
+import { Company, CompanyPatchBody, RotatedClientSecret, RotatedWebhookSecret } from './identity.schemas.js'
+
+const tags = ['Partner settings']
+const security = partnerSecurity
+
+/** A partner's own settings, for its dashboard session or its server (Basic client credentials). */
+export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettingsService }> = async (
+  app,
+  { companies },
+) => {
+  const partner = { auth: 'partner' as const }
+
+  app.get(
+    '/v1/company',
+    {
+      config: partner,
+      schema: {
+        tags,
+        security,
+        summary: 'The partner company',
+        response: { 200: Type.Ref('Company'), ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => companies.getCompany(principalOf(request).id),
+  )
+
+  app.patch(
+    '/v1/company',
+    {
+      config: partner,
+      schema: {
+        tags,
+        security,
+        summary: 'Change name, redirect URIs or webhook URL',
+        description:
+          'Redirect URIs and the webhook URL are absolute https URLs (http only on loopback hosts). Redirect URIs are later compared byte for byte.',
+        body: CompanyPatchBody,
+        response: { 200: Type.Ref('Company'), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => companies.updateCompany(principalOf(request).id, request.body),
+  )
+
+  app.post(
+    '/v1/company/secrets/client_secret/rotate',
+    {
+      config: partner,
+      schema: {
+        tags,
+        security,
+        summary: 'Issue a new client secret',
+        description: 'The previous secret keeps working until previous_expires_at.',
+        response: { 200: RotatedClientSecret, ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      const { secret, previousExpiresAt } = await companies.rotateSecret(
+        principalOf(request).id,
+        'client_secret',
+      )
+      return { client_secret: secret, previous_expires_at: previousExpiresAt }
+    },
+  )
+
+  app.post(
+    '/v1/company/secrets/webhook_secret/rotate',
+    {
+      config: partner,
+      schema: {
+        tags,
+        security,
+        summary: 'Issue a new webhook signing secret',
+        description: 'Until previous_expires_at, webhooks carry signatures under both secrets.',
+        response: { 200: RotatedWebhookSecret, ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      const { secret, previousExpiresAt } = await companies.rotateSecret(
+        principalOf(request).id,
+        'webhook_secret',
+      )
+      return { webhook_secret: secret, previous_expires_at: previousExpiresAt }
+    },
+  )
+}
+
+export const companySchemas = [Company]

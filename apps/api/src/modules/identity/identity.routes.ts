@@ -1,0 +1,124 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { DomainError } from '../../lib/domain-error.js'
+import { problemResponses } from '../../lib/schemas.js'
+import { principalOf, SESSION_COOKIE, sessionToken } from '../../plugins/auth.js'
+import type { CompanySettingsService } from './company-settings.service.js'
+import {
+  CompanyCreated,
+  Customer,
+  Me,
+  RegisterCompanyBody,
+  RegisterCustomerBody,
+  SignInBody,
+} from './identity.schemas.js'
+import type { IdentityService, Session } from './identity.service.js'
+
+const tags = ['Identity']
+
+/** Registration, sign-in and the session's owner. */
+export const identityRoutes: FastifyPluginAsyncTypebox<{
+  identity: IdentityService
+  companies: CompanySettingsService
+}> = async (app, { identity, companies }) => {
+  async function describe(session: Session) {
+    const { principal, csrfToken } = session
+    if (principal.kind === 'customer') {
+      const c = await identity.getCustomer(principal.id)
+      return {
+        kind: 'customer' as const,
+        id: c.id,
+        email: c.email,
+        username: c.username,
+        csrf_token: csrfToken,
+      }
+    }
+    const c = await companies.getCompany(principal.id)
+    return { kind: 'company' as const, id: c.id, email: c.email, name: c.name, csrf_token: csrfToken }
+  }
+
+  app.post(
+    '/v1/customers',
+    {
+      schema: {
+        tags,
+        summary: 'Register a person',
+        body: RegisterCustomerBody,
+        response: { 201: Type.Ref('Customer'), ...problemResponses(400, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await identity.registerCustomer(request.body)),
+  )
+
+  app.post(
+    '/v1/companies',
+    {
+      schema: {
+        tags,
+        summary: 'Register a partner company',
+        description: 'Returns the client secret and the webhook signing secret; they are not shown again.',
+        body: RegisterCompanyBody,
+        response: { 201: Type.Ref('CompanyCreated'), ...problemResponses(400, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await identity.registerCompany(request.body)),
+  )
+
+  app.post(
+    '/v1/sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in',
+        description:
+          'Sets the HttpOnly session cookie. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header.',
+        body: SignInBody,
+        response: { 201: Type.Ref('Me'), ...problemResponses(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { token, session } = await identity.signIn({ ...request.body, ip: request.ip })
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+        expires: session.expiresAt,
+      })
+      return reply.status(201).send(await describe(session))
+    },
+  )
+
+  app.delete(
+    '/v1/sessions',
+    {
+      config: { auth: 'session' },
+      schema: { tags, summary: 'Sign out', response: { 204: Type.Null(), ...problemResponses(401, 403) } },
+    },
+    async (request, reply) => {
+      const token = sessionToken(request)
+      if (token) await identity.signOut(token)
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.get(
+    '/v1/me',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags,
+        summary: 'Who is signed in',
+        response: { 200: Type.Ref('Me'), ...problemResponses(401) },
+      },
+    },
+    async (request) => {
+      principalOf(request)
+      if (!request.session) throw new DomainError('unauthenticated')
+      return describe(request.session)
+    },
+  )
+}
+
+export const identitySchemas = [Customer, CompanyCreated, Me]

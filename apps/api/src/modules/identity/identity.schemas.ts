@@ -1,0 +1,110 @@
+import { Type } from 'typebox'
+import { Email, Password, PublicId, Timestamp } from '../../lib/schemas.js'
+
+const closed = { additionalProperties: false } as const
+
+export const Username = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' })
+export const CompanyName = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })
+
+export const RegisterCustomerBody = Type.Object(
+  { email: Email, username: Username, password: Password },
+  closed,
+)
+export const RegisterCompanyBody = Type.Object(
+  { email: Email, name: CompanyName, password: Password },
+  closed,
+)
+export const SignInBody = Type.Object(
+  {
+    email: Email,
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    kind: Type.Union([Type.Literal('customer'), Type.Literal('company')]),
+  },
+  closed,
+)
+
+export const Customer = Type.Object(
+  { id: PublicId('cus'), email: Type.String(), username: Type.String(), created_at: Timestamp },
+  { ...closed, $id: 'Customer' },
+)
+
+export const CompanyCreated = Type.Object(
+  {
+    id: PublicId('co'),
+    name: Type.String(),
+    email: Type.String(),
+    client_id: Type.String(),
+    client_secret: Type.String({ description: 'Shown only now; PROTUS keeps a SHA-256 digest.' }),
+    webhook_secret: Type.String({
+      description: 'Standard Webhooks signing secret (whsec_…); shown only now.',
+    }),
+    created_at: Timestamp,
+  },
+  { ...closed, $id: 'CompanyCreated' },
+)
+
+export const Me = Type.Union(
+  [
+    Type.Object(
+      {
+        kind: Type.Literal('customer'),
+        id: PublicId('cus'),
+        email: Type.String(),
+        username: Type.String(),
+        csrf_token: Type.String(),
+      },
+      closed,
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('company'),
+        id: PublicId('co'),
+        email: Type.String(),
+        name: Type.String(),
+        csrf_token: Type.String(),
+      },
+      closed,
+    ),
+  ],
+  { $id: 'Me', description: 'Who the session belongs to, with the token for the X-CSRF-Token header' },
+)
+
+const SecretInfo = Type.Object(
+  { hint: Type.String(), created_at: Timestamp, expires_at: Type.Union([Timestamp, Type.Null()]) },
+  closed,
+)
+
+export const Company = Type.Object(
+  {
+    id: PublicId('co'),
+    name: Type.String(),
+    email: Type.String(),
+    client_id: Type.String(),
+    redirect_uris: Type.Array(Type.String()),
+    webhook_url: Type.Union([Type.String(), Type.Null()]),
+    client_secrets: Type.Array(SecretInfo),
+    webhook_secrets: Type.Array(SecretInfo),
+    created_at: Timestamp,
+  },
+  { ...closed, $id: 'Company' },
+)
+
+const CallbackUrl = Type.String({ minLength: 1, maxLength: 2000 })
+
+export const CompanyPatchBody = Type.Object(
+  {
+    name: Type.Optional(CompanyName),
+    webhook_url: Type.Optional(Type.Union([CallbackUrl, Type.Null()])),
+    redirect_uris: Type.Optional(Type.Array(CallbackUrl, { maxItems: 10 })),
+  },
+  closed,
+)
+
+export const RotatedClientSecret = Type.Object(
+  { client_secret: Type.String(), previous_expires_at: Timestamp },
+  closed,
+)
+export const RotatedWebhookSecret = Type.Object(
+  { webhook_secret: Type.String(), previous_expires_at: Timestamp },
+  closed,
+)

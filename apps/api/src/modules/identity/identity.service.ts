@@ -1,0 +1,178 @@
+import type { Database, Queryable } from '../../db/database.js'
+import type { Clock } from '../../lib/clock.js'
+import { DomainError } from '../../lib/domain-error.js'
+import { newId } from '../../lib/ids.js'
+import { randomToken, sameDigest, sha256 } from '../../lib/secrets.js'
+import type { CompanySecrets } from './company-secrets.js'
+import type { CompanyRow, CustomerRow, IdentityRepository, PrincipalKind } from './identity.repository.js'
+import { checkPassword, hashPassword } from './passwords.js'
+import type { SignInThrottle } from './sign-in-throttle.js'
+
+export interface Customer {
+  id: string
+  email: string
+  username: string
+  created_at: Date
+}
+
+export interface CompanyCreated {
+  id: string
+  name: string
+  email: string
+  client_id: string
+  client_secret: string
+  webhook_secret: string
+  created_at: Date
+}
+
+export type Principal =
+  | { kind: 'customer'; id: string; via: 'session' }
+  | { kind: 'company'; id: string; via: 'session' | 'basic' }
+
+export interface Session {
+  principal: Principal
+  csrfToken: string
+  expiresAt: Date
+}
+
+/** Runs inside the registration transaction, so what it creates exists exactly when the person does. */
+export type CustomerRegisteredHook = (tx: Queryable, customer: Customer) => Promise<void>
+
+export interface IdentityDeps {
+  db: Database
+  repo: IdentityRepository
+  clock: Clock
+  throttle: SignInThrottle
+  secrets: CompanySecrets
+  sessionTtlSeconds: number
+  onCustomerRegistered?: CustomerRegisteredHook[]
+}
+
+const toCustomer = (row: CustomerRow): Customer => ({
+  id: row.id,
+  email: row.email,
+  username: row.username,
+  created_at: row.created_at,
+})
+
+export function createIdentityService(deps: IdentityDeps) {
+  const { db, repo, clock, throttle, secrets } = deps
+  const hooks = deps.onCustomerRegistered ?? []
+
+  async function findPrincipalHash(kind: PrincipalKind, email: string) {
+    const row =
+      kind === 'customer' ? await repo.findCustomer(db, { email }) : await repo.findCompany(db, { email })
+    return row && { id: row.id, hash: row.password_hash }
+  }
+
+  return {
+    async registerCustomer(input: { email: string; username: string; password: string }): Promise<Customer> {
+      const passwordHash = await hashPassword(input.password)
+      const now = clock.now()
+      const row: CustomerRow = {
+        id: newId('cus', now.getTime()),
+        email: input.email.trim(),
+        username: input.username,
+        password_hash: passwordHash,
+        created_at: now,
+      }
+      return db.transaction(async (tx) => {
+        await repo.insertCustomer(tx, row)
+        const customer = toCustomer(row)
+        for (const hook of hooks) await hook(tx, customer)
+        return customer
+      })
+    },
+
+    async registerCompany(input: { email: string; name: string; password: string }): Promise<CompanyCreated> {
+      const passwordHash = await hashPassword(input.password)
+      const now = clock.now()
+      const row: CompanyRow = {
+        id: newId('co', now.getTime()),
+        name: input.name.trim(),
+        email: input.email.trim(),
+        password_hash: passwordHash,
+        client_id: newId('cli', now.getTime()),
+        redirect_uris: [],
+        webhook_url: null,
+        created_at: now,
+        updated_at: now,
+      }
+      return db.transaction(async (tx) => {
+        await repo.insertCompany(tx, row)
+        const clientSecret = await secrets.issue(tx, row.id, 'client_secret', now)
+        const webhookSecret = await secrets.issue(tx, row.id, 'webhook_secret', now)
+        return {
+          id: row.id,
+          name: row.name,
+          email: row.email,
+          client_id: row.client_id,
+          client_secret: clientSecret,
+          webhook_secret: webhookSecret,
+          created_at: now,
+        }
+      })
+    },
+
+    /** Checks email and password and opens a server-side session; returns the cookie token once. */
+    async signIn(input: { kind: PrincipalKind; email: string; password: string; ip: string }) {
+      await throttle.assertAllowed(input.kind, input.email, input.ip)
+      const found = await findPrincipalHash(input.kind, input.email)
+      if (!(await checkPassword(found?.hash, input.password)) || !found) {
+        await throttle.recordFailure(input.kind, input.email, input.ip)
+        throw new DomainError('invalid_credentials', 'wrong email or password')
+      }
+      await throttle.recordSuccess(input.kind, input.email, input.ip)
+      const now = clock.now()
+      const token = randomToken(32)
+      const session: Session = {
+        principal: { kind: input.kind, id: found.id, via: 'session' } as Principal,
+        csrfToken: randomToken(32),
+        expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000),
+      }
+      await repo.deleteExpiredSessions(db, now)
+      await repo.insertSession(db, {
+        token_digest: sha256(token).toString('hex'),
+        principal_kind: input.kind,
+        principal_id: found.id,
+        csrf_token: session.csrfToken,
+        created_at: now,
+        expires_at: session.expiresAt,
+      })
+      return { token, session }
+    },
+
+    async signOut(token: string): Promise<void> {
+      await repo.deleteSession(db, sha256(token).toString('hex'))
+    },
+
+    async resolveSession(token: string): Promise<Session | undefined> {
+      const row = await repo.findSession(db, sha256(token).toString('hex'), clock.now())
+      if (!row) return undefined
+      return {
+        principal: { kind: row.principal_kind, id: row.principal_id, via: 'session' } as Principal,
+        csrfToken: row.csrf_token,
+        expiresAt: row.expires_at,
+      }
+    },
+
+    /** Partner server authentication (HTTP Basic with client_id and client_secret). */
+    async authenticateClient(clientId: string, clientSecret: string): Promise<string | undefined> {
+      const presented = sha256(clientSecret)
+      const candidates = await repo.clientSecretDigests(db, clientId, clock.now())
+      let companyId: string | undefined
+      for (const candidate of candidates) {
+        if (sameDigest(presented, Buffer.from(candidate.digest, 'hex'))) companyId = candidate.company_id
+      }
+      return companyId
+    },
+
+    async getCustomer(id: string): Promise<Customer> {
+      const row = await repo.findCustomer(db, { id })
+      if (!row) throw new DomainError('not_found', 'no such customer')
+      return toCustomer(row)
+    },
+  }
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/**
+ * The API reads JSON only: any other content type is 415. JSON bodies with prototype-poisoning protection (Fastify's own parser), where an empty body
+ * counts as no body: a POST that takes no input may be sent with `content-type: application/json`.
+ */
+export const jsonBodyParser = fp(async (app: FastifyInstance) => {
+  const parse = app.getDefaultJsonParser('error', 'error')
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string
+    if (text.trim() === '') return done(null, undefined)
+    parse(request, text, done)
+  })
+})

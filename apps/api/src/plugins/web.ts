@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { sendProblem } from './problem/problem.plugin.js'
+
+const apiPrefixes = ['/v1/', '/oauth/', '/docs', '/.well-known/', '/healthz', '/readyz', '/metrics']
+
+/**
+ * Serves the built web app at `/` when `webDir` holds one, with the SPA fallback: a GET for a page
+ * that is not a file gets index.html. Everything else unknown is a problem+json 404.
+ */
+export const webPlugin = fp(async (app: FastifyInstance, opts: { webDir: string }) => {
+  const hasWeb = existsSync(join(opts.webDir, 'index.html'))
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: opts.webDir,
+      wildcard: false,
+      index: false,
+      setHeaders(reply, path) {
+        // Vite names assets by content hash; index.html must always be fetched anew.
+        reply.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        )
+      },
+    })
+  } else {
+    app.log.warn({ webDir: opts.webDir }, 'web app is not built: only the API is served')
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/'
+    const wantsPage =
+      hasWeb &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !apiPrefixes.some((prefix) => path.startsWith(prefix)) &&
+      (request.headers.accept ?? '').includes('text/html')
+    if (wantsPage) return reply.header('cache-control', 'no-cache').sendFile('index.html')
+    return sendProblem(request, reply, 'not_found', `no route for ${request.method} ${path}`)
+  })
+})

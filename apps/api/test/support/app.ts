@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { type AppDeps, buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+
+/** Which database the tests run on: PostgreSQL when DATABASE_URL is set, else in-memory PGlite. */
+export const databaseUrl = process.env.DATABASE_URL || undefined
+export const onPostgres = databaseUrl !== undefined
+
+/**
+ * A fresh, empty database for one app: an in-memory PGlite, or a new schema on the PostgreSQL
+ * server of DATABASE_URL (dropped again when the app closes).
+ */
+async function freshDatabaseEnv(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (!databaseUrl) return { env: { PROTUS_DATA_DIR: ':memory:' }, drop: async () => {} }
+  const schema = `test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: databaseUrl })
+  await admin.connect()
+  await admin.query(`CREATE SCHEMA ${schema}`)
+  await admin.end()
+  const url = new URL(databaseUrl)
+  url.searchParams.set('options', `-c search_path=${schema}`)
+  return {
+    env: { DATABASE_URL: url.toString(), PROTUS_DB_POOL_SIZE: '10' },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: databaseUrl })
+      await client.connect()
+      await client.query(`DROP SCHEMA ${schema} CASCADE`)
+      await client.end()
+    },
+  }
+}
+
+/**
+ * A fully built PROTUS app on a fresh database, ready for `inject` or `listen`. It serves the
+ * built web app too when apps/web/dist exists.
+ */
+export async function buildTestApp(
+  overrides: Record<string, string> = {},
+  deps: AppDeps = {},
+): Promise<FastifyInstance> {
+  const database = await freshDatabaseEnv()
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    PROTUS_SECRET_KEY: randomBytes(32).toString('hex'),
+    ...database.env,
+    ...overrides,
+  })
+  const app = await buildApp(config, deps)
+  app.addHook('onClose', async () => {
+    await database.drop()
+  })
+  await app.ready()
+  return app
+}
