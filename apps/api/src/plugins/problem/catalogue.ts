@@ -11,7 +11,6 @@ export const problemCatalogue = {
   csrf_token_invalid: { status: 403, title: 'Missing or wrong X-CSRF-Token header' },
   forbidden: { status: 403, title: 'This principal may not do that' },
   not_found: { status: 404, title: 'No such resource' },
-  method_not_allowed: { status: 405, title: 'Method not allowed' },
   email_taken: { status: 409, title: 'That email is already registered' },
   username_taken: { status: 409, title: 'That username is already taken' },
   payload_too_large: { status: 413, title: 'The body is larger than 1 MiB' },

@@ -81,7 +81,6 @@ function classify(error: FastifyError): {
   }
   const status = error.statusCode ?? 500
   if (status === 404) return { code: 'not_found' }
-  if (status === 405) return { code: 'method_not_allowed' }
   if (status === 413) return { code: 'payload_too_large' }
   if (status === 415) return { code: 'unsupported_media_type' }
   if (status >= 400 && status < 500) return { code: 'validation_failed', detail: error.message }
