@@ -9,17 +9,13 @@ import { type Clock, systemClock } from './lib/clock.js'
 import { Problem } from './lib/schemas.js'
 import { resolveSecretKey } from './lib/secret-key.js'
 import { allMigrations } from './migrations.js'
-import { createCatalogueRepository } from './modules/catalogue/catalogue.repository.js'
+import { accountRoutes } from './modules/billing/billing.routes.js'
+import { billingSchemas } from './modules/billing/billing.schemas.js'
+import { paymentRoutes } from './modules/billing/payments.routes.js'
 import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js'
 import { Service } from './modules/catalogue/catalogue.schemas.js'
-import { createCatalogueService } from './modules/catalogue/catalogue.service.js'
 import { companyRoutes, companySchemas } from './modules/identity/company.routes.js'
-import { createCompanySecrets } from './modules/identity/company-secrets.js'
-import { createCompanySettingsService } from './modules/identity/company-settings.service.js'
-import { createIdentityRepository } from './modules/identity/identity.repository.js'
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
-import { createIdentityService } from './modules/identity/identity.service.js'
-import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
 import { authPlugin } from './plugins/auth.js'
 import { healthRoutes } from './plugins/health.js'
 import { jsonBodyParser } from './plugins/json-body.js'
@@ -28,6 +24,7 @@ import { problemPlugin } from './plugins/problem/problem.plugin.js'
 import { genRequestId } from './plugins/request-id.js'
 import { createValidatorCompiler } from './plugins/validation.js'
 import { webPlugin } from './plugins/web.js'
+import { createServices, type Services } from './services.js'
 import { version } from './version.js'
 
 export interface AppDeps {
@@ -39,6 +36,7 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database
+    services: Services
   }
 }
 
@@ -66,7 +64,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   if (config.migrateOnStart) await migrate(db, allMigrations)
   const secretKey = await resolveSecretKey(config, app.log)
 
-  for (const schema of [Problem, ...identitySchemas, ...companySchemas, Service]) {
+  for (const schema of [Problem, ...identitySchemas, ...companySchemas, Service, ...billingSchemas]) {
     app.addSchema(schema)
     validation.addSchema(schema)
   }
@@ -76,33 +74,25 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(cookie)
   await app.register(openapiPlugin, { version })
 
-  const identityRepo = createIdentityRepository()
-  const secrets = createCompanySecrets({ repo: identityRepo, key: secretKey })
-  const identity = createIdentityService({
-    db,
-    repo: identityRepo,
-    clock,
-    secrets,
-    throttle: createSignInThrottle({ db, repo: identityRepo, clock }),
-    sessionTtlSeconds: config.sessionTtlSeconds,
-    // The ledger opens each person's wallet here, in the registration transaction.
-    onCustomerRegistered: [],
-  })
-  const companies = createCompanySettingsService({
-    db,
-    repo: identityRepo,
-    secrets,
-    clock,
-    secretOverlapSeconds: config.secretOverlapSeconds,
-  })
-  const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
+  const services = createServices({ config, db, clock, secretKey })
+  app.decorate('services', services)
+  const { identity, companies, catalogue, idempotency, accounts, payments, holdSweeper } = services
 
   await app.register(authPlugin, { identity })
   await app.register(healthRoutes, { db })
   await app.register(identityRoutes, { identity, companies })
   await app.register(companyRoutes, { companies })
   await app.register(catalogueRoutes, { catalogue })
+  await app.register(accountRoutes, { accounts, idempotency })
+  await app.register(paymentRoutes, { payments })
   await app.register(webPlugin, { webDir: config.webDir })
+
+  app.addHook('onReady', async () => {
+    holdSweeper.start(config.sweepIntervalSeconds, (error) =>
+      app.log.error({ err: error }, 'hold sweep failed'),
+    )
+  })
+  app.addHook('onClose', () => holdSweeper.stop())
 
   return app
 }

@@ -20,6 +20,8 @@ export interface Config {
   readonly logLevel: LogLevel
   readonly trustProxy: boolean
   readonly migrateOnStart: boolean
+  /** How often expired holds are swept and old idempotency keys dropped; 0 turns it off. */
+  readonly sweepIntervalSeconds: number
   /** The built web app; served at `/` when the folder exists. */
   readonly webDir: string
 }
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     trustProxy: bool('PROTUS_TRUST_PROXY', false),
     migrateOnStart: bool('PROTUS_MIGRATE_ON_START', true),
+    sweepIntervalSeconds: int('PROTUS_SWEEP_INTERVAL_SECONDS', 30, 0, 86_400),
     webDir: env.PROTUS_WEB_DIR ? resolve(env.PROTUS_WEB_DIR) : defaultWebDir,
   }
   if (problems.length > 0) throw new ConfigError(problems)

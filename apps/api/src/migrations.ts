@@ -1,6 +1,15 @@
 import type { Migration } from './db/migrations.js'
+import { billingMigrations } from './modules/billing/migrations/001-billing.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
+import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
+import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 
 /** Every module's migrations, in the order modules depend on each other. */
-export const allMigrations: readonly Migration[] = [...identityMigrations, ...catalogueMigrations]
+export const allMigrations: readonly Migration[] = [
+  ...identityMigrations,
+  ...catalogueMigrations,
+  ...ledgerMigrations,
+  ...idempotencyMigrations,
+  ...billingMigrations,
+]

@@ -37,3 +37,9 @@ export const problemResponses = (...statuses: number[]) =>
 
 /** OpenAPI security of routes a partner reaches with its dashboard session or its client credentials. */
 export const partnerSecurity: { [scheme: string]: string[] }[] = [{ basicAuth: [] }, { sessionCookie: [] }]
+
+/** An amount of money in integer minor units as answered: services hand bigint to the serializer. */
+export const MinorUnits = Type.Unsafe<bigint | number>({
+  type: 'integer',
+  description: 'Integer minor units',
+})

@@ -13,4 +13,9 @@ export const jsonBodyParser = fp(async (app: FastifyInstance) => {
     if (text.trim() === '') return done(null, undefined)
     parse(request, text, done)
   })
+  // A POST with no body at all validates as an empty object: optional-body endpoints accept it,
+  // the others name their missing fields.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && ['POST', 'PUT', 'PATCH'].includes(request.method)) request.body = {}
+  })
 })

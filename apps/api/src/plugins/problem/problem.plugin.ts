@@ -43,6 +43,17 @@ const frameworkCodes: Record<string, ProblemCode> = {
   FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
 }
 
+/** The problem+json body for a code; also what idempotent refusals save and replay. */
+export function problemBody(
+  code: ProblemCode,
+  requestId: string,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+) {
+  const { status, title } = problemCatalogue[code]
+  return { type: problemTypeBase + code, title, status, code, detail, request_id: requestId, ...extra }
+}
+
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -50,11 +61,10 @@ export function sendProblem(
   detail?: string,
   extra: Record<string, unknown> = {},
 ) {
-  const { status, title } = problemCatalogue[code]
   return reply
-    .status(status)
+    .status(problemCatalogue[code].status)
     .type('application/problem+json')
-    .send({ type: problemTypeBase + code, title, status, code, detail, request_id: request.id, ...extra })
+    .send(problemBody(code, request.id, detail, extra))
 }
 
 function classify(error: FastifyError): {

@@ -1,0 +1,111 @@
+import type { Database, Queryable } from '../../db/database.js'
+import type { Clock } from '../../lib/clock.js'
+import { DomainError } from '../../lib/domain-error.js'
+import { newId } from '../../lib/ids.js'
+import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
+import type { LedgerService } from '../ledger/ledger.service.js'
+import type { AccountRow, BillingRepository, PageQuery, Scope } from './billing.repository.js'
+import { accountView } from './billing.views.js'
+
+export const ALL_SCOPES: Scope[] = ['check', 'hold', 'charge']
+
+/**
+ * Accounts at partners (`acct_…`): a PROTUS person's or a partner's direct user's identity at one
+ * partner, with the wallet it spends from and the scopes the partner holds on it.
+ */
+export function createAccountsService(deps: {
+  db: Database
+  repo: BillingRepository
+  ledger: LedgerService
+  clock: Clock
+}) {
+  const { db, repo, ledger, clock } = deps
+
+  async function withStats(rows: AccountRow[]) {
+    const stats = await repo.stats(
+      db,
+      rows.map((r) => r.id),
+      clock.now(),
+    )
+    return rows.map((row) => accountView(row, stats.get(row.id)))
+  }
+
+  return {
+    /**
+     * Finds or opens the managed account for a partner's direct user, with a wallet of its own.
+     * Answers whether it was created. Concurrent calls for one external_id open one account.
+     */
+    async ensureManaged(
+      tx: Queryable,
+      companyId: string,
+      input: { external_id: string; email?: string; username?: string },
+    ): Promise<{ created: boolean; account: AccountRow }> {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `acct\n${companyId}\n${input.external_id}`,
+      ])
+      const existing = await repo.findAccount(tx, { companyId, externalId: input.external_id })
+      if (existing) return { created: false, account: existing }
+      const now = clock.now()
+      const id = newId('acct', now.getTime())
+      const wallet = await ledger.openWallet(tx, id, DEFAULT_CURRENCY)
+      const account = await repo.insertAccount(tx, {
+        id,
+        company_id: companyId,
+        kind: 'managed',
+        customer_id: null,
+        external_id: input.external_id,
+        email: input.email ?? null,
+        username: input.username ?? null,
+        wallet_account_id: wallet,
+        currency: DEFAULT_CURRENCY,
+        scopes: ALL_SCOPES,
+        created_at: now,
+      })
+      return { created: true, account }
+    },
+
+    /** The account as its partner may use it: 404 for another partner's, 403 without the scope. */
+    async forPartner(
+      companyId: string,
+      accountId: string,
+      scope?: Scope,
+      q: Queryable = db,
+    ): Promise<AccountRow> {
+      const account = await repo.findAccount(q, { id: accountId })
+      if (!account || account.company_id !== companyId)
+        throw new DomainError('not_found', `no account ${accountId}`)
+      if (scope && !account.scopes.includes(scope)) {
+        throw new DomainError('insufficient_scope', `the account did not grant "${scope}"`, { scope })
+      }
+      return account
+    },
+
+    async get(companyId: string, accountId: string) {
+      const [view] = await withStats([await this.forPartner(companyId, accountId)])
+      return view
+    },
+
+    async list(companyId: string, page: PageQuery) {
+      const rows = await repo.listAccounts(db, companyId, page)
+      return { data: await withStats(rows.slice(0, page.limit)), has_more: rows.length > page.limit }
+    },
+
+    async balance(companyId: string, accountId: string) {
+      const account = await this.forPartner(companyId, accountId, 'check')
+      const balance = (await ledger.balances([account.wallet_account_id])).get(account.wallet_account_id)
+      return {
+        account: account.id,
+        currency: account.currency,
+        available: balance?.available ?? 0n,
+        held: balance?.held ?? 0n,
+      }
+    },
+
+    /** A person's accounts at every partner, with what each spent and holds. */
+    async ofCustomer(customerId: string) {
+      return withStats(await repo.accountsOfCustomer(db, customerId))
+    },
+  }
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>

@@ -1,0 +1,212 @@
+import type { Queryable } from '../../db/database.js'
+
+export type Scope = 'check' | 'hold' | 'charge'
+export type HoldStatus = 'pending' | 'captured' | 'released' | 'expired'
+
+export interface AccountRow {
+  id: string
+  company_id: string
+  kind: 'protus' | 'managed'
+  customer_id: string | null
+  external_id: string | null
+  email: string | null
+  username: string | null
+  wallet_account_id: bigint
+  currency: string
+  scopes: Scope[]
+  created_at: Date
+}
+
+export interface AccountStats {
+  account_id: string
+  spent: bigint
+  refunded: bigint
+  held: bigint
+  last_activity_at: Date | null
+}
+
+export interface HoldRow {
+  id: string
+  company_id: string
+  account_id: string
+  wallet_account_id: bigint
+  revenue_account_id: bigint
+  amount: bigint
+  currency: string
+  service_id: string | null
+  quantity: number | null
+  description: string | null
+  metadata: Record<string, string>
+  status: HoldStatus
+  captured_amount: bigint
+  charge_id: string | null
+  expires_at: Date
+  created_at: Date
+  resolved_at: Date | null
+}
+
+export interface ChargeRow {
+  id: string
+  company_id: string
+  account_id: string
+  wallet_account_id: bigint
+  revenue_account_id: bigint
+  amount: bigint
+  currency: string
+  service_id: string | null
+  quantity: number | null
+  description: string | null
+  metadata: Record<string, string>
+  hold_id: string | null
+  amount_refunded: bigint
+  created_at: Date
+}
+
+export interface RefundRow {
+  id: string
+  charge_id: string
+  company_id: string
+  account_id: string
+  amount: bigint
+  created_at: Date
+}
+
+/** A page request: newest first, after the id `startingAfter`. */
+export interface PageQuery {
+  limit: number
+  startingAfter?: string
+}
+
+const page = (q: PageQuery) => [q.startingAfter ?? null, q.limit + 1] as const
+
+/** The only code that reads or writes `billing_*` tables (besides the billing SQL functions). */
+export function createBillingRepository() {
+  return {
+    async insertAccount(q: Queryable, row: AccountRow): Promise<AccountRow> {
+      const rows = await q.query<AccountRow>(
+        `INSERT INTO billing_accounts (id, company_id, kind, customer_id, external_id, email, username, wallet_account_id,
+                                       currency, scopes, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)
+         ON CONFLICT DO NOTHING RETURNING *`,
+        [
+          row.id,
+          row.company_id,
+          row.kind,
+          row.customer_id,
+          row.external_id,
+          row.email,
+          row.username,
+          row.wallet_account_id,
+          row.currency,
+          JSON.stringify(row.scopes),
+          row.created_at,
+        ],
+      )
+      return rows[0] as AccountRow
+    },
+
+    async findAccount(q: Queryable, by: { id: string } | { companyId: string; externalId: string }) {
+      const rows =
+        'id' in by
+          ? await q.query<AccountRow>('SELECT * FROM billing_accounts WHERE id = $1', [by.id])
+          : await q.query<AccountRow>(
+              'SELECT * FROM billing_accounts WHERE company_id = $1 AND external_id = $2',
+              [by.companyId, by.externalId],
+            )
+      return rows[0]
+    },
+
+    listAccounts(q: Queryable, companyId: string, p: PageQuery) {
+      return q.query<AccountRow>(
+        `SELECT * FROM billing_accounts WHERE company_id = $1 AND ($2::text IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+        [companyId, ...page(p)],
+      )
+    },
+
+    accountsOfCustomer(q: Queryable, customerId: string) {
+      return q.query<AccountRow>('SELECT * FROM billing_accounts WHERE customer_id = $1 ORDER BY id DESC', [
+        customerId,
+      ])
+    },
+
+    /** Spent (charged less refunded), refunded, held (open holds not yet expired), last activity. */
+    async stats(q: Queryable, accountIds: readonly string[], at: Date): Promise<Map<string, AccountStats>> {
+      if (accountIds.length === 0) return new Map()
+      const rows = await q.query<AccountStats>(
+        `SELECT a.id AS account_id,
+                coalesce((SELECT sum(c.amount - c.amount_refunded) FROM billing_charges c WHERE c.account_id = a.id), 0)::bigint AS spent,
+                coalesce((SELECT sum(c.amount_refunded) FROM billing_charges c WHERE c.account_id = a.id), 0)::bigint AS refunded,
+                coalesce((SELECT sum(h.amount) FROM billing_holds h
+                           WHERE h.account_id = a.id AND h.status = 'pending' AND h.expires_at > $2), 0)::bigint AS held,
+                greatest((SELECT max(c.created_at) FROM billing_charges c WHERE c.account_id = a.id),
+                         (SELECT max(h.created_at) FROM billing_holds h WHERE h.account_id = a.id),
+                         (SELECT max(r.created_at) FROM billing_refunds r WHERE r.account_id = a.id)) AS last_activity_at
+           FROM billing_accounts a WHERE a.id = ANY ($1::text[])`,
+        [accountIds, at],
+      )
+      return new Map(rows.map((r) => [r.account_id, r]))
+    },
+
+    async findHold(q: Queryable, id: string) {
+      return (await q.query<HoldRow>('SELECT * FROM billing_holds WHERE id = $1', [id]))[0]
+    },
+
+    listHolds(q: Queryable, companyId: string, filter: { accountId?: string }, p: PageQuery) {
+      return q.query<HoldRow>(
+        `SELECT * FROM billing_holds WHERE company_id = $1 AND ($2::text IS NULL OR account_id = $2)
+            AND ($3::text IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
+        [companyId, filter.accountId ?? null, ...page(p)],
+      )
+    },
+
+    async findCharge(q: Queryable, id: string) {
+      return (await q.query<ChargeRow>('SELECT * FROM billing_charges WHERE id = $1', [id]))[0]
+    },
+
+    listCharges(q: Queryable, companyId: string, filter: { accountId?: string }, p: PageQuery) {
+      return q.query<ChargeRow>(
+        `SELECT * FROM billing_charges WHERE company_id = $1 AND ($2::text IS NULL OR account_id = $2)
+            AND ($3::text IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
+        [companyId, filter.accountId ?? null, ...page(p)],
+      )
+    },
+
+    listRefunds(
+      q: Queryable,
+      companyId: string,
+      filter: { accountId?: string; chargeId?: string },
+      p: PageQuery,
+    ) {
+      return q.query<RefundRow>(
+        `SELECT * FROM billing_refunds WHERE company_id = $1 AND ($2::text IS NULL OR account_id = $2)
+            AND ($3::text IS NULL OR charge_id = $3) AND ($4::text IS NULL OR id < $4) ORDER BY id DESC LIMIT $5`,
+        [companyId, filter.accountId ?? null, filter.chargeId ?? null, ...page(p)],
+      )
+    },
+
+    /** Runs a batch through `billing_apply`; one result per operation. */
+    async apply(
+      q: Queryable,
+      ops: readonly Record<string, unknown>[],
+      at: Date,
+    ): Promise<Record<string, unknown>[]> {
+      const json = JSON.stringify(ops, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+      const rows = await q.query<{ r: Record<string, unknown>[] }>(
+        'SELECT billing_apply($1::jsonb, $2) AS r',
+        [json, at],
+      )
+      return rows[0]?.r ?? []
+    },
+
+    /** Marks holds the ledger expired (the sweeper). */
+    async markExpired(q: Queryable, holdIds: readonly string[], at: Date): Promise<void> {
+      if (holdIds.length === 0) return
+      await q.query(
+        `UPDATE billing_holds SET status = 'expired', resolved_at = $2 WHERE id = ANY ($1::text[]) AND status = 'pending'`,
+        [holdIds, at],
+      )
+    },
+  }
+}
+
+export type BillingRepository = ReturnType<typeof createBillingRepository>

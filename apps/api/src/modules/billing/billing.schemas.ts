@@ -1,0 +1,147 @@
+import { Type } from 'typebox'
+import { MinorUnits, PageQuery, PublicId, Timestamp } from '../../lib/schemas.js'
+
+const closed = { additionalProperties: false } as const
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+export const MAX_AMOUNT = 1_000_000_000_000
+const Amount = Type.Integer({ minimum: 1, maximum: MAX_AMOUNT, description: 'Integer minor units' })
+const Money = MinorUnits
+const Scopes = Type.Array(Type.Union([Type.Literal('check'), Type.Literal('hold'), Type.Literal('charge')]))
+const Metadata = Type.Record(Type.String({ minLength: 1, maxLength: 40 }), Type.String({ maxLength: 500 }), {
+  maxProperties: 20,
+  description: 'Up to 20 string keys with values of at most 500 characters',
+})
+const Description = Type.String({ maxLength: 500 })
+const IdParam = Type.Object({ id: Type.String({ maxLength: 64 }) }, closed)
+
+export { IdParam }
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ description: 'Required: 1 to 255 characters, unique per logical operation' }),
+  ),
+})
+
+export const Account = Type.Object(
+  {
+    id: PublicId('acct'),
+    kind: Type.Union([Type.Literal('protus'), Type.Literal('managed')]),
+    external_id: Nullable(Type.String()),
+    email: Nullable(Type.String()),
+    username: Nullable(Type.String()),
+    currency: Type.String(),
+    scopes: Scopes,
+    spent: Money,
+    held: Money,
+    refunded: Money,
+    last_activity_at: Nullable(Timestamp),
+    created_at: Timestamp,
+  },
+  { ...closed, $id: 'Account' },
+)
+
+export const CreateAccountBody = Type.Object(
+  {
+    external_id: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: "The partner's own id for its user",
+    }),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+    username: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  closed,
+)
+
+export const Balance = Type.Object(
+  { account: PublicId('acct'), currency: Type.String(), available: Money, held: Money },
+  closed,
+)
+
+export const Hold = Type.Object(
+  {
+    id: PublicId('hold'),
+    object: Type.Literal('hold'),
+    account: PublicId('acct'),
+    amount: Money,
+    currency: Type.String(),
+    service: Nullable(Type.String()),
+    quantity: Nullable(Type.Integer()),
+    description: Nullable(Type.String()),
+    metadata: Type.Record(Type.String(), Type.String()),
+    status: Type.Union(['pending', 'captured', 'released', 'expired'].map((s) => Type.Literal(s))),
+    captured_amount: Money,
+    charge: Nullable(Type.Object({ id: PublicId('ch'), amount: Money }, closed)),
+    expires_at: Timestamp,
+    created_at: Timestamp,
+    resolved_at: Nullable(Timestamp),
+  },
+  { ...closed, $id: 'Hold' },
+)
+
+export const Charge = Type.Object(
+  {
+    id: PublicId('ch'),
+    object: Type.Literal('charge'),
+    account: PublicId('acct'),
+    amount: Money,
+    currency: Type.String(),
+    service: Nullable(Type.String()),
+    quantity: Nullable(Type.Integer()),
+    description: Nullable(Type.String()),
+    metadata: Type.Record(Type.String(), Type.String()),
+    hold: Nullable(Type.String()),
+    status: Type.Literal('succeeded'),
+    amount_refunded: Money,
+    created_at: Timestamp,
+  },
+  { ...closed, $id: 'Charge' },
+)
+
+export const Refund = Type.Object(
+  {
+    id: PublicId('re'),
+    object: Type.Literal('refund'),
+    charge: PublicId('ch'),
+    account: PublicId('acct'),
+    amount: Money,
+    created_at: Timestamp,
+  },
+  { ...closed, $id: 'Refund' },
+)
+
+const priced = {
+  account: Type.String({ maxLength: 64 }),
+  amount: Type.Optional(Amount),
+  service: Type.Optional(Type.String({ maxLength: 64 })),
+  quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  description: Type.Optional(Description),
+  metadata: Type.Optional(Metadata),
+}
+/** Exactly one of amount and service; quantity only with a service. */
+const oneOfAmountOrService = {
+  oneOf: [
+    { required: ['amount'], not: { anyOf: [{ required: ['service'] }, { required: ['quantity'] }] } },
+    { required: ['service'], not: { required: ['amount'] } },
+  ],
+}
+
+export const CreateHoldBody = Type.Object(
+  {
+    ...priced,
+    expires_in: Type.Optional(
+      Type.Integer({ minimum: 60, maximum: 2_592_000, description: 'Seconds, default 604800' }),
+    ),
+  },
+  { ...closed, ...oneOfAmountOrService },
+)
+export const CreateChargeBody = Type.Object(priced, { ...closed, ...oneOfAmountOrService })
+export const CaptureBody = Type.Object({ amount: Type.Optional(Amount) }, closed)
+export const RefundBody = Type.Object({ amount: Type.Optional(Amount) }, closed)
+export const ReleaseBody = Type.Object({}, closed)
+
+export const ListQuery = (prefix: 'acct' | 'ch' | 'hold' | 're') =>
+  Type.Object({ ...PageQuery(prefix), account: Type.Optional(Type.String({ maxLength: 64 })) }, closed)
+
+export const billingSchemas = [Account, Hold, Charge, Refund]

@@ -1,0 +1,86 @@
+import type {
+  AccountRow,
+  AccountStats,
+  ChargeRow,
+  HoldRow,
+  HoldStatus,
+  RefundRow,
+} from './billing.repository.js'
+
+/** The API's JSON for billing objects: one place, shared by responses, saved replies and events. */
+
+export function accountView(row: AccountRow, stats?: AccountStats) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    external_id: row.external_id,
+    email: row.email,
+    username: row.username,
+    currency: row.currency,
+    scopes: row.scopes,
+    spent: stats?.spent ?? 0n,
+    held: stats?.held ?? 0n,
+    refunded: stats?.refunded ?? 0n,
+    last_activity_at: stats?.last_activity_at ?? null,
+    created_at: row.created_at,
+  }
+}
+
+/** A pending hold past its expiry reads as expired before the sweeper has recorded it. */
+export function holdStatus(row: Pick<HoldRow, 'status' | 'expires_at'>, now: Date): HoldStatus {
+  return row.status === 'pending' && row.expires_at.getTime() <= now.getTime() ? 'expired' : row.status
+}
+
+export function holdView(row: HoldRow, now: Date) {
+  return {
+    id: row.id,
+    object: 'hold' as const,
+    account: row.account_id,
+    amount: row.amount,
+    currency: row.currency,
+    service: row.service_id,
+    quantity: row.quantity,
+    description: row.description,
+    metadata: row.metadata,
+    status: holdStatus(row, now),
+    captured_amount: row.captured_amount,
+    charge: row.charge_id ? { id: row.charge_id, amount: row.captured_amount } : null,
+    expires_at: row.expires_at,
+    created_at: row.created_at,
+    resolved_at: row.resolved_at,
+  }
+}
+
+export function chargeView(row: ChargeRow) {
+  return {
+    id: row.id,
+    object: 'charge' as const,
+    account: row.account_id,
+    amount: row.amount,
+    currency: row.currency,
+    service: row.service_id,
+    quantity: row.quantity,
+    description: row.description,
+    metadata: row.metadata,
+    hold: row.hold_id,
+    status: 'succeeded' as const,
+    amount_refunded: row.amount_refunded,
+    created_at: row.created_at,
+  }
+}
+
+export function refundView(row: RefundRow) {
+  return {
+    id: row.id,
+    object: 'refund' as const,
+    charge: row.charge_id,
+    account: row.account_id,
+    amount: row.amount,
+    created_at: row.created_at,
+  }
+}
+
+/** JSON-safe copy for saved replies (bigint as number, Date as ISO string). */
+export function toJson<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)))
+}

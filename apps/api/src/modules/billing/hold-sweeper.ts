@@ -1,0 +1,57 @@
+import type { Database } from '../../db/database.js'
+import type { Clock } from '../../lib/clock.js'
+import type { LedgerService } from '../ledger/ledger.service.js'
+import type { BillingRepository } from './billing.repository.js'
+
+const ACCOUNTS_PER_PASS = 100
+
+/**
+ * Expires holds past their expiry in the background. Reads and writes already treat them as
+ * released before this runs; the sweeper makes the ledger say so too.
+ */
+export function createHoldSweeper(deps: {
+  db: Database
+  repo: BillingRepository
+  ledger: LedgerService
+  clock: Clock
+}) {
+  const { db, repo, ledger, clock } = deps
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<number> | undefined
+
+  async function pass(): Promise<number> {
+    let expired = 0
+    for (;;) {
+      const accounts = await ledger.dueAccounts(ACCOUNTS_PER_PASS)
+      if (accounts.length === 0) return expired
+      for (const account of accounts) {
+        expired += await db.transaction(async (tx) => {
+          const ids = await ledger.expireDue(tx, [account])
+          await repo.markExpired(tx, ids, clock.now())
+          return ids.length
+        })
+      }
+    }
+  }
+
+  return {
+    /** Expires every due hold now; answers how many. */
+    runOnce(): Promise<number> {
+      running ??= pass().finally(() => {
+        running = undefined
+      })
+      return running
+    },
+    start(intervalSeconds: number, onError: (error: unknown) => void) {
+      if (intervalSeconds <= 0) return
+      timer = setInterval(() => {
+        this.runOnce().catch(onError)
+      }, intervalSeconds * 1000)
+      timer.unref()
+    },
+    async stop() {
+      if (timer) clearInterval(timer)
+      await running?.catch(() => {})
+    },
+  }
+}

@@ -1,0 +1,227 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { Page, problemResponses, partnerSecurity as security } from '../../lib/schemas.js'
+import { principalOf } from '../../plugins/auth.js'
+import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
+import {
+  CaptureBody,
+  CreateChargeBody,
+  CreateHoldBody,
+  IdempotencyHeaders,
+  IdParam,
+  ListQuery,
+  RefundBody,
+  ReleaseBody,
+} from './billing.schemas.js'
+import type { Call, PaymentsService } from './payments.service.js'
+
+const config = { auth: 'partner' as const }
+const moneyProblems = problemResponses(400, 401, 402, 403, 404, 409, 422)
+
+function call(request: FastifyRequest): { companyId: string; call: Call } {
+  const companyId = principalOf(request).id
+  return { companyId, call: { request: idempotentRequest(request, companyId), requestId: request.id } }
+}
+
+/** Holds, captures, releases, charges and refunds; every POST needs an Idempotency-Key. */
+export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsService }> = async (
+  app,
+  { payments },
+) => {
+  const post = { config, headers: IdempotencyHeaders }
+
+  app.post(
+    '/v1/holds',
+    {
+      config,
+      schema: {
+        tags: ['Holds'],
+        security,
+        summary: 'Reserve funds (scope hold)',
+        headers: post.headers,
+        body: CreateHoldBody,
+        response: { 201: Type.Ref('Hold'), ...moneyProblems },
+      },
+    },
+    async (request, reply) => {
+      const { companyId, call: c } = call(request)
+      return sendStored(reply, await payments.hold(companyId, request.body, c))
+    },
+  )
+
+  app.post(
+    '/v1/holds/:id/capture',
+    {
+      config,
+      schema: {
+        tags: ['Holds'],
+        security,
+        summary: 'Capture a hold in full or in part (scope charge); the rest is released',
+        headers: post.headers,
+        params: IdParam,
+        body: CaptureBody,
+        response: { 200: Type.Ref('Hold'), ...moneyProblems },
+      },
+    },
+    async (request, reply) => {
+      const { companyId, call: c } = call(request)
+      return sendStored(reply, await payments.capture(companyId, request.params.id, request.body, c))
+    },
+  )
+
+  app.post(
+    '/v1/holds/:id/release',
+    {
+      config,
+      schema: {
+        tags: ['Holds'],
+        security,
+        summary: 'Release a hold',
+        headers: post.headers,
+        params: IdParam,
+        body: ReleaseBody,
+        response: { 200: Type.Ref('Hold'), ...moneyProblems },
+      },
+    },
+    async (request, reply) => {
+      const { companyId, call: c } = call(request)
+      return sendStored(reply, await payments.release(companyId, request.params.id, c))
+    },
+  )
+
+  app.get(
+    '/v1/holds/:id',
+    {
+      config,
+      schema: {
+        tags: ['Holds'],
+        security,
+        summary: 'One hold',
+        params: IdParam,
+        response: { 200: Type.Ref('Hold'), ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => payments.getHold(principalOf(request).id, request.params.id),
+  )
+
+  app.get(
+    '/v1/holds',
+    {
+      config,
+      schema: {
+        tags: ['Holds'],
+        security,
+        summary: 'Holds, newest first; filter by account',
+        querystring: ListQuery('hold'),
+        response: { 200: Page(Type.Ref('Hold')), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { limit = 20, starting_after, account } = request.query
+      return payments.listHolds(
+        principalOf(request).id,
+        { accountId: account },
+        { limit, startingAfter: starting_after },
+      )
+    },
+  )
+
+  app.post(
+    '/v1/charges',
+    {
+      config,
+      schema: {
+        tags: ['Charges'],
+        security,
+        summary: 'Charge an account directly (scope charge)',
+        headers: post.headers,
+        body: CreateChargeBody,
+        response: { 201: Type.Ref('Charge'), ...moneyProblems },
+      },
+    },
+    async (request, reply) => {
+      const { companyId, call: c } = call(request)
+      return sendStored(reply, await payments.charge(companyId, request.body, c))
+    },
+  )
+
+  app.get(
+    '/v1/charges',
+    {
+      config,
+      schema: {
+        tags: ['Charges'],
+        security,
+        summary: 'Charges, newest first; filter by account',
+        querystring: ListQuery('ch'),
+        response: { 200: Page(Type.Ref('Charge')), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { limit = 20, starting_after, account } = request.query
+      return payments.listCharges(
+        principalOf(request).id,
+        { accountId: account },
+        { limit, startingAfter: starting_after },
+      )
+    },
+  )
+
+  app.get(
+    '/v1/charges/:id',
+    {
+      config,
+      schema: {
+        tags: ['Charges'],
+        security,
+        summary: 'One charge',
+        params: IdParam,
+        response: { 200: Type.Ref('Charge'), ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => payments.getCharge(principalOf(request).id, request.params.id),
+  )
+
+  app.post(
+    '/v1/charges/:id/refunds',
+    {
+      config,
+      schema: {
+        tags: ['Charges'],
+        security,
+        summary: 'Refund a charge in full (the default: what is left) or in part',
+        headers: post.headers,
+        params: IdParam,
+        body: RefundBody,
+        response: { 201: Type.Ref('Refund'), ...moneyProblems },
+      },
+    },
+    async (request, reply) => {
+      const { companyId, call: c } = call(request)
+      return sendStored(reply, await payments.refund(companyId, request.params.id, request.body, c))
+    },
+  )
+
+  app.get(
+    '/v1/refunds',
+    {
+      config,
+      schema: {
+        tags: ['Charges'],
+        security,
+        summary: 'Refunds, newest first; filter by account',
+        querystring: ListQuery('re'),
+        response: { 200: Page(Type.Ref('Refund')), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { limit = 20, starting_after, account } = request.query
+      return payments.listRefunds(
+        principalOf(request).id,
+        { accountId: account },
+        { limit, startingAfter: starting_after },
+      )
+    },
+  )
+}

@@ -1,0 +1,376 @@
+import type { Database } from '../../db/database.js'
+import type { Clock } from '../../lib/clock.js'
+import { DomainError } from '../../lib/domain-error.js'
+import { newId } from '../../lib/ids.js'
+import type { CatalogueService } from '../catalogue/catalogue.service.js'
+import type {
+  IdempotencyService,
+  IdempotentRequest,
+  StoredResponse,
+} from '../idempotency/idempotency.service.js'
+import type { LedgerService } from '../ledger/ledger.service.js'
+import type { AccountsService } from './accounts.service.js'
+import type { BillingBatch, OpResult, Plan } from './billing.batch.js'
+import type { AccountRow, BillingRepository, HoldRow, PageQuery } from './billing.repository.js'
+import { chargeView, holdStatus, holdView, refundView, toJson } from './billing.views.js'
+
+export interface Call {
+  request: IdempotentRequest
+  requestId: string
+}
+
+export interface Priced {
+  amount?: number
+  service?: string
+  quantity?: number
+  description?: string
+  metadata?: Record<string, string>
+}
+
+export const DEFAULT_HOLD_SECONDS = 7 * 86_400
+
+const refusedForever = (error: DomainError) => () => error
+
+/**
+ * Holds, captures, releases, charges and refunds. Each call decides what it can from what it
+ * reads, then hands one operation to the billing batch, where the ledger decides the rest under
+ * lock. Every decided answer, refusals included, is saved under the call's idempotency key.
+ */
+export function createPaymentsService(deps: {
+  db: Database
+  repo: BillingRepository
+  accounts: AccountsService
+  catalogue: CatalogueService
+  ledger: LedgerService
+  idempotency: IdempotencyService
+  batch: BillingBatch
+  clock: Clock
+}) {
+  const { db, repo, accounts, catalogue, ledger, idempotency, batch, clock } = deps
+
+  /** Runs `plan`, or the saved answer; a refusal decided before the batch is saved through it too. */
+  async function submit(
+    call: Call,
+    decide: () => Promise<Omit<Plan, 'request' | 'requestId'>>,
+  ): Promise<StoredResponse> {
+    const earlier = await idempotency.replay(call.request)
+    if (earlier) return earlier
+    let plan: Omit<Plan, 'request' | 'requestId'>
+    try {
+      plan = await decide()
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error
+      plan = {
+        op: { kind: 'refuse' },
+        onOk: () => ({ status: 500, body: null }),
+        onRefused: refusedForever(error),
+      }
+    }
+    return batch.execute({ ...plan, ...call })
+  }
+
+  /** The amount and currency of a hold or charge: given, or the service's price times quantity. */
+  async function price(companyId: string, account: AccountRow, input: Priced) {
+    if (input.service === undefined) {
+      return {
+        amount: BigInt(input.amount ?? 0),
+        currency: account.currency,
+        serviceId: null,
+        quantity: null,
+      }
+    }
+    const service = await catalogue.get(companyId, input.service)
+    if (!service.active) throw new DomainError('service_inactive', `service ${service.id} is archived`)
+    if (service.currency !== account.currency) {
+      throw new DomainError(
+        'currency_mismatch',
+        `service is priced in ${service.currency}, the wallet holds ${account.currency}`,
+      )
+    }
+    const quantity = input.quantity ?? 1
+    return {
+      amount: service.price * BigInt(quantity),
+      currency: service.currency,
+      serviceId: service.id,
+      quantity,
+    }
+  }
+
+  function userData(account: AccountRow, serviceId: string | null, description: string | undefined) {
+    return {
+      company_id: account.company_id,
+      account_id: account.id,
+      service_id: serviceId,
+      description: description ?? null,
+    }
+  }
+
+  const insufficientFunds = (amount: bigint) =>
+    new DomainError('insufficient_funds', `the wallet cannot cover ${amount}`)
+
+  function holdRefusal(result: OpResult): DomainError {
+    if (result.result === 'pending_not_pending') {
+      return new DomainError('hold_not_pending', `the hold is ${String(result.state)}`, {
+        hold_status: result.state,
+      })
+    }
+    if (result.result === 'exceeds_pending_amount') {
+      return new DomainError('capture_exceeds_hold', `the hold is for ${String(result.pending_amount)}`)
+    }
+    return new DomainError('not_found', 'no such hold')
+  }
+
+  async function ownHold(companyId: string, holdId: string, scope: 'hold' | 'charge'): Promise<HoldRow> {
+    const hold = await repo.findHold(db, holdId)
+    if (!hold || hold.company_id !== companyId) throw new DomainError('not_found', `no hold ${holdId}`)
+    await accounts.forPartner(companyId, hold.account_id, scope)
+    const status = holdStatus(hold, clock.now())
+    if (status !== 'pending') {
+      throw new DomainError('hold_not_pending', `the hold is ${status}`, { hold_status: status })
+    }
+    return hold
+  }
+
+  return {
+    hold(companyId: string, input: Priced & { account: string; expires_in?: number }, call: Call) {
+      return submit(call, async () => {
+        const account = await accounts.forPartner(companyId, input.account, 'hold')
+        const { amount, currency, serviceId, quantity } = await price(companyId, account, input)
+        const id = newId('hold')
+        const expiresAt = new Date(clock.now().getTime() + (input.expires_in ?? DEFAULT_HOLD_SECONDS) * 1000)
+        return {
+          op: {
+            kind: 'hold',
+            id,
+            company_id: companyId,
+            account_id: account.id,
+            wallet: account.wallet_account_id,
+            revenue: await ledger.revenueAccount(companyId, currency),
+            amount,
+            currency,
+            service_id: serviceId,
+            quantity,
+            description: input.description ?? null,
+            metadata: input.metadata ?? {},
+            expires_at: expiresAt,
+            user_data: userData(account, serviceId, input.description),
+          },
+          onOk: (_r, at) => ({
+            status: 201,
+            body: toJson(
+              holdView(
+                {
+                  id,
+                  company_id: companyId,
+                  account_id: account.id,
+                  wallet_account_id: account.wallet_account_id,
+                  revenue_account_id: 0n,
+                  amount,
+                  currency,
+                  service_id: serviceId,
+                  quantity,
+                  description: input.description ?? null,
+                  metadata: input.metadata ?? {},
+                  status: 'pending',
+                  captured_amount: 0n,
+                  charge_id: null,
+                  expires_at: expiresAt,
+                  created_at: at,
+                  resolved_at: null,
+                },
+                at,
+              ),
+            ),
+          }),
+          onRefused: () => insufficientFunds(amount),
+        }
+      })
+    },
+
+    capture(companyId: string, holdId: string, input: { amount?: number }, call: Call) {
+      return submit(call, async () => {
+        const hold = await ownHold(companyId, holdId, 'charge')
+        if (input.amount !== undefined && BigInt(input.amount) > hold.amount) {
+          throw new DomainError('capture_exceeds_hold', `the hold is for ${hold.amount}`)
+        }
+        const chargeId = newId('ch')
+        return {
+          op: {
+            kind: 'capture',
+            hold_id: hold.id,
+            charge_id: chargeId,
+            amount: input.amount === undefined ? null : BigInt(input.amount),
+            wallet: hold.wallet_account_id,
+            revenue: hold.revenue_account_id,
+            user_data: { charge_id: chargeId },
+          },
+          onOk: (r, at) => {
+            const captured = BigInt(String(r.captured_amount))
+            return {
+              status: 200,
+              body: toJson(
+                holdView(
+                  {
+                    ...hold,
+                    status: 'captured',
+                    captured_amount: captured,
+                    charge_id: chargeId,
+                    resolved_at: at,
+                  },
+                  at,
+                ),
+              ),
+            }
+          },
+          onRefused: holdRefusal,
+        }
+      })
+    },
+
+    release(companyId: string, holdId: string, call: Call) {
+      return submit(call, async () => {
+        const hold = await ownHold(companyId, holdId, 'hold')
+        return {
+          op: {
+            kind: 'release',
+            hold_id: hold.id,
+            wallet: hold.wallet_account_id,
+            revenue: hold.revenue_account_id,
+            user_data: {},
+          },
+          onOk: (_r, at) => ({
+            status: 200,
+            body: toJson(holdView({ ...hold, status: 'released', resolved_at: at }, at)),
+          }),
+          onRefused: holdRefusal,
+        }
+      })
+    },
+
+    charge(companyId: string, input: Priced & { account: string }, call: Call) {
+      return submit(call, async () => {
+        const account = await accounts.forPartner(companyId, input.account, 'charge')
+        const { amount, currency, serviceId, quantity } = await price(companyId, account, input)
+        const id = newId('ch')
+        return {
+          op: {
+            kind: 'charge',
+            id,
+            company_id: companyId,
+            account_id: account.id,
+            wallet: account.wallet_account_id,
+            revenue: await ledger.revenueAccount(companyId, currency),
+            amount,
+            currency,
+            service_id: serviceId,
+            quantity,
+            description: input.description ?? null,
+            metadata: input.metadata ?? {},
+            user_data: { ...userData(account, serviceId, input.description), charge_id: id },
+          },
+          onOk: (_r, at) => ({
+            status: 201,
+            body: toJson(
+              chargeView({
+                id,
+                company_id: companyId,
+                account_id: account.id,
+                wallet_account_id: account.wallet_account_id,
+                revenue_account_id: 0n,
+                amount,
+                currency,
+                service_id: serviceId,
+                quantity,
+                description: input.description ?? null,
+                metadata: input.metadata ?? {},
+                hold_id: null,
+                amount_refunded: 0n,
+                created_at: at,
+              }),
+            ),
+          }),
+          onRefused: () => insufficientFunds(amount),
+        }
+      })
+    },
+
+    refund(companyId: string, chargeId: string, input: { amount?: number }, call: Call) {
+      return submit(call, async () => {
+        const charge = await repo.findCharge(db, chargeId)
+        if (!charge || charge.company_id !== companyId)
+          throw new DomainError('not_found', `no charge ${chargeId}`)
+        const id = newId('re')
+        return {
+          op: {
+            kind: 'refund',
+            id,
+            charge_id: charge.id,
+            amount: input.amount === undefined ? null : BigInt(input.amount),
+            wallet: charge.wallet_account_id,
+            revenue: charge.revenue_account_id,
+            user_data: {
+              company_id: companyId,
+              account_id: charge.account_id,
+              service_id: charge.service_id,
+              description: charge.description,
+              charge_id: charge.id,
+            },
+          },
+          onOk: (r, at) => ({
+            status: 201,
+            body: toJson({
+              id,
+              object: 'refund',
+              charge: charge.id,
+              account: charge.account_id,
+              amount: BigInt(String(r.amount)),
+              created_at: at,
+            }),
+          }),
+          onRefused: (r) =>
+            new DomainError(
+              'refund_exceeds_charge',
+              `at most ${String(r.refundable)} can still be refunded`,
+              {
+                refundable: Number(r.refundable),
+              },
+            ),
+        }
+      })
+    },
+
+    async getHold(companyId: string, holdId: string) {
+      const hold = await repo.findHold(db, holdId)
+      if (!hold || hold.company_id !== companyId) throw new DomainError('not_found', `no hold ${holdId}`)
+      return holdView(hold, clock.now())
+    },
+
+    async listHolds(companyId: string, filter: { accountId?: string }, page: PageQuery) {
+      const rows = await repo.listHolds(db, companyId, filter, page)
+      const now = clock.now()
+      return {
+        data: rows.slice(0, page.limit).map((r) => holdView(r, now)),
+        has_more: rows.length > page.limit,
+      }
+    },
+
+    async listCharges(companyId: string, filter: { accountId?: string }, page: PageQuery) {
+      const rows = await repo.listCharges(db, companyId, filter, page)
+      return { data: rows.slice(0, page.limit).map(chargeView), has_more: rows.length > page.limit }
+    },
+
+    async listRefunds(companyId: string, filter: { accountId?: string; chargeId?: string }, page: PageQuery) {
+      const rows = await repo.listRefunds(db, companyId, filter, page)
+      return { data: rows.slice(0, page.limit).map(refundView), has_more: rows.length > page.limit }
+    },
+
+    async getCharge(companyId: string, chargeId: string) {
+      const charge = await repo.findCharge(db, chargeId)
+      if (!charge || charge.company_id !== companyId)
+        throw new DomainError('not_found', `no charge ${chargeId}`)
+      return chargeView(charge)
+    },
+  }
+}
+
+export type PaymentsService = ReturnType<typeof createPaymentsService>

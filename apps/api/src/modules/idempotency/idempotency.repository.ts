@@ -1,0 +1,55 @@
+import type { Queryable } from '../../db/database.js'
+
+export type Claim =
+  | { state: 'claimed' | 'reused' | 'in_progress' }
+  | { state: 'replay'; status: number; body: unknown }
+
+export interface SavedResponse {
+  principal: string
+  key: string
+  status: number
+  body: unknown
+}
+
+/** The only code that reads or writes `idempotency_keys` (besides `idempotency_claim`). */
+export function createIdempotencyRepository() {
+  return {
+    async find(q: Queryable, principal: string, key: string) {
+      const rows = await q.query<{ request_hash: string; status: number | null; body: unknown }>(
+        'SELECT request_hash, status, body FROM idempotency_keys WHERE principal = $1 AND key = $2',
+        [principal, key],
+      )
+      return rows[0]
+    },
+
+    async claim(q: Queryable, principal: string, key: string, hash: string, at: Date): Promise<Claim> {
+      const rows = await q.query<{ c: Claim }>('SELECT idempotency_claim($1, $2, $3, $4) AS c', [
+        principal,
+        key,
+        hash,
+        at,
+      ])
+      return rows[0]?.c as Claim
+    },
+
+    async save(q: Queryable, responses: readonly SavedResponse[]): Promise<void> {
+      if (responses.length === 0) return
+      await q.query(
+        `UPDATE idempotency_keys k SET status = r.status, body = r.body
+           FROM jsonb_to_recordset($1::jsonb) AS r(principal text, key text, status integer, body jsonb)
+          WHERE k.principal = r.principal AND k.key = r.key`,
+        [JSON.stringify(responses)],
+      )
+    },
+
+    async deleteOlderThan(q: Queryable, before: Date): Promise<number> {
+      const rows = await q.query<{ n: bigint }>(
+        'WITH d AS (DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING 1) SELECT count(*)::bigint AS n FROM d',
+        [before],
+      )
+      return Number(rows[0]?.n ?? 0)
+    },
+  }
+}
+
+export type IdempotencyRepository = ReturnType<typeof createIdempotencyRepository>

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto'
+import type { Database, Queryable } from '../../db/database.js'
+import type { Clock } from '../../lib/clock.js'
+import { DomainError } from '../../lib/domain-error.js'
+import type { Claim, IdempotencyRepository, SavedResponse } from './idempotency.repository.js'
+
+/** Keys are kept at least this long (DESIGN: at least 24 h). */
+export const KEY_RETENTION_MS = 48 * 3_600_000
+
+export interface IdempotentRequest {
+  principal: string
+  key: string
+  /** SHA-256 of the method, path and canonical body: the same key with another request is refused. */
+  hash: string
+}
+
+export interface StoredResponse {
+  status: number
+  body: unknown
+  replayed: boolean
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    )
+  }
+  return value
+}
+
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify([method, path, canonical(body ?? null)]))
+    .digest('hex')
+}
+
+/** Maps a claim that must not run the effect to its answer (a replay) or its refusal. */
+export function settleClaim(claim: Claim): StoredResponse | undefined {
+  switch (claim.state) {
+    case 'claimed':
+      return undefined
+    case 'replay':
+      return { status: claim.status, body: claim.body, replayed: true }
+    case 'reused':
+      throw new DomainError(
+        'idempotency_key_reused',
+        'this Idempotency-Key was used with a different request',
+      )
+    case 'in_progress':
+      throw new DomainError(
+        'idempotency_request_in_progress',
+        'a request with this Idempotency-Key is still being processed',
+      )
+  }
+}
+
+/**
+ * Stripe semantics for POSTs: the same key and request return the saved response; the key is
+ * claimed in the transaction of the effect and the response saved before it commits, so a crash
+ * in between leaves neither, and a retry runs the effect once.
+ */
+export function createIdempotencyService(deps: { db: Database; repo: IdempotencyRepository; clock: Clock }) {
+  const { db, repo, clock } = deps
+  return {
+    /** A finished earlier request with this key, answered without running anything. */
+    async replay(request: IdempotentRequest): Promise<StoredResponse | undefined> {
+      const found = await repo.find(db, request.principal, request.key)
+      if (!found || found.status === null) return undefined
+      if (found.request_hash !== request.hash) {
+        throw new DomainError(
+          'idempotency_key_reused',
+          'this Idempotency-Key was used with a different request',
+        )
+      }
+      return { status: found.status, body: found.body, replayed: true }
+    },
+
+    claim: (tx: Queryable, request: IdempotentRequest) =>
+      repo.claim(tx, request.principal, request.key, request.hash, clock.now()),
+
+    save: (tx: Queryable, responses: readonly SavedResponse[]) => repo.save(tx, responses),
+
+    /**
+     * Runs `effect` once per key in one transaction with the claim and the saved response. A
+     * DomainError the effect throws is a decided refusal: it is saved and replayed like a success.
+     */
+    async run(
+      request: IdempotentRequest,
+      effect: (tx: Queryable) => Promise<{ status: number; body: unknown }>,
+      refusal: (error: DomainError) => { status: number; body: unknown },
+    ): Promise<StoredResponse> {
+      const earlier = await this.replay(request)
+      if (earlier) return earlier
+      return db.transaction(async (tx) => {
+        const settled = settleClaim(await this.claim(tx, request))
+        if (settled) return settled
+        let response: { status: number; body: unknown }
+        // A refusal must leave nothing of the effect behind, only the saved answer.
+        await tx.query('SAVEPOINT idempotent_effect')
+        try {
+          response = await effect(tx)
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error
+          await tx.query('ROLLBACK TO SAVEPOINT idempotent_effect')
+          response = refusal(error)
+        }
+        await repo.save(tx, [{ principal: request.principal, key: request.key, ...response }])
+        return { ...response, replayed: false }
+      })
+    },
+
+    sweep: () => repo.deleteOlderThan(db, new Date(clock.now().getTime() - KEY_RETENTION_MS)),
+  }
+}
+
+export type IdempotencyService = ReturnType<typeof createIdempotencyService>

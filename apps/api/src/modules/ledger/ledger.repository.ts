@@ -1,0 +1,152 @@
+import type { Queryable } from '../../db/database.js'
+
+export type AccountCode = 'wallet' | 'revenue' | 'funding'
+export type TransferKind = 'posted' | 'pending' | 'post_pending' | 'void_pending' | 'expire_pending'
+
+export interface LedgerAccountRow {
+  id: bigint
+  code: AccountCode
+  owner_id: string
+  currency: string
+  debits_must_not_exceed_credits: boolean
+  debits_posted: bigint
+  credits_posted: bigint
+  debits_pending: bigint
+  credits_pending: bigint
+}
+
+/** A transfer request as `ledger_transfer` takes it (JSON; amounts as decimal strings). */
+export interface TransferInput {
+  id: string
+  kind: TransferKind
+  debit?: bigint
+  credit?: bigint
+  amount?: bigint
+  pending_id?: string
+  expires_at?: Date
+  user_data?: Record<string, unknown>
+}
+
+export type TransferResult =
+  | { result: 'ok'; debit_balance: string; credit_balance: string; pending_amount?: string }
+  | { result: 'exceeds_credits'; available: string }
+  | { result: 'pending_not_found' | 'pending_not_due' }
+  | { result: 'pending_not_pending'; state: 'posted' | 'voided' | 'expired'; expired_now?: boolean }
+  | { result: 'exceeds_pending_amount'; pending_amount: string }
+
+export interface EntryRow {
+  seq: bigint
+  id: string
+  kind: TransferKind
+  pending_id: string | null
+  amount: bigint
+  direction: 'debit' | 'credit'
+  /** The account's credits_posted - debits_posted - debits_pending right after the transfer. */
+  balance_after: bigint
+  user_data: Record<string, unknown>
+  created_at: Date
+}
+
+export const transferJson = (t: TransferInput) =>
+  JSON.stringify(t, (_key, value) => (typeof value === 'bigint' ? value.toString() : value))
+
+/** The only code that reads or writes `ledger_*` tables (besides the ledger's SQL functions). */
+export function createLedgerRepository() {
+  return {
+    async ensureAccount(
+      q: Queryable,
+      account: { code: AccountCode; ownerId: string; currency: string; limited: boolean; at: Date },
+    ): Promise<bigint> {
+      const inserted = await q.query<{ id: bigint }>(
+        `INSERT INTO ledger_accounts (code, owner_id, currency, debits_must_not_exceed_credits, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code, owner_id, currency) DO NOTHING RETURNING id`,
+        [account.code, account.ownerId, account.currency, account.limited, account.at],
+      )
+      if (inserted[0]) return inserted[0].id
+      const found = await q.query<{ id: bigint }>(
+        'SELECT id FROM ledger_accounts WHERE code = $1 AND owner_id = $2 AND currency = $3',
+        [account.code, account.ownerId, account.currency],
+      )
+      if (!found[0]) throw new Error(`ledger account ${account.code}/${account.ownerId} vanished`)
+      return found[0].id
+    },
+
+    async findAccount(q: Queryable, by: { code: AccountCode; ownerId: string; currency: string }) {
+      const rows = await q.query<LedgerAccountRow>(
+        'SELECT * FROM ledger_accounts WHERE code = $1 AND owner_id = $2 AND currency = $3',
+        [by.code, by.ownerId, by.currency],
+      )
+      return rows[0]
+    },
+
+    async lockAccounts(q: Queryable, ids: readonly bigint[], at: Date): Promise<void> {
+      await q.query('SELECT ledger_lock_accounts($1::bigint[], $2)', [ids.map(String), at])
+    },
+
+    async transfer(q: Queryable, transfer: TransferInput, at: Date): Promise<TransferResult> {
+      const rows = await q.query<{ r: TransferResult }>('SELECT ledger_transfer($1::jsonb, $2) AS r', [
+        transferJson(transfer),
+        at,
+      ])
+      return rows[0]?.r as TransferResult
+    },
+
+    /** Expires the account's due pending transfers; its counterparties must be locked. */
+    async expireDue(q: Queryable, accountId: bigint, at: Date): Promise<string[]> {
+      const rows = await q.query<{ ids: string[] }>('SELECT ledger_expire_due($1, $2) AS ids', [
+        accountId,
+        at,
+      ])
+      return rows[0]?.ids ?? []
+    },
+
+    /** Pending transfers past their expiry, oldest first, for the sweeper. */
+    async dueAccounts(q: Queryable, at: Date, limit: number): Promise<bigint[]> {
+      const rows = await q.query<{ id: bigint }>(
+        `SELECT DISTINCT debit_account_id AS id FROM (
+           SELECT debit_account_id FROM ledger_pending WHERE state = 'pending' AND expires_at <= $1
+           ORDER BY expires_at LIMIT $2) due`,
+        [at, limit],
+      )
+      return rows.map((r) => r.id)
+    },
+
+    /**
+     * Balances as of `at`: pending transfers past their expiry count as released even before
+     * the sweeper has expired them.
+     */
+    async balances(
+      q: Queryable,
+      ids: readonly bigint[],
+      at: Date,
+    ): Promise<{ id: bigint; currency: string; posted: bigint; held: bigint }[]> {
+      return q.query(
+        `SELECT a.id, a.currency, a.credits_posted - a.debits_posted AS posted,
+                a.debits_pending - coalesce((SELECT sum(lp.amount) FROM ledger_pending lp
+                  WHERE lp.debit_account_id = a.id AND lp.state = 'pending' AND lp.expires_at <= $2), 0)::bigint AS held
+           FROM ledger_accounts a WHERE a.id = ANY ($1::bigint[])`,
+        [ids.map(String), at],
+      )
+    },
+
+    /** Movements of one account, newest first; `before` is the `seq` of the last one already seen. */
+    async entries(
+      q: Queryable,
+      accountId: bigint,
+      page: { limit: number; before?: bigint },
+    ): Promise<EntryRow[]> {
+      const side = (column: 'debit' | 'credit') => `(
+        SELECT seq, id, kind, pending_id, amount, user_data, created_at,
+               '${column}' AS direction, ${column}_balance AS balance_after
+          FROM ledger_transfers
+         WHERE ${column}_account_id = $1 AND ($2::bigint IS NULL OR seq < $2)
+         ORDER BY seq DESC LIMIT $3)`
+      return q.query<EntryRow>(
+        `SELECT * FROM (${side('debit')} UNION ALL ${side('credit')}) e ORDER BY seq DESC LIMIT $3`,
+        [accountId, page.before ?? null, page.limit],
+      )
+    },
+  }
+}
+
+export type LedgerRepository = ReturnType<typeof createLedgerRepository>

@@ -1,0 +1,103 @@
+import type { Database, Queryable } from '../../db/database.js'
+import type { Clock } from '../../lib/clock.js'
+import type {
+  AccountCode,
+  EntryRow,
+  LedgerRepository,
+  TransferInput,
+  TransferResult,
+} from './ledger.repository.js'
+import { verifyLedger } from './ledger.verify.js'
+
+export interface Balance {
+  currency: string
+  /** credits_posted - debits_posted */
+  posted: bigint
+  /** Open holds that have not expired. */
+  held: bigint
+  /** What can be spent now: posted - held. */
+  available: bigint
+}
+
+/**
+ * The ledger as other modules see it: accounts by owner, balances, statements, single transfers
+ * and the invariants. Batched money movement goes through the ledger's SQL functions, which the
+ * billing batch calls inside its own transaction.
+ */
+export function createLedgerService(deps: { db: Database; repo: LedgerRepository; clock: Clock }) {
+  const { db, repo, clock } = deps
+  const systemAccounts = new Map<string, bigint>()
+
+  /** System accounts never move once created, so their ids are cached per process. */
+  async function systemAccount(code: AccountCode, ownerId: string, currency: string): Promise<bigint> {
+    const key = `${code}/${ownerId}/${currency}`
+    const cached = systemAccounts.get(key)
+    if (cached !== undefined) return cached
+    const id = await repo.ensureAccount(db, { code, ownerId, currency, limited: false, at: clock.now() })
+    systemAccounts.set(key, id)
+    return id
+  }
+
+  return {
+    /** Opens (or finds) the wallet of a person or a managed account; it may never go below zero. */
+    openWallet(tx: Queryable, ownerId: string, currency: string): Promise<bigint> {
+      return repo.ensureAccount(tx, { code: 'wallet', ownerId, currency, limited: true, at: clock.now() })
+    },
+
+    async walletOf(ownerId: string, currency: string, q: Queryable = db): Promise<bigint | undefined> {
+      return (await repo.findAccount(q, { code: 'wallet', ownerId, currency }))?.id
+    },
+
+    /** Where a partner's takings in one currency are credited. */
+    revenueAccount: (companyId: string, currency: string) => systemAccount('revenue', companyId, currency),
+
+    /** The other side of money that comes in through a payment provider. */
+    fundingAccount: (provider: string, currency: string) => systemAccount('funding', provider, currency),
+
+    async balances(ids: readonly bigint[], q: Queryable = db): Promise<Map<bigint, Balance>> {
+      const rows = await repo.balances(q, ids, clock.now())
+      return new Map(
+        rows.map((r) => [
+          r.id,
+          { currency: r.currency, posted: r.posted, held: r.held, available: r.posted - r.held },
+        ]),
+      )
+    },
+
+    entries(accountId: bigint, page: { limit: number; before?: bigint }): Promise<EntryRow[]> {
+      return repo.entries(db, accountId, page)
+    },
+
+    /** Locks accounts (and the other side of their due holds) in a deadlock-free order. */
+    lock(tx: Queryable, ids: readonly bigint[]): Promise<void> {
+      return repo.lockAccounts(tx, ids, clock.now())
+    },
+
+    /** One transfer in the caller's transaction, with both accounts locked first. */
+    async transfer(tx: Queryable, transfer: TransferInput): Promise<TransferResult> {
+      const at = clock.now()
+      await repo.lockAccounts(
+        tx,
+        [transfer.debit, transfer.credit].filter((id): id is bigint => id !== undefined),
+        at,
+      )
+      return repo.transfer(tx, transfer, at)
+    },
+
+    /** Expires the due holds on these accounts in the caller's transaction; returns their ids. */
+    async expireDue(tx: Queryable, accountIds: readonly bigint[]): Promise<string[]> {
+      const at = clock.now()
+      await repo.lockAccounts(tx, accountIds, at)
+      const expired: string[] = []
+      for (const id of accountIds) expired.push(...(await repo.expireDue(tx, id, at)))
+      return expired
+    },
+
+    /** Accounts with holds past their expiry, for the sweeper. */
+    dueAccounts: (limit: number) => repo.dueAccounts(db, clock.now(), limit),
+
+    verify: (q: Queryable = db) => verifyLedger(q),
+  }
+}
+
+export type LedgerService = ReturnType<typeof createLedgerService>

@@ -1,0 +1,70 @@
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import type { Clock } from './lib/clock.js'
+import { createAccountsService } from './modules/billing/accounts.service.js'
+import { createBillingBatch } from './modules/billing/billing.batch.js'
+import { createBillingRepository } from './modules/billing/billing.repository.js'
+import { createHoldSweeper } from './modules/billing/hold-sweeper.js'
+import { createPaymentsService } from './modules/billing/payments.service.js'
+import { createCatalogueRepository } from './modules/catalogue/catalogue.repository.js'
+import { createCatalogueService, DEFAULT_CURRENCY } from './modules/catalogue/catalogue.service.js'
+import { createIdempotencyRepository } from './modules/idempotency/idempotency.repository.js'
+import { createIdempotencyService } from './modules/idempotency/idempotency.service.js'
+import { createCompanySecrets } from './modules/identity/company-secrets.js'
+import { createCompanySettingsService } from './modules/identity/company-settings.service.js'
+import { createIdentityRepository } from './modules/identity/identity.repository.js'
+import { createIdentityService } from './modules/identity/identity.service.js'
+import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
+import { createLedgerRepository } from './modules/ledger/ledger.repository.js'
+import { createLedgerService } from './modules/ledger/ledger.service.js'
+
+/** The composition root: every module's service, wired to its dependencies. */
+export function createServices(deps: { config: Config; db: Database; clock: Clock; secretKey: Buffer }) {
+  const { config, db, clock, secretKey } = deps
+
+  const ledger = createLedgerService({ db, repo: createLedgerRepository(), clock })
+  const identityRepo = createIdentityRepository()
+  const secrets = createCompanySecrets({ repo: identityRepo, key: secretKey })
+  const identity = createIdentityService({
+    db,
+    repo: identityRepo,
+    clock,
+    secrets,
+    throttle: createSignInThrottle({ db, repo: identityRepo, clock }),
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    // Every person gets a wallet in the registration transaction.
+    onCustomerRegistered: [
+      async (tx, customer) => {
+        await ledger.openWallet(tx, customer.id, DEFAULT_CURRENCY)
+      },
+    ],
+  })
+  const companies = createCompanySettingsService({
+    db,
+    repo: identityRepo,
+    secrets,
+    clock,
+    secretOverlapSeconds: config.secretOverlapSeconds,
+  })
+  const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
+  const idempotency = createIdempotencyService({ db, repo: createIdempotencyRepository(), clock })
+
+  const billingRepo = createBillingRepository()
+  const accounts = createAccountsService({ db, repo: billingRepo, ledger, clock })
+  const batch = createBillingBatch({ db, repo: billingRepo, idempotency, clock })
+  const payments = createPaymentsService({
+    db,
+    repo: billingRepo,
+    accounts,
+    catalogue,
+    ledger,
+    idempotency,
+    batch,
+    clock,
+  })
+  const holdSweeper = createHoldSweeper({ db, repo: billingRepo, ledger, clock })
+
+  return { ledger, identity, companies, catalogue, idempotency, accounts, payments, holdSweeper }
+}
+
+export type Services = ReturnType<typeof createServices>
