@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+
+export const CHROMIUM = '/usr/bin/chromium'
+const API_TEST_APP = fileURLToPath(new URL('../../api/test/support/app.ts', import.meta.url))
+const WEB_INDEX = fileURLToPath(new URL('../dist/index.html', import.meta.url))
+
+/** CI sets PROTUS_E2E=required so that a machine without Chromium fails instead of skipping. */
+export const e2eRequired = process.env.PROTUS_E2E === 'required'
+
+/** Why the browser tests cannot run on this machine, or null when they can. */
+export function missingPrerequisite(): string | null {
+  if (!existsSync(CHROMIUM)) return `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`
+  if (!existsSync(API_TEST_APP)) return `the API test app is missing at ${API_TEST_APP}`
+  if (!existsSync(WEB_INDEX)) return 'apps/web/dist is missing: run `npm run build -w apps/web` first'
+  return null
+}
+
+/** Skips the suite with a message, or fails it when PROTUS_E2E=required. */
+export function checkPrerequisites(): boolean {
+  const missing = missingPrerequisite()
+  if (!missing) return true
+  if (e2eRequired) throw new Error(`browser tests are required (PROTUS_E2E=required) but ${missing}`)
+  console.warn(`Skipping browser tests: ${missing}. Set PROTUS_E2E=required to make this an error.`)
+  return false
+}
+
+interface ListeningApp {
+  listen(options: { port: number; host: string }): Promise<string>
+  close(): Promise<void>
+  server: { address(): AddressInfo | string | null }
+}
+
+export interface TestServer {
+  baseUrl: string
+  close(): Promise<void>
+}
+
+/** A real PROTUS server on a fresh database, serving the built web app, on a free local port. */
+export async function startServer(): Promise<TestServer> {
+  // Loaded by path so the web type check does not pull in the API's sources.
+  const { buildTestApp } = (await import(/* @vite-ignore */ API_TEST_APP)) as {
+    buildTestApp: (overrides?: Record<string, string>) => Promise<ListeningApp>
+  }
+  const app = await buildTestApp()
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address() as AddressInfo
+  return { baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() }
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+}
+
+export interface OpenPage {
+  context: BrowserContext
+  page: Page
+  /** Uncaught exceptions in the page; a test that ends with any has found a defect. */
+  pageErrors: Error[]
+}
+
+/** A page in a fresh browser profile (no cookies, no stored language), in English. */
+export async function openPage(browser: Browser, baseUrl: string): Promise<OpenPage> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    locale: 'en-US',
+    viewport: { width: 1280, height: 860 },
+  })
+  context.setDefaultTimeout(10_000)
+  const page = await context.newPage()
+  const pageErrors: Error[] = []
+  page.on('pageerror', (error) => pageErrors.push(error))
+  return { context, page, pageErrors }
+}
+
+export const byTestId = (scope: Page | Locator, id: string): Locator => scope.locator(`[data-testid="${id}"]`)
+
+/** Types into the input of a labelled Vuetify field. */
+export async function fill(page: Page, id: string, value: string): Promise<void> {
+  await byTestId(page, id).locator('input').fill(value)
+}
+
+export const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`
+
+/** Text as a person reads it: no-break spaces are spaces, runs of white space are one. */
+export const readable = (text: string | null) => (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim()

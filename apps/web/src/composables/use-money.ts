@@ -1,0 +1,10 @@
+import { useI18n } from 'vue-i18n'
+import { formatMoney } from '../i18n/money.ts'
+
+/** formatMoney bound to the interface language. */
+export function useMoney() {
+  const { locale } = useI18n({ useScope: 'global' })
+  return {
+    format: (minor: number, currency: string) => formatMoney(minor, currency, locale.value),
+  }
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '../api/http.ts'
+import en from './en.ts'
+import { pickLocale } from './locale.ts'
+import { russianPlural } from './plural.ts'
+import { KNOWN_PROBLEMS, problemMessage } from './problems.ts'
+import ru from './ru.ts'
+
+function keyPaths(tree: object, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === 'object' && value !== null ? keyPaths(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+  )
+}
+
+function lookup(tree: object, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], tree)
+}
+
+describe('messages', () => {
+  it('has the same keys in English and Russian', () => {
+    expect(keyPaths(ru).sort()).toEqual(keyPaths(en).sort())
+  })
+
+  it('has no empty message in either language', () => {
+    for (const [name, tree] of Object.entries({ en, ru })) {
+      for (const path of keyPaths(tree)) expect(lookup(tree, path), `${name}: ${path}`).not.toBe('')
+    }
+  })
+
+  it('keeps the same parameters in both languages', () => {
+    const params = (text: unknown) => [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+    for (const path of keyPaths(en)) {
+      expect(new Set(params(lookup(ru, path))), path).toEqual(new Set(params(lookup(en, path))))
+    }
+  })
+
+  it('has a message for every problem code the app knows', () => {
+    for (const code of KNOWN_PROBLEMS) expect(lookup(en, `problems.${code}`), code).toBeTypeOf('string')
+  })
+})
+
+describe('problemMessage', () => {
+  const apiError = (code: string, extra: Partial<{ detail: string; retryAfter: number }> = {}) =>
+    new ApiError({ code, title: 'Title', status: 400, detail: extra.detail }, extra.retryAfter)
+
+  it('names a known problem by its code', () => {
+    expect(problemMessage(apiError('email_taken'))).toEqual({ key: 'problems.email_taken' })
+  })
+
+  it('tells how long to wait after too many attempts', () => {
+    expect(problemMessage(apiError('too_many_attempts', { retryAfter: 30 }))).toEqual({
+      key: 'problems.too_many_attempts',
+      params: { seconds: 30 },
+    })
+    expect(problemMessage(apiError('too_many_attempts'))).toEqual({ key: 'problems.too_many_attempts_later' })
+  })
+
+  it('passes on the server’s words for a code the app does not know', () => {
+    expect(problemMessage(apiError('service_archived', { detail: 'svc_1 is archived' }))).toEqual({
+      key: 'problems.other',
+      params: { detail: 'svc_1 is archived' },
+    })
+  })
+
+  it('falls back to a general message for anything that is not an API error', () => {
+    expect(problemMessage(new TypeError('x is undefined'))).toEqual({ key: 'problems.unknown' })
+  })
+})
+
+describe('russianPlural', () => {
+  const forms = ['месяц', '{n} месяц', '{n} месяца', '{n} месяцев']
+  const pick = (n: number) => forms[russianPlural(n, forms.length)]
+
+  it('chooses the Russian form for a count', () => {
+    expect(pick(1)).toBe('месяц')
+    expect(pick(21)).toBe('{n} месяц')
+    expect(pick(2)).toBe('{n} месяца')
+    expect(pick(24)).toBe('{n} месяца')
+    expect(pick(5)).toBe('{n} месяцев')
+    expect(pick(11)).toBe('{n} месяцев')
+    expect(pick(12)).toBe('{n} месяцев')
+    expect(pick(111)).toBe('{n} месяцев')
+  })
+})
+
+describe('pickLocale', () => {
+  it('prefers the remembered choice, then the browser languages, then English', () => {
+    expect(pickLocale({ stored: 'ru', languages: ['en-US'] })).toBe('ru')
+    expect(pickLocale({ stored: null, languages: ['de-DE', 'ru-RU'] })).toBe('ru')
+    expect(pickLocale({ stored: 'fr', languages: ['de'] })).toBe('en')
+  })
+})

@@ -1,0 +1,48 @@
+import { ApiError } from '../api/http.ts'
+
+/** A message key with its parameters, translated where it is shown. */
+export interface Message {
+  key: string
+  params?: Record<string, string | number>
+}
+
+/** Problem codes with a message of their own under `problems.` in every language. */
+export const KNOWN_PROBLEMS = [
+  'validation_failed',
+  'malformed_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'unauthenticated',
+  'invalid_credentials',
+  'csrf_token_invalid',
+  'forbidden',
+  'not_found',
+  'email_taken',
+  'username_taken',
+  'too_many_attempts',
+  'internal_error',
+  'network_error',
+  'unexpected_response',
+] as const
+
+/** Problems that are about one form field, shown next to it instead of above the form. */
+export const FIELD_PROBLEMS: Record<string, string> = {
+  email_taken: 'email',
+  username_taken: 'username',
+}
+
+const known = new Set<string>(KNOWN_PROBLEMS)
+
+/** What to tell a person about a failed request, in their language. */
+export function problemMessage(error: unknown): Message {
+  if (!(error instanceof ApiError)) return { key: 'problems.unknown' }
+  if (error.code === 'too_many_attempts') {
+    return error.retryAfter === undefined
+      ? { key: 'problems.too_many_attempts_later' }
+      : { key: 'problems.too_many_attempts', params: { seconds: error.retryAfter } }
+  }
+  if (known.has(error.code)) return { key: `problems.${error.code}` }
+  // A code this version of the app does not know yet: the server's own words beat a vague message.
+  const detail = error.detail ?? error.title
+  return detail ? { key: 'problems.other', params: { detail } } : { key: 'problems.unknown' }
+}

@@ -1,0 +1,77 @@
+import type { Pinia } from 'pinia'
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import type { AccountKind } from '../api/types.ts'
+import { useNoticesStore } from '../stores/notices.ts'
+import { useSessionStore } from '../stores/session.ts'
+import { decideAccess } from './route-access.ts'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Only this kind of account may open the page; others are sent to sign in. */
+    requires?: AccountKind
+    /** Sign-in and sign-up pages, skipped when already signed in as the wanted kind. */
+    guestOnly?: boolean
+    /** Message key of the document title. */
+    title?: string
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/',
+    component: () => import('../pages/LandingPage.vue'),
+    meta: { title: 'titles.landing' },
+  },
+  {
+    path: '/register',
+    component: () => import('../pages/RegisterPage.vue'),
+    meta: { guestOnly: true, title: 'titles.register' },
+  },
+  {
+    path: '/sign-in',
+    component: () => import('../pages/SignInPage.vue'),
+    meta: { guestOnly: true, title: 'titles.signIn' },
+  },
+  {
+    path: '/account',
+    component: () => import('../pages/AccountPage.vue'),
+    meta: { requires: 'customer', title: 'titles.account' },
+  },
+  { path: '/company', redirect: '/company/services' },
+  {
+    path: '/company/services',
+    component: () => import('../pages/company/ServicesPage.vue'),
+    meta: { requires: 'company', title: 'titles.services' },
+  },
+  {
+    path: '/company/credentials',
+    component: () => import('../pages/company/CredentialsPage.vue'),
+    meta: { requires: 'company', title: 'titles.credentials' },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    component: () => import('../pages/NotFoundPage.vue'),
+    meta: { title: 'titles.notFound' },
+  },
+]
+
+export function createAppRouter(pinia: Pinia) {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+
+  router.beforeEach(async (to) => {
+    const session = useSessionStore(pinia)
+    try {
+      await session.ensureLoaded()
+    } catch (error) {
+      // PROTUS is unreachable: say so, and treat the visitor as signed out for this navigation.
+      useNoticesStore(pinia).error(error)
+    }
+    return decideAccess(to, session.me)
+  })
+
+  return router
+}

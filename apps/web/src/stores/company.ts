@@ -1,0 +1,40 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { fetchCompany, rotateSecret, updateCompany } from '../api/company.ts'
+import type { Company, RotatedSecret, SecretKind } from '../api/types.ts'
+
+/** The signed-in company's settings: client id, secret hints, redirect URIs, webhook URL. */
+export const useCompanyStore = defineStore('company', () => {
+  const company = ref<Company | null>(null)
+  const loading = ref(false)
+
+  async function load(): Promise<void> {
+    loading.value = true
+    try {
+      company.value = await fetchCompany()
+    } finally {
+      loading.value = false
+    }
+  }
+
+  async function saveRedirectUris(redirectUris: string[]): Promise<void> {
+    company.value = await updateCompany({ redirect_uris: redirectUris })
+  }
+
+  async function saveWebhookUrl(webhookUrl: string | null): Promise<void> {
+    company.value = await updateCompany({ webhook_url: webhookUrl })
+  }
+
+  /** Returns the new secret, which is never available again; the hints are reloaded. */
+  async function rotate(kind: SecretKind): Promise<RotatedSecret> {
+    const rotated = await rotateSecret(kind)
+    await load().catch(() => undefined)
+    return rotated
+  }
+
+  function reset(): void {
+    company.value = null
+  }
+
+  return { company, loading, load, saveRedirectUris, saveWebhookUrl, rotate, reset }
+})

@@ -1,0 +1,79 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { ApiError } from '../api/http.ts'
+import {
+  type CompanyRegistration,
+  type Credentials,
+  type CustomerRegistration,
+  createSession,
+  deleteSession,
+  fetchMe,
+  registerCompany as postCompany,
+  registerCustomer as postCustomer,
+} from '../api/identity.ts'
+import type { CompanyCreated, Customer, Me } from '../api/types.ts'
+import { useCompanyStore } from './company.ts'
+import { useServicesStore } from './services.ts'
+
+/** Who is signed in. The session itself is an HttpOnly cookie; this mirrors GET /v1/me. */
+export const useSessionStore = defineStore('session', () => {
+  const me = ref<Me | null>(null)
+  let loading: Promise<void> | null = null
+
+  const kind = computed(() => me.value?.kind ?? null)
+  const displayName = computed(() => {
+    if (!me.value) return ''
+    return me.value.kind === 'company' ? me.value.name : me.value.username
+  })
+
+  /** Asks the server once per page load; later calls share the answer. */
+  function ensureLoaded(): Promise<void> {
+    loading ??= fetchMe().then(
+      (current) => {
+        me.value = current
+      },
+      (error: unknown) => {
+        loading = null
+        throw error
+      },
+    )
+    return loading
+  }
+
+  function forget(): void {
+    me.value = null
+    useCompanyStore().reset()
+    useServicesStore().reset()
+  }
+
+  async function signIn(credentials: Credentials): Promise<Me> {
+    const current = await createSession(credentials)
+    if (me.value?.id !== current.id) forget()
+    me.value = current
+    loading = Promise.resolve()
+    return current
+  }
+
+  async function signOut(): Promise<void> {
+    try {
+      await deleteSession()
+    } catch (error) {
+      // A session that already ended is as signed out as it gets.
+      if (!(error instanceof ApiError && error.status === 401)) throw error
+    }
+    forget()
+  }
+
+  // Registering does not sign in: the caller signs in next, and a failure there (too many
+  // attempts, say) must not look like a failed registration, since the account now exists.
+  function registerCustomer(input: CustomerRegistration): Promise<Customer> {
+    return postCustomer(input)
+  }
+
+  /** Registers a company; the answer holds its secrets, which are never available again. */
+  function registerCompany(input: CompanyRegistration): Promise<CompanyCreated> {
+    return postCompany(input)
+  }
+
+  return { me, kind, displayName, ensureLoaded, signIn, signOut, forget, registerCustomer, registerCompany }
+})
