@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.js'
 import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { AccountRow, BillingRepository, PageQuery, Scope } from './billing.repository.js'
-import { accountView } from './billing.views.js'
+import { accountView, money } from './billing.views.js'
 
 export const ALL_SCOPES: Scope[] = ['check', 'hold', 'charge']
 
@@ -96,8 +96,8 @@ export function createAccountsService(deps: {
       return {
         account: account.id,
         currency: account.currency,
-        available: balance?.available ?? 0n,
-        held: balance?.held ?? 0n,
+        available: money(balance?.available ?? 0n),
+        held: money(balance?.held ?? 0n),
       }
     },
 

@@ -9,6 +9,14 @@ import type {
 
 /** The API's JSON for billing objects: one place, shared by responses, saved replies and events. */
 
+/** Money on the wire: a JSON integer. Amounts are capped far below 2^53, so this never rounds. */
+export function money(value: bigint): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`amount ${value} does not fit a JSON integer`)
+  }
+  return Number(value)
+}
+
 export function accountView(row: AccountRow, stats?: AccountStats) {
   return {
     id: row.id,
@@ -18,9 +26,9 @@ export function accountView(row: AccountRow, stats?: AccountStats) {
     username: row.username,
     currency: row.currency,
     scopes: row.scopes,
-    spent: stats?.spent ?? 0n,
-    held: stats?.held ?? 0n,
-    refunded: stats?.refunded ?? 0n,
+    spent: money(stats?.spent ?? 0n),
+    held: money(stats?.held ?? 0n),
+    refunded: money(stats?.refunded ?? 0n),
     last_activity_at: stats?.last_activity_at ?? null,
     created_at: row.created_at,
   }
@@ -36,15 +44,15 @@ export function holdView(row: HoldRow, now: Date) {
     id: row.id,
     object: 'hold' as const,
     account: row.account_id,
-    amount: row.amount,
+    amount: money(row.amount),
     currency: row.currency,
     service: row.service_id,
     quantity: row.quantity,
     description: row.description,
     metadata: row.metadata,
     status: holdStatus(row, now),
-    captured_amount: row.captured_amount,
-    charge: row.charge_id ? { id: row.charge_id, amount: row.captured_amount } : null,
+    captured_amount: money(row.captured_amount),
+    charge: row.charge_id ? { id: row.charge_id, amount: money(row.captured_amount) } : null,
     expires_at: row.expires_at,
     created_at: row.created_at,
     resolved_at: row.resolved_at,
@@ -56,7 +64,7 @@ export function chargeView(row: ChargeRow) {
     id: row.id,
     object: 'charge' as const,
     account: row.account_id,
-    amount: row.amount,
+    amount: money(row.amount),
     currency: row.currency,
     service: row.service_id,
     quantity: row.quantity,
@@ -64,7 +72,7 @@ export function chargeView(row: ChargeRow) {
     metadata: row.metadata,
     hold: row.hold_id,
     status: 'succeeded' as const,
-    amount_refunded: row.amount_refunded,
+    amount_refunded: money(row.amount_refunded),
     created_at: row.created_at,
   }
 }
@@ -75,12 +83,12 @@ export function refundView(row: RefundRow) {
     object: 'refund' as const,
     charge: row.charge_id,
     account: row.account_id,
-    amount: row.amount,
+    amount: money(row.amount),
     created_at: row.created_at,
   }
 }
 
-/** JSON-safe copy for saved replies (bigint as number, Date as ISO string). */
+/** JSON copy for saved replies (Date as ISO string), exactly what a client receives. */
 export function toJson<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)))
+  return JSON.parse(JSON.stringify(value))
 }

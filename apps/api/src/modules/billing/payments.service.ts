@@ -323,7 +323,7 @@ export function createPaymentsService(deps: {
               object: 'refund',
               charge: charge.id,
               account: charge.account_id,
-              amount: BigInt(String(r.amount)),
+              amount: Number(r.amount),
               created_at: at,
             }),
           }),
