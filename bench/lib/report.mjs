@@ -1,0 +1,185 @@
+// The results as one markdown document.
+
+const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–')
+const ms = (n) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–')
+const pct = (n) => (Number.isFinite(n) ? `${Math.round(n)}%` : '–')
+const mib = (bytes) => (bytes ? `${Math.round(bytes / 1048576)} MiB` : '–')
+const ratio = (a, b) => (Number.isFinite(a) && b > 0 ? (a / b).toFixed(2) : '–')
+
+function table(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n')
+}
+
+/** Other processes using more than this (% of one core) during a row make it suspect. */
+const DISTURBED = 25
+
+export const yardstickLabel = {
+  'simple-update': 'pgbench -N (scale 10)',
+  'hot-row': 'one-row conditional UPDATE',
+}
+
+/** A scenario's own failures: anything but a success, from autocannon and from our tally. */
+export function failuresOf(run) {
+  return run.non2xx + run.errors + run.timeouts
+}
+
+function functionRow(r) {
+  const f = (name) => r.functions.get(name) ?? { calls: 0, total: 0, self: 0 }
+  const batches = f('billing_apply').calls
+  const ops = f('billing_apply_one').calls
+  const perOp = (ms) => (ops > 0 ? ((1000 * ms) / ops).toFixed(0) : '–')
+  return [
+    r.label,
+    String(r.connections),
+    int(batches),
+    batches > 0 ? (ops / batches).toFixed(1) : '–',
+    perOp(f('billing_apply').total),
+    perOp(f('ledger_lock_accounts').total),
+    perOp(f('ledger_expire_due').total),
+    perOp(f('idempotency_claim').total),
+    perOp(f('billing_apply_one').total),
+    perOp(f('billing_apply').self),
+  ]
+}
+
+export function renderReport({ meta, protus, pgbench, trips, failures }) {
+  const yardstick = (workload, clients) =>
+    pgbench.find((p) => p.workload === workload && p.clients === clients)
+  const protusRows = protus.map((r) => {
+    const y = yardstick(r.yardstick, r.connections)
+    const refusals = Object.entries(r.refusals)
+      .map(([label, n]) => `${n}× ${label}`)
+      .join(', ')
+    return [
+      r.label,
+      String(r.connections),
+      `**${int(r.perSecond)}**`,
+      ms(r.p50),
+      ms(r.p99),
+      `${r.non2xx} / ${r.errors} / ${r.timeouts}${refusals ? ` (${refusals})` : ''}`,
+      yardstickLabel[r.yardstick],
+      int(y?.tps),
+      `**${ratio(r.perSecond, y?.tps)}**`,
+      pct(r.usage.cpu.server),
+      pct(r.usage.cpu.postgres),
+      pct(r.usage.cpu.client),
+      `${pct(r.usage.others)}${r.usage.others > DISTURBED ? ' ⚠' : ''}`,
+      r.loopDelay ? `${ms(r.loopDelay.p50)} / ${ms(r.loopDelay.p99)}` : '–',
+      `${mib(r.rssAtStart)} → ${mib(r.rssPeak)}`,
+    ]
+  })
+  const pgbenchRows = pgbench.map((p) => [
+    yardstickLabel[p.workload],
+    String(p.clients),
+    `**${int(p.tps)}**`,
+    ms(p.p50),
+    ms(p.p99),
+    String(p.failed),
+    pct(p.usage.cpu.postgres),
+    pct(p.usage.cpu.pgbench),
+    `${pct(p.usage.others)}${p.usage.others > DISTURBED ? ' ⚠' : ''}`,
+  ])
+  const rows = [...protus, ...pgbench]
+  const disturbedRows = rows.filter((r) => r.usage.others > DISTURBED).length
+  const disturbed =
+    disturbedRows > 0
+      ? `: **${disturbedRows} of ${rows.length} rows were disturbed; compare them with care**`
+      : ''
+  const tripSections = trips.map(
+    (t) =>
+      `**${t.label}: ${t.count} round trips**\n\n${t.statements.map((s, i) => `${i + 1}. \`${s}\``).join('\n')}`,
+  )
+
+  return `# PROTUS bench — ${meta.date}
+
+${meta.lines.map((l) => `- ${l}`).join('\n')}
+
+## PROTUS over HTTP (autocannon, ${meta.duration} s per row after a ${meta.warmup} s warm-up)
+
+Operations per second count successes only: a charge answered 201, a pair whose capture answered
+200. Latency is per charge, or per pair (hold sent → capture answered). CPU is a percentage of
+one core (this machine has ${meta.cores}, so ${meta.cores * 100}% is all of it); "other processes" is what
+everything else on the machine used meanwhile: if it is not near 0, the row was disturbed.
+
+${table(
+  [
+    'scenario',
+    'conns',
+    'ops/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx / errors / timeouts',
+    'yardstick',
+    'yardstick tps',
+    'PROTUS ÷ pgbench',
+    'server CPU',
+    'postgres CPU',
+    'client CPU',
+    'other processes CPU',
+    'server event-loop delay p50 / p99 ms',
+    'server RSS start → peak',
+  ],
+  protusRows,
+)}
+
+Each row runs on a fresh server process; its RSS is read at start (VmRSS) and at the end of the
+row (VmHWM, the peak over warm-up and run). Event-loop delay: how late the server's event loop
+ran its timers during the measured run (perf_hooks.monitorEventLoopDelay). ⚠: other processes
+used more than ${DISTURBED}% of a core during the row${disturbed}.
+
+### Inside PostgreSQL: PROTUS's PL/pgSQL functions per row (warm-up included)
+
+From \`pg_stat_user_functions\` (track_functions = pl on the bench database). Times are wall
+time inside the function per operation, so they include waiting for row locks. An operation is
+one charge, hold or capture (a pair is two).
+
+${table(
+  [
+    'scenario',
+    'conns',
+    'batches',
+    'ops / batch',
+    'billing_apply µs/op',
+    '… lock accounts',
+    '… expire due holds',
+    '… idempotency claim',
+    '… apply one op',
+    '… its own statements',
+  ],
+  protus.map((r) => functionRow(r)),
+)}
+
+### PROTUS's database connections, by what they were doing (average count, sampled every 0.5 s)
+
+"idle in transaction" is a connection holding a transaction open, and its row locks, while it
+waits for the server process to send the next statement.
+
+${table(
+  ['scenario', 'conns', 'connections by state'],
+  protus.map((r) => [
+    r.label,
+    String(r.connections),
+    r.usage.waits
+      .filter((w) => w.average >= 0.05)
+      .map((w) => `${w.state} ${w.average.toFixed(1)}`)
+      .join(', ') || '–',
+  ]),
+)}
+
+## pgbench on the same PostgreSQL (${meta.duration} s per row after a ${meta.warmup} s warm-up, -j 2)
+
+${table(['workload', 'clients', 'tps', 'p50 ms', 'p99 ms', 'failed', 'postgres CPU', 'pgbench CPU', 'other processes CPU'], pgbenchRows)}
+
+## Database round trips per request (in-process, one request at a time)
+
+Counted by wrapping the database handle of an in-process PROTUS (same build, same database).
+Under load the statements of the billing batch (from BEGIN to COMMIT) are shared by every
+request in the batch; the others are paid by each request.
+
+${tripSections.join('\n\n')}
+${failures.length > 0 ? `\n## FAILED\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`
+}
