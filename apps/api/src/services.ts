@@ -58,7 +58,6 @@ export function createServices(deps: { config: Config; db: Database; clock: Cloc
     accounts,
     catalogue,
     ledger,
-    idempotency,
     batch,
     clock,
   })

@@ -42,19 +42,20 @@ export function createPaymentsService(deps: {
   accounts: AccountsService
   catalogue: CatalogueService
   ledger: LedgerService
-  idempotency: IdempotencyService
   batch: BillingBatch
   clock: Clock
 }) {
-  const { db, repo, accounts, catalogue, ledger, idempotency, batch, clock } = deps
+  const { db, repo, accounts, catalogue, ledger, batch, clock } = deps
 
-  /** Runs `plan`, or the saved answer; a refusal decided before the batch is saved through it too. */
+  /**
+   * Runs the planned operation through the batch. A refusal decided here goes through the batch
+   * too, so that it is saved under the key; and a retry whose key was used already gets the saved
+   * answer from the batch's claim, whatever this call would decide now.
+   */
   async function submit(
     call: Call,
     decide: () => Promise<Omit<Plan, 'request' | 'requestId'>>,
   ): Promise<StoredResponse> {
-    const earlier = await idempotency.replay(call.request)
-    if (earlier) return earlier
     let plan: Omit<Plan, 'request' | 'requestId'>
     try {
       plan = await decide()

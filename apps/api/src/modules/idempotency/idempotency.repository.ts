@@ -14,14 +14,6 @@ export interface SavedResponse {
 /** The only code that reads or writes `idempotency_keys` (besides `idempotency_claim`). */
 export function createIdempotencyRepository() {
   return {
-    async find(q: Queryable, principal: string, key: string) {
-      const rows = await q.query<{ request_hash: string; status: number | null; body: unknown }>(
-        'SELECT request_hash, status, body FROM idempotency_keys WHERE principal = $1 AND key = $2',
-        [principal, key],
-      )
-      return rows[0]
-    },
-
     async claim(q: Queryable, principal: string, key: string, hash: string, at: Date): Promise<Claim> {
       const rows = await q.query<{ c: Claim }>('SELECT idempotency_claim($1, $2, $3, $4) AS c', [
         principal,

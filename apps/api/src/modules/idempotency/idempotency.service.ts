@@ -66,19 +66,6 @@ export function settleClaim(claim: Claim): StoredResponse | undefined {
 export function createIdempotencyService(deps: { db: Database; repo: IdempotencyRepository; clock: Clock }) {
   const { db, repo, clock } = deps
   return {
-    /** A finished earlier request with this key, answered without running anything. */
-    async replay(request: IdempotentRequest): Promise<StoredResponse | undefined> {
-      const found = await repo.find(db, request.principal, request.key)
-      if (!found || found.status === null) return undefined
-      if (found.request_hash !== request.hash) {
-        throw new DomainError(
-          'idempotency_key_reused',
-          'this Idempotency-Key was used with a different request',
-        )
-      }
-      return { status: found.status, body: found.body, replayed: true }
-    },
-
     claim: (tx: Queryable, request: IdempotentRequest) =>
       repo.claim(tx, request.principal, request.key, request.hash, clock.now()),
 
@@ -93,8 +80,6 @@ export function createIdempotencyService(deps: { db: Database; repo: Idempotency
       effect: (tx: Queryable) => Promise<{ status: number; body: unknown }>,
       refusal: (error: DomainError) => { status: number; body: unknown },
     ): Promise<StoredResponse> {
-      const earlier = await this.replay(request)
-      if (earlier) return earlier
       return db.transaction(async (tx) => {
         const settled = settleClaim(await this.claim(tx, request))
         if (settled) return settled
