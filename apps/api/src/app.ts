@@ -16,6 +16,11 @@ import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js'
 import { Service } from './modules/catalogue/catalogue.schemas.js'
 import { companyRoutes, companySchemas } from './modules/identity/company.routes.js'
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
+import { sandboxRoutes } from './modules/topups/sandbox/sandbox.routes.js'
+import { topupRoutes } from './modules/topups/topups.routes.js'
+import { topupsSchemas } from './modules/topups/topups.schemas.js'
+import { walletRoutes } from './modules/wallet/wallet.routes.js'
+import { walletSchemas } from './modules/wallet/wallet.schemas.js'
 import { authPlugin } from './plugins/auth.js'
 import { healthRoutes } from './plugins/health.js'
 import { jsonBodyParser } from './plugins/json-body.js'
@@ -64,7 +69,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   if (config.migrateOnStart) await migrate(db, allMigrations)
   const secretKey = await resolveSecretKey(config, app.log)
 
-  for (const schema of [Problem, ...identitySchemas, ...companySchemas, Service, ...billingSchemas]) {
+  for (const schema of [
+    Problem,
+    ...identitySchemas,
+    ...companySchemas,
+    Service,
+    ...billingSchemas,
+    ...topupsSchemas,
+    ...walletSchemas,
+  ]) {
     app.addSchema(schema)
     validation.addSchema(schema)
   }
@@ -77,6 +90,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const services = createServices({ config, db, clock, secretKey })
   app.decorate('services', services)
   const { identity, companies, catalogue, idempotency, accounts, payments, holdSweeper } = services
+  const { topups, sandbox, wallet } = services
 
   await app.register(authPlugin, { identity })
   await app.register(healthRoutes, { db })
@@ -85,6 +99,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(catalogueRoutes, { catalogue })
   await app.register(accountRoutes, { accounts, idempotency })
   await app.register(paymentRoutes, { payments })
+  await app.register(topupRoutes, { topups, idempotency })
+  await app.register(sandboxRoutes, { topups, sandbox })
+  await app.register(walletRoutes, { wallet })
   await app.register(webPlugin, { webDir: config.webDir })
 
   app.addHook('onReady', async () => {

@@ -24,6 +24,8 @@ export interface Config {
   readonly sweepIntervalSeconds: number
   /** The built web app; served at `/` when the folder exists. */
   readonly webDir: string
+  /** Where people reach this server (no trailing slash); absolute links such as checkout pages start with it. */
+  readonly publicUrl: string
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -68,9 +70,10 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel
   if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')}`)
 
+  const port = int('PORT', 8080, 0, 65535)
   const config: Config = {
     host: env.HOST || 'localhost',
-    port: int('PORT', 8080, 0, 65535),
+    port,
     databaseUrl,
     databasePoolSize: int('PROTUS_DB_POOL_SIZE', 20, 1, 1000),
     dataDir: dataDirRaw === ':memory:' ? ':memory:' : resolve(dataDirRaw),
@@ -83,9 +86,19 @@ export function loadConfig(env: Env = process.env): Config {
     migrateOnStart: bool('PROTUS_MIGRATE_ON_START', true),
     sweepIntervalSeconds: int('PROTUS_SWEEP_INTERVAL_SECONDS', 30, 0, 86_400),
     webDir: env.PROTUS_WEB_DIR ? resolve(env.PROTUS_WEB_DIR) : defaultWebDir,
+    publicUrl: parsePublicUrl(env.PROTUS_PUBLIC_URL || `http://localhost:${port}`, problems),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
+}
+
+function parsePublicUrl(raw: string, problems: string[]): string {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    problems.push(`PROTUS_PUBLIC_URL must be an http(s) URL without query or fragment, got "${raw}"`)
+    return raw
+  }
+  return url.href.replace(/\/+$/, '')
 }
 
 function parseSecretKey(raw: string | undefined, problems: string[]): Buffer | undefined {

@@ -4,6 +4,7 @@ import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogu
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
+import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 
 /** Every module's migrations, in the order modules depend on each other. */
 export const allMigrations: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const allMigrations: readonly Migration[] = [
   ...ledgerMigrations,
   ...idempotencyMigrations,
   ...billingMigrations,
+  ...topupsMigrations,
 ]

@@ -17,6 +17,10 @@ import { createIdentityService } from './modules/identity/identity.service.js'
 import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
 import { createLedgerRepository } from './modules/ledger/ledger.repository.js'
 import { createLedgerService } from './modules/ledger/ledger.service.js'
+import { createSandboxProvider, sandboxKey } from './modules/topups/sandbox/sandbox.provider.js'
+import { createTopupsRepository } from './modules/topups/topups.repository.js'
+import { createTopupsService } from './modules/topups/topups.service.js'
+import { createWalletService } from './modules/wallet/wallet.service.js'
 
 /** The composition root: every module's service, wired to its dependencies. */
 export function createServices(deps: { config: Config; db: Database; clock: Clock; secretKey: Buffer }) {
@@ -63,7 +67,30 @@ export function createServices(deps: { config: Config; db: Database; clock: Cloc
   })
   const holdSweeper = createHoldSweeper({ db, repo: billingRepo, ledger, clock })
 
-  return { ledger, identity, companies, catalogue, idempotency, accounts, payments, holdSweeper }
+  const sandbox = createSandboxProvider({ publicUrl: config.publicUrl, key: sandboxKey(secretKey) })
+  const topups = createTopupsService({
+    db,
+    repo: createTopupsRepository(),
+    ledger,
+    accounts,
+    checkout: sandbox,
+    clock,
+  })
+  const wallet = createWalletService({ ledger, accounts, companies, catalogue })
+
+  return {
+    ledger,
+    identity,
+    companies,
+    catalogue,
+    idempotency,
+    accounts,
+    payments,
+    holdSweeper,
+    sandbox,
+    topups,
+    wallet,
+  }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -101,6 +101,13 @@ export function createAccountsService(deps: {
       }
     },
 
+    /** The same, each with the id of the partner it is at (the person's own view). */
+    async ofCustomerAtCompanies(customerId: string) {
+      const rows = await repo.accountsOfCustomer(db, customerId)
+      const views = await withStats(rows)
+      return rows.map((row, i) => ({ company_id: row.company_id, account: views[i] ?? accountView(row) }))
+    },
+
     /** A person's accounts at every partner, with what each spent and holds. */
     async ofCustomer(customerId: string) {
       return withStats(await repo.accountsOfCustomer(db, customerId))

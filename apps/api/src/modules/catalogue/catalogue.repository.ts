@@ -47,6 +47,11 @@ export function createCatalogueRepository() {
       return rows[0]
     },
 
+    async names(q: Queryable, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+      if (ids.length === 0) return []
+      return q.query('SELECT id, name FROM catalogue_services WHERE id = ANY ($1::text[])', [ids])
+    },
+
     /** Newest first; `startingAfter` is the last id of the previous page. */
     async list(
       q: Queryable,

@@ -74,6 +74,12 @@ export function createCatalogueService(deps: { db: Database; repo: CatalogueRepo
       return toService(row)
     },
 
+    /** Names of services of any partner by id, for a person's statement; unknown ids are left out. */
+    async names(ids: readonly string[]): Promise<Map<string, string>> {
+      const rows = await repo.names(db, [...new Set(ids)])
+      return new Map(rows.map((r) => [r.id, r.name]))
+    },
+
     async list(companyId: string, page: { limit: number; startingAfter?: string; active?: boolean }) {
       const rows = await repo.list(db, companyId, { ...page, limit: page.limit + 1 })
       return { data: rows.slice(0, page.limit).map(toService), has_more: rows.length > page.limit }

@@ -53,6 +53,12 @@ export function createCompanySettingsService(deps: {
   return {
     getCompany,
 
+    /** Names of companies by id, for lists that show whom money went to; unknown ids are left out. */
+    async names(ids: readonly string[]): Promise<Map<string, string>> {
+      const rows = await repo.companyNames(db, [...new Set(ids)])
+      return new Map(rows.map((r) => [r.id, r.name]))
+    },
+
     async updateCompany(id: string, patch: CompanyPatch): Promise<Company> {
       const errors: FieldError[] = []
       if (patch.redirect_uris) errors.push(...redirectUriErrors(patch.redirect_uris))

@@ -127,6 +127,11 @@ export function createIdentityRepository() {
       return rows[0]
     },
 
+    async companyNames(q: Queryable, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+      if (ids.length === 0) return []
+      return q.query('SELECT id, name FROM identity_companies WHERE id = ANY ($1::text[])', [ids])
+    },
+
     async updateCompany(
       q: Queryable,
       id: string,

@@ -129,6 +129,15 @@ export function createLedgerRepository() {
       )
     },
 
+    /** Where a transfer stands in one account's movements, for paging; undefined if it is not one of them. */
+    async entrySeq(q: Queryable, accountId: bigint, transferId: string): Promise<bigint | undefined> {
+      const rows = await q.query<{ seq: bigint }>(
+        'SELECT seq FROM ledger_transfers WHERE id = $2 AND (debit_account_id = $1 OR credit_account_id = $1)',
+        [accountId, transferId],
+      )
+      return rows[0]?.seq
+    },
+
     /** Movements of one account, newest first; `before` is the `seq` of the last one already seen. */
     async entries(
       q: Queryable,

@@ -13,6 +13,7 @@ export const problemCatalogue = {
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
   insufficient_funds: { status: 402, title: 'The wallet does not have enough available funds' },
   invalid_client_credentials: { status: 401, title: 'Wrong client id or client secret' },
+  invalid_signature: { status: 401, title: 'The payment provider signature does not match the body' },
   csrf_token_invalid: { status: 403, title: 'Missing or wrong X-CSRF-Token header' },
   forbidden: { status: 403, title: 'This principal may not do that' },
   insufficient_scope: { status: 403, title: 'The account did not grant the scope this needs' },

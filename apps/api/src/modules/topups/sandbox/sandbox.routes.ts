@@ -1,0 +1,119 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { problemResponses } from '../../../lib/schemas.js'
+import { CheckoutForm, CheckoutParams } from '../topups.schemas.js'
+import type { TopupsService } from '../topups.service.js'
+import { checkoutPage, failurePage, missingPage, resultPage } from './checkout.page.js'
+import { createSandboxCheckout, walletLinkOf } from './sandbox.checkout.js'
+import {
+  SANDBOX,
+  SANDBOX_EVENTS_PATH,
+  SANDBOX_SIGNATURE_HEADER,
+  type SandboxProvider,
+} from './sandbox.provider.js'
+
+interface Options {
+  topups: TopupsService
+  sandbox: SandboxProvider
+}
+
+// The page holds a payment link: no framing, no referrer, nothing loaded from elsewhere.
+const pageHeaders = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+}
+
+/** The sandbox gateway's checkout page; the only routes that read HTML form posts. */
+const checkoutRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { topups, sandbox }) => {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)))
+  })
+  const checkout = createSandboxCheckout({
+    topups,
+    provider: sandbox,
+    deliver: async (event) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: SANDBOX_EVENTS_PATH,
+        headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: event.signature },
+        payload: event.body,
+      })
+      if (res.statusCode !== 200)
+        app.log.error({ status: res.statusCode, body: res.body }, 'sandbox callback refused')
+      return res.statusCode === 200
+    },
+  })
+
+  app.get(
+    '/sandbox/checkout/:paymentId',
+    { schema: { hide: true, params: CheckoutParams } },
+    async (request, reply) => {
+      reply.headers(pageHeaders)
+      const topup = await checkout.find(request.params.paymentId)
+      if (!topup) return reply.status(404).send(missingPage())
+      if (topup.status !== 'pending') return reply.send(resultPage(topup, walletLinkOf(topup)))
+      return reply.send(checkoutPage(topup))
+    },
+  )
+
+  app.post(
+    '/sandbox/checkout/:paymentId',
+    { schema: { hide: true, params: CheckoutParams, body: CheckoutForm } },
+    async (request, reply) => {
+      reply.headers(pageHeaders)
+      const done = await checkout.submit(request.params.paymentId, request.body.outcome)
+      if (!done) return reply.status(404).send(missingPage())
+      if (!done.accepted) return reply.status(502).send(failurePage())
+      return reply.send(resultPage(done.topup, walletLinkOf(done.topup)))
+    },
+  )
+}
+
+/** PROTUS's callback for the sandbox gateway: a signed event completes a top-up once. */
+const callbackRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { topups, sandbox }) => {
+  // The signature covers the exact bytes sent, so this route reads its body unparsed.
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body))
+
+  app.post(
+    SANDBOX_EVENTS_PATH,
+    {
+      schema: {
+        tags: ['Top-ups'],
+        summary: 'Payment outcome from the sandbox provider (signed)',
+        description:
+          'Body {payment_id, outcome: "succeeded" | "failed"}; header x-sandbox-signature is the hex HMAC-SHA256 ' +
+          'of the raw body under the sandbox key. Completes the top-up once; a repeat answers 200 and changes nothing.',
+        response: {
+          200: Type.Object(
+            {
+              received: Type.Literal(true),
+              topup: Type.String(),
+              status: Type.String(),
+              changed: Type.Boolean({ description: 'false when the top-up was already completed' }),
+            },
+            { additionalProperties: false },
+          ),
+          ...problemResponses(400, 401, 404, 415),
+        },
+      },
+    },
+    async (request) => {
+      const signature = request.headers[SANDBOX_SIGNATURE_HEADER]
+      const event = sandbox.verify(
+        typeof request.body === 'string' ? request.body : '',
+        typeof signature === 'string' ? signature : undefined,
+      )
+      const { topup, changed } = await topups.complete(SANDBOX, event.payment_id, event.outcome)
+      return { received: true as const, topup: topup.id, status: topup.status, changed }
+    },
+  )
+}
+
+export const sandboxRoutes: FastifyPluginAsyncTypebox<Options> = async (app, options) => {
+  await app.register(checkoutRoutes, options)
+  await app.register(callbackRoutes, options)
+}

@@ -1,0 +1,99 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { Queryable } from '../../db/database.js'
+import { partnerSecurity, problemResponses } from '../../lib/schemas.js'
+import { principalOf } from '../../plugins/auth.js'
+import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
+import { problemCatalogue } from '../../plugins/problem/catalogue.js'
+import { problemBody } from '../../plugins/problem/problem.plugin.js'
+import type { IdempotencyService } from '../idempotency/idempotency.service.js'
+import type { TopupRow } from './topups.repository.js'
+import { CreateTopupBody, TopupHeaders, TopupParams } from './topups.schemas.js'
+import type { TopupsService } from './topups.service.js'
+import { topupView } from './topups.views.js'
+
+const tags = ['Top-ups']
+const personSecurity = [{ sessionCookie: [] }]
+const created = { 201: Type.Ref('Topup'), ...problemResponses(400, 401, 403, 404, 409, 422) }
+
+/** Top-ups of a person's wallet and of a partner's managed accounts; both POSTs need an Idempotency-Key. */
+export const topupRoutes: FastifyPluginAsyncTypebox<{
+  topups: TopupsService
+  idempotency: IdempotencyService
+}> = async (app, { topups, idempotency }) => {
+  /** Opens the top-up once per key; a refusal (404) is saved and replayed like a success. */
+  function openOnce(request: FastifyRequest, principal: string, open: (tx: Queryable) => Promise<TopupRow>) {
+    return idempotency.run(
+      idempotentRequest(request, principal),
+      async (tx) => ({ status: 201, body: topupView(await open(tx)) }),
+      (error) => ({
+        status: problemCatalogue[error.code].status,
+        body: problemBody(error.code, request.id, error.message),
+      }),
+    )
+  }
+
+  app.post(
+    '/v1/me/topups',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        tags,
+        security: personSecurity,
+        summary: "Top up the signed-in person's wallet",
+        description: 'Answers the pending top-up with checkout_url, the payment page to send the person to.',
+        headers: TopupHeaders,
+        body: CreateTopupBody,
+        response: created,
+      },
+    },
+    async (request, reply) => {
+      const customerId = principalOf(request).id
+      const stored = await openOnce(request, customerId, (tx) =>
+        topups.forCustomer(tx, customerId, request.body.amount),
+      )
+      return sendStored(reply, stored)
+    },
+  )
+
+  app.get(
+    '/v1/me/topups/:id',
+    {
+      config: { auth: 'customer' },
+      schema: {
+        tags,
+        security: personSecurity,
+        summary: "One of the signed-in person's top-ups",
+        params: TopupParams,
+        response: { 200: Type.Ref('Topup'), ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => topupView(await topups.getForCustomer(principalOf(request).id, request.params.id)),
+  )
+
+  app.post(
+    '/v1/accounts/:id/topups',
+    {
+      config: { auth: 'partner' },
+      schema: {
+        tags,
+        security: partnerSecurity,
+        summary: "Top-up link for one of the partner's managed accounts",
+        description:
+          "Answers the pending top-up with checkout_url: hand it to the account's user. Only managed accounts can be topped up by their partner.",
+        headers: TopupHeaders,
+        params: TopupParams,
+        body: CreateTopupBody,
+        response: created,
+      },
+    },
+    async (request, reply) => {
+      const companyId = principalOf(request).id
+      const stored = await openOnce(request, companyId, (tx) =>
+        topups.forManagedAccount(tx, companyId, request.params.id, request.body.amount),
+      )
+      return sendStored(reply, stored)
+    },
+  )
+}

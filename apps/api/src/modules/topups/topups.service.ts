@@ -1,0 +1,142 @@
+import type { Database, Queryable } from '../../db/database.js'
+import type { Clock } from '../../lib/clock.js'
+import { DomainError } from '../../lib/domain-error.js'
+import { newId } from '../../lib/ids.js'
+import type { AccountsService } from '../billing/accounts.service.js'
+import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
+import type { LedgerService } from '../ledger/ledger.service.js'
+import { operatorProvider, type PaymentOutcome, type PaymentProvider } from './payment-provider.js'
+import type { TopupRow, TopupsRepository } from './topups.repository.js'
+
+interface Destination {
+  ownerId: string
+  wallet: bigint
+  currency: string
+  createdBy: string
+}
+
+/**
+ * Top-ups: money that comes into a wallet through a payment provider. A top-up is opened pending
+ * with the provider's checkout link and completed once by the provider's callback; a successful
+ * one credits the wallet from the provider's funding account in the same transaction.
+ */
+export function createTopupsService(deps: {
+  db: Database
+  repo: TopupsRepository
+  ledger: LedgerService
+  accounts: AccountsService
+  /** Where people and partners' users pay. */
+  checkout: PaymentProvider
+  clock: Clock
+}) {
+  const { db, repo, ledger, accounts, checkout, clock } = deps
+
+  async function open(tx: Queryable, provider: PaymentProvider, to: Destination, amount: bigint) {
+    const now = clock.now()
+    const id = newId('top', now.getTime())
+    const payment = await provider.startPayment({ id, amount, currency: to.currency })
+    const row: TopupRow = {
+      id,
+      owner_id: to.ownerId,
+      wallet_account_id: to.wallet,
+      amount,
+      currency: to.currency,
+      status: 'pending',
+      provider: provider.name,
+      provider_payment_id: payment.paymentId,
+      checkout_url: payment.checkoutUrl,
+      created_by: to.createdBy,
+      created_at: now,
+      completed_at: null,
+    }
+    await repo.insert(tx, row)
+    return row
+  }
+
+  async function walletOf(ownerId: string, q: Queryable = db): Promise<bigint> {
+    const wallet = await ledger.walletOf(ownerId, DEFAULT_CURRENCY, q)
+    if (wallet === undefined) throw new DomainError('not_found', `no wallet for ${ownerId}`)
+    return wallet
+  }
+
+  async function credit(tx: Queryable, topup: TopupRow, funding: bigint): Promise<void> {
+    // The transfer id is the top-up id: the ledger refuses a second credit on its own, too.
+    const result = await ledger.transfer(tx, {
+      id: topup.id,
+      kind: 'posted',
+      debit: funding,
+      credit: topup.wallet_account_id,
+      amount: topup.amount,
+      user_data: { topup_id: topup.id, provider: topup.provider },
+    })
+    if (result.result !== 'ok') throw new Error(`top-up ${topup.id} credit refused: ${result.result}`)
+  }
+
+  async function complete(provider: string, paymentId: string, outcome: PaymentOutcome) {
+    const by = { provider, paymentId }
+    const found = await repo.find(db, by)
+    if (!found) throw new DomainError('not_found', `no ${provider} payment ${paymentId}`)
+    if (found.status !== 'pending') return { topup: found, changed: false }
+    // Resolved before the transaction: PGlite has a single connection.
+    const funding =
+      outcome === 'succeeded' ? await ledger.fundingAccount(provider, found.currency) : undefined
+    return db.transaction(async (tx) => {
+      const settled = await repo.settle(tx, by, outcome, clock.now())
+      if (!settled) return { topup: (await repo.find(tx, by)) ?? found, changed: false }
+      if (funding !== undefined) await credit(tx, settled, funding)
+      return { topup: settled, changed: true }
+    })
+  }
+
+  return {
+    /** A person's top-up of their own wallet, in the caller's (idempotency) transaction. */
+    async forCustomer(tx: Queryable, customerId: string, amount: number): Promise<TopupRow> {
+      const wallet = await walletOf(customerId, tx)
+      const to = { ownerId: customerId, wallet, currency: DEFAULT_CURRENCY, createdBy: customerId }
+      return open(tx, checkout, to, BigInt(amount))
+    },
+
+    /** A partner's top-up link for its own managed account; any other account does not exist here. */
+    async forManagedAccount(tx: Queryable, companyId: string, accountId: string, amount: number) {
+      const account = await accounts.forPartner(companyId, accountId, undefined, tx)
+      if (account.kind !== 'managed') throw new DomainError('not_found', `no managed account ${accountId}`)
+      const to = {
+        ownerId: account.id,
+        wallet: account.wallet_account_id,
+        currency: account.currency,
+        createdBy: companyId,
+      }
+      return open(tx, checkout, to, BigInt(amount))
+    },
+
+    async getForCustomer(customerId: string, id: string): Promise<TopupRow> {
+      const row = await repo.find(db, { id })
+      if (!row || row.owner_id !== customerId) throw new DomainError('not_found', `no top-up ${id}`)
+      return row
+    },
+
+    async byPayment(provider: string, paymentId: string): Promise<TopupRow> {
+      const row = await repo.find(db, { provider, paymentId })
+      if (!row) throw new DomainError('not_found', `no ${provider} payment ${paymentId}`)
+      return row
+    },
+
+    /**
+     * Applies a provider's verified outcome once: the first call moves the top-up out of pending
+     * (and credits the wallet on success), every later or concurrent one changes nothing.
+     */
+    complete,
+
+    /** `protus credit`: an operator's top-up of a person's or a managed account's wallet, completed at once. */
+    async creditByOperator(ownerId: string, amount: bigint) {
+      const wallet = await walletOf(ownerId)
+      const to = { ownerId, wallet, currency: DEFAULT_CURRENCY, createdBy: 'operator' }
+      const opened = await db.transaction((tx) => open(tx, operatorProvider, to, amount))
+      const { topup } = await complete(operatorProvider.name, opened.provider_payment_id, 'succeeded')
+      const balance = (await ledger.balances([wallet])).get(wallet)
+      return { topup, available: balance?.available ?? 0n, held: balance?.held ?? 0n }
+    },
+  }
+}
+
+export type TopupsService = ReturnType<typeof createTopupsService>

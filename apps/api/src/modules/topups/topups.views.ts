@@ -1,0 +1,14 @@
+import type { TopupRow } from './topups.repository.js'
+
+/** A top-up as the API answers it; JSON-safe, as it is also saved under idempotency keys. */
+export function topupView(row: TopupRow) {
+  return {
+    id: row.id,
+    status: row.status,
+    amount: Number(row.amount),
+    currency: row.currency,
+    checkout_url: row.checkout_url,
+    created_at: row.created_at.toISOString(),
+    completed_at: row.completed_at?.toISOString() ?? null,
+  }
+}
