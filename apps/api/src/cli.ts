@@ -1,16 +1,79 @@
 #!/usr/bin/env node
+import pino from 'pino'
 import { ConfigError, loadConfig } from './config.js'
 import { migrate } from './db/migrations.js'
 import { openDatabase } from './db/open.js'
+import { systemClock } from './lib/clock.js'
+import { DomainError } from './lib/domain-error.js'
+import { idPattern } from './lib/ids.js'
+import { resolveSecretKey } from './lib/secret-key.js'
 import { allMigrations } from './migrations.js'
 import { startServer } from './server.js'
+import { createServices, type Services } from './services.js'
 
 const usage = `Usage: protus <command>
 
 Commands:
   start     run the API server and web app (PORT, HOST, DATABASE_URL, … from the environment)
   migrate   apply database migrations and exit
+  credit <acct_… | cus_…> <amount>
+            top up a person's or a managed account's wallet by <amount> minor units (1 to 10^12)
+  ledger verify
+            check the ledger's invariants; exit 1 with a report of every violation
   help      show this text`
+
+const MAX_AMOUNT = 1_000_000_000_000n
+
+/** Runs an operator command against the configured database with every module's service. */
+async function withServices(fn: (services: Services) => Promise<number>): Promise<number> {
+  const config = loadConfig()
+  const db = await openDatabase(config)
+  try {
+    const secretKey = await resolveSecretKey(config, pino({ level: config.logLevel }, pino.destination(2)))
+    return await fn(createServices({ config, db, clock: systemClock, secretKey }))
+  } finally {
+    await db.close()
+  }
+}
+
+/** `protus credit`: the same path as a completed top-up, recorded as the operator's. */
+async function credit(owner: string | undefined, amountText: string | undefined): Promise<number> {
+  const isOwner = (id: string) =>
+    new RegExp(idPattern('cus')).test(id) || new RegExp(idPattern('acct')).test(id)
+  const amount = amountText && /^[1-9][0-9]{0,12}$/.test(amountText) ? BigInt(amountText) : 0n
+  if (!owner || !isOwner(owner) || amount < 1n || amount > MAX_AMOUNT) {
+    console.error(`usage: protus credit <acct_… | cus_…> <amount in minor units, 1 to 10^12>\n\n${usage}`)
+    return 2
+  }
+  return withServices(async ({ topups }) => {
+    try {
+      const { topup, available, held } = await topups.creditByOperator(owner, amount)
+      console.log(`credited ${topup.amount} ${topup.currency} to ${owner} (top-up ${topup.id})`)
+      console.log(`balance: available ${available}, held ${held} ${topup.currency}`)
+      return 0
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error
+      console.error(`cannot credit ${owner}: ${error.message}`)
+      return 1
+    }
+  })
+}
+
+async function verifyLedger(): Promise<number> {
+  return withServices(async ({ ledger }) => {
+    const problems = await ledger.verify()
+    const { accounts, transfers } = await ledger.counts()
+    if (problems.length === 0) {
+      console.log(`ledger OK: ${accounts} accounts, ${transfers} transfers`)
+      return 0
+    }
+    console.log(
+      `ledger BROKEN: ${problems.length} violation(s) in ${accounts} accounts, ${transfers} transfers`,
+    )
+    for (const problem of problems) console.log(`  - ${problem}`)
+    return 1
+  })
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'help'] = argv
@@ -29,6 +92,13 @@ async function main(argv: string[]): Promise<number> {
         await db.close()
       }
       return 0
+    }
+    case 'credit':
+      return credit(argv[1], argv[2])
+    case 'ledger': {
+      if (argv[1] === 'verify') return verifyLedger()
+      console.error(`unknown ledger command "${argv[1] ?? ''}"\n\n${usage}`)
+      return 2
     }
     case 'help':
     case '--help':

@@ -138,6 +138,14 @@ export function createLedgerRepository() {
       return rows[0]?.seq
     },
 
+    async counts(q: Queryable): Promise<{ accounts: bigint; transfers: bigint }> {
+      const rows = await q.query<{ accounts: bigint; transfers: bigint }>(
+        `SELECT (SELECT count(*) FROM ledger_accounts)::bigint AS accounts,
+                (SELECT count(*) FROM ledger_transfers)::bigint AS transfers`,
+      )
+      return rows[0] ?? { accounts: 0n, transfers: 0n }
+    },
+
     /** Movements of one account, newest first; `before` is the `seq` of the last one already seen. */
     async entries(
       q: Queryable,

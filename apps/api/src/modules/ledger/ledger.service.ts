@@ -71,6 +71,9 @@ export function createLedgerService(deps: { db: Database; repo: LedgerRepository
     /** The paging position of a transfer among one account's entries; undefined if it is not one. */
     entrySeq: (accountId: bigint, transferId: string) => repo.entrySeq(db, accountId, transferId),
 
+    /** How many accounts and transfers the ledger holds (`protus ledger verify`). */
+    counts: (q: Queryable = db) => repo.counts(q),
+
     /** Locks accounts (and the other side of their due holds) in a deadlock-free order. */
     lock(tx: Queryable, ids: readonly bigint[]): Promise<void> {
       return repo.lockAccounts(tx, ids, clock.now())
