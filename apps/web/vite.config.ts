@@ -12,6 +12,9 @@ export default defineConfig({
       '/oauth': api,
       '/docs': api,
       '/healthz': api,
+      // The sandbox payment page; with PROTUS_PUBLIC_URL=http://localhost:5173 the way back to
+      // the wallet stays on the dev server.
+      '/sandbox': api,
     },
   },
 })

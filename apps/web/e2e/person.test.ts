@@ -58,6 +58,8 @@ describe.skipIf(!runnable)('a person in the browser', () => {
     await fill(page, 'register-password', password)
     await byTestId(page, 'register-submit').click()
 
+    await expect.poll(path).toBe('/wallet')
+    await byTestId(page, 'nav-account').click()
     await expect.poll(path).toBe('/account')
     await expect
       .poll(async () => readable(await byTestId(page, 'account-username').textContent()))

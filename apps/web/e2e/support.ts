@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 
@@ -31,12 +31,19 @@ export function checkPrerequisites(): boolean {
 interface ListeningApp {
   listen(options: { port: number; host: string }): Promise<string>
   close(): Promise<void>
-  server: { address(): AddressInfo | string | null }
 }
 
 export interface TestServer {
   baseUrl: string
   close(): Promise<void>
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
 }
 
 /** A real PROTUS server on a fresh database, serving the built web app, on a free local port. */
@@ -45,10 +52,13 @@ export async function startServer(): Promise<TestServer> {
   const { buildTestApp } = (await import(/* @vite-ignore */ API_TEST_APP)) as {
     buildTestApp: (overrides?: Record<string, string>) => Promise<ListeningApp>
   }
-  const app = await buildTestApp()
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address() as AddressInfo
-  return { baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() }
+  // The server writes absolute links (the sandbox checkout page) with its public address, which
+  // must be the very origin the browser uses, or the way back to the wallet loses the session.
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  const app = await buildTestApp({ PROTUS_PUBLIC_URL: baseUrl })
+  await app.listen({ port, host: '127.0.0.1' })
+  return { baseUrl, close: () => app.close() }
 }
 
 export function launchBrowser(): Promise<Browser> {

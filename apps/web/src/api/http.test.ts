@@ -53,6 +53,15 @@ describe('http client', () => {
     expect(header(calls[2], 'X-CSRF-Token')).toBe('tok_1')
   })
 
+  it('sends an Idempotency-Key only when one is given', async () => {
+    const { fetch, calls } = fakeFetch(json(201, {}), json(201, {}))
+    const client = createHttpClient({ fetch })
+    await client.post('/v1/me/topups', { amount: 50000 }, { idempotencyKey: 'key_1' })
+    await client.post('/v1/services', { name: 'Client' })
+    expect(header(calls[0], 'Idempotency-Key')).toBe('key_1')
+    expect(header(calls[1], 'Idempotency-Key')).toBeUndefined()
+  })
+
   it('sends no body and no content type when there is nothing to send', async () => {
     const { fetch, calls } = fakeFetch(new Response(null, { status: 204 }))
     const client = createHttpClient({ fetch })

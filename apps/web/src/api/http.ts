@@ -56,9 +56,14 @@ export class ApiError extends Error {
 
 export type Query = Record<string, string | number | boolean | undefined>
 
+export interface PostOptions {
+  /** Sent as the Idempotency-Key header: the same key makes a retry answer like the first try. */
+  idempotencyKey?: string
+}
+
 export interface HttpClient {
   get<T>(path: string, query?: Query): Promise<T>
-  post<T>(path: string, body?: unknown): Promise<T>
+  post<T>(path: string, body?: unknown, options?: PostOptions): Promise<T>
   patch<T>(path: string, body: unknown): Promise<T>
   delete<T>(path: string): Promise<T>
   /** The session's CSRF token, from POST /v1/sessions or GET /v1/me; null after sign-out. */
@@ -130,8 +135,17 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const listeners = new Set<() => void>()
   let csrfToken: string | null = null
 
-  async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' }
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Query,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      Accept: 'application/json, application/problem+json',
+      ...extraHeaders,
+    }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     if (UNSAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
     let response: Response
@@ -158,7 +172,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   return {
     get: (path, query) => request('GET', path, undefined, query),
-    post: (path, body) => request('POST', path, body),
+    post: (path, body, options) =>
+      request(
+        'POST',
+        path,
+        body,
+        undefined,
+        options?.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {},
+      ),
     patch: (path, body) => request('PATCH', path, body),
     delete: (path) => request('DELETE', path),
     setCsrfToken(token) {

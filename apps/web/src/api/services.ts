@@ -18,3 +18,7 @@ export function createService(input: ServiceCreate): Promise<Service> {
 export function updateService(id: string, update: ServiceUpdate): Promise<Service> {
   return http.patch(`/v1/services/${encodeURIComponent(id)}`, update)
 }
+
+export function fetchService(id: string): Promise<Service> {
+  return http.get(`/v1/services/${encodeURIComponent(id)}`)
+}

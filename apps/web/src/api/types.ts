@@ -1,4 +1,4 @@
-// Shapes of the identity, company and catalogue endpoints (docs/api-contract-identity.md).
+// Shapes of the API's answers (docs/api.md). Money is always integer minor units of `currency`.
 
 export type AccountKind = 'customer' | 'company'
 
@@ -104,4 +104,115 @@ export interface ServiceUpdate {
 export interface Page<T> {
   data: T[]
   has_more: boolean
+}
+
+export type Scope = 'check' | 'hold' | 'charge'
+
+/** The signed-in person's wallet. available = posted - held. */
+export interface Wallet {
+  currency: string
+  available: number
+  held: number
+  posted: number
+}
+
+export type EntryKind = 'top_up' | 'charge' | 'hold' | 'capture' | 'release' | 'expiry' | 'refund'
+
+export interface NamedRef {
+  id: string
+  name: string
+}
+
+/** One movement on the person's statement. */
+export interface Entry {
+  id: string
+  kind: EntryKind
+  amount: number
+  direction: 'debit' | 'credit'
+  /** The available balance right after this movement. */
+  balance_after: number
+  partner: NamedRef | null
+  service: NamedRef | null
+  description: string | null
+  created_at: string
+}
+
+/** The person's account at one partner, as the person sees it. */
+export interface PartnerAccount {
+  id: string
+  company: NamedRef
+  spent: number
+  held: number
+  scopes: Scope[]
+  created_at: string
+  last_activity_at: string | null
+}
+
+export type TopUpStatus = 'pending' | 'succeeded' | 'failed'
+
+export interface TopUp {
+  id: string
+  status: TopUpStatus
+  amount: number
+  currency: string
+  /** The payment page to send the payer to. */
+  checkout_url: string | null
+  created_at: string
+  completed_at: string | null
+}
+
+/** An account at the signed-in company: a PROTUS person or one of its direct users. */
+export interface Account {
+  id: string
+  kind: 'protus' | 'managed'
+  external_id: string | null
+  email: string | null
+  username: string | null
+  currency: string
+  scopes: Scope[]
+  spent: number
+  held: number
+  refunded: number
+  last_activity_at: string | null
+  created_at: string
+}
+
+export type HoldStatus = 'pending' | 'captured' | 'released' | 'expired'
+
+export interface Hold {
+  id: string
+  account: string
+  amount: number
+  currency: string
+  service: string | null
+  /** Units of the service, when the amount was its price times a quantity. */
+  quantity: number | null
+  description: string | null
+  status: HoldStatus
+  captured_amount: number
+  charge: { id: string; amount: number } | null
+  expires_at: string
+  created_at: string
+}
+
+export interface Charge {
+  id: string
+  account: string
+  amount: number
+  currency: string
+  service: string | null
+  quantity: number | null
+  description: string | null
+  hold: string | null
+  status: 'succeeded'
+  amount_refunded: number
+  created_at: string
+}
+
+export interface Refund {
+  id: string
+  charge: string
+  account: string
+  amount: number
+  created_at: string
 }

@@ -8,5 +8,8 @@ export function useDateTime() {
       new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(
         new Date(iso),
       ),
+    /** The day alone, where a narrow column has no room for the time. */
+    formatDate: (iso: string) =>
+      new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium' }).format(new Date(iso)),
   }
 }

@@ -6,5 +6,8 @@ export function useMoney() {
   const { locale } = useI18n({ useScope: 'global' })
   return {
     format: (minor: number, currency: string) => formatMoney(minor, currency, locale.value),
+    /** With a + or - sign: a movement into or out of a balance. */
+    formatSigned: (minor: number, currency: string) =>
+      formatMoney(minor, currency, locale.value, { signed: true }),
   }
 }

@@ -1,6 +1,7 @@
 import { useI18n } from 'vue-i18n'
 import { parseMoney } from '../i18n/money.ts'
 import { isAllowedEndpointUrl } from './urls.ts'
+import { useMoney } from './use-money.ts'
 
 type Rule = (value: string) => true | string
 
@@ -11,6 +12,7 @@ const MAX_PRICE = 10 ** 12
 /** Form validation rules with messages in the interface language; the server checks again. */
 export function useRules() {
   const { t } = useI18n()
+  const money = useMoney()
 
   const required: Rule = (value) => (value ?? '').trim() !== '' || t('validation.required')
   const email: Rule = (value) => EMAIL.test((value ?? '').trim()) || t('validation.email')
@@ -41,5 +43,18 @@ export function useRules() {
       return true
     }
 
-  return { required, email, password, username, maxLength, endpointUrl, wholeNumber, price }
+  /** An amount of money from `min` to `max` minor units. */
+  const amount =
+    (currency: () => string, min: number, max: number): Rule =>
+    (value) => {
+      const minor = parseMoney(value ?? '', currency())
+      if (minor === null) return t('validation.amount')
+      if (minor < min || minor > max) {
+        const range = { min: money.format(min, currency()), max: money.format(max, currency()) }
+        return t('validation.amountRange', range)
+      }
+      return true
+    }
+
+  return { required, email, password, username, maxLength, endpointUrl, wholeNumber, price, amount }
 }

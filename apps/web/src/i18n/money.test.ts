@@ -25,6 +25,14 @@ describe('formatMoney', () => {
     expect(formatMoney(-150, 'RUB', 'en')).toBe('-₽1.50')
   })
 
+  it('marks money in and out with a sign when asked to', () => {
+    expect(formatMoney(50000, 'RUB', 'en', { signed: true })).toBe('+₽500.00')
+    expect(formatMoney(-12000, 'RUB', 'en', { signed: true })).toBe('-₽120.00')
+    expect(plain(formatMoney(50000, 'RUB', 'ru', { signed: true }))).toBe('+500,00 ₽')
+    expect(formatMoney(0, 'RUB', 'en', { signed: true })).toBe('₽0.00')
+    expect(formatMoney(50000, 'RUB', 'en')).toBe('₽500.00')
+  })
+
   it('accepts a lower-case currency code', () => {
     expect(formatMoney(15000, 'rub', 'en')).toBe('₽150.00')
   })

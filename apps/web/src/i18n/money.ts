@@ -26,14 +26,20 @@ export function minorToDecimal(minor: number, currency: string): string {
   return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`
 }
 
-function formatterFor(locale: string, currency: string): Intl.NumberFormat {
-  const key = `${locale}|${currency}`
+export interface MoneyFormat {
+  /** Mark every non-zero amount with its sign: "+₽500.00" for money in, "-₽120.00" for money out. */
+  signed?: boolean
+}
+
+function formatterFor(locale: string, currency: string, signed: boolean): Intl.NumberFormat {
+  const key = `${locale}|${currency}|${signed}`
   let formatter = formatters.get(key)
   if (!formatter) {
     formatter = new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
       currencyDisplay: 'narrowSymbol',
+      signDisplay: signed ? 'exceptZero' : 'auto',
     })
     formatters.set(key, formatter)
   }
@@ -41,9 +47,16 @@ function formatterFor(locale: string, currency: string): Intl.NumberFormat {
 }
 
 /** Formats minor units for people: formatMoney(15000, 'RUB', 'ru') -> "150,00 ₽". */
-export function formatMoney(minor: number, currency: string, locale = 'en'): string {
+export function formatMoney(
+  minor: number,
+  currency: string,
+  locale = 'en',
+  options: MoneyFormat = {},
+): string {
   const code = currency.toUpperCase()
-  return formatterFor(locale, code).format(minorToDecimal(minor, code) as Intl.StringNumericLiteral)
+  return formatterFor(locale, code, options.signed ?? false).format(
+    minorToDecimal(minor, code) as Intl.StringNumericLiteral,
+  )
 }
 
 function currencyMarks(currency: string): string[] {

@@ -36,6 +36,21 @@ describe('decideAccess', () => {
     expect(decideAccess(services, company)).toBe(true)
   })
 
+  it('keeps the wallet for people and the accounts at a partner for its company', () => {
+    const wallet = route('/wallet', { requires: 'customer' })
+    const accounts = route('/company/accounts/acct_1', { requires: 'company' })
+    expect(decideAccess(wallet, customer)).toBe(true)
+    expect(decideAccess(wallet, company)).toEqual({
+      path: '/sign-in',
+      query: { kind: 'customer', redirect: '/wallet' },
+    })
+    expect(decideAccess(accounts, company)).toBe(true)
+    expect(decideAccess(accounts, customer)).toEqual({
+      path: '/sign-in',
+      query: { kind: 'company', redirect: '/company/accounts/acct_1' },
+    })
+  })
+
   it('lets anyone open public pages', () => {
     expect(decideAccess(route('/', {}), null)).toBe(true)
     expect(decideAccess(route('/', {}), customer)).toBe(true)
@@ -48,7 +63,7 @@ describe('decideAccess', () => {
       { kind: 'company', redirect: '/company/credentials' },
     )
     expect(decideAccess(signIn, company)).toEqual({ path: '/company/credentials' })
-    expect(decideAccess(route('/register', { guestOnly: true }), customer)).toEqual({ path: '/account' })
+    expect(decideAccess(route('/register', { guestOnly: true }), customer)).toEqual({ path: '/wallet' })
   })
 
   it('lets a person sign in as a company', () => {

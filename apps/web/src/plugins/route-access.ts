@@ -19,7 +19,7 @@ export interface Redirect {
 export type AccessDecision = true | Redirect
 
 export function homePathFor(kind: AccountKind): string {
-  return kind === 'company' ? '/company/services' : '/account'
+  return kind === 'company' ? '/company/services' : '/wallet'
 }
 
 /** A redirect target from a query string, if it stays inside the app (no open redirects). */

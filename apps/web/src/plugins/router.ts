@@ -33,11 +33,31 @@ const routes: RouteRecordRaw[] = [
     meta: { guestOnly: true, title: 'titles.signIn' },
   },
   {
+    path: '/wallet',
+    component: () => import('../pages/WalletPage.vue'),
+    meta: { requires: 'customer', title: 'titles.wallet' },
+  },
+  {
+    path: '/wallet/accounts',
+    component: () => import('../pages/PartnerAccountsPage.vue'),
+    meta: { requires: 'customer', title: 'titles.partners' },
+  },
+  {
     path: '/account',
     component: () => import('../pages/AccountPage.vue'),
     meta: { requires: 'customer', title: 'titles.account' },
   },
   { path: '/company', redirect: '/company/services' },
+  {
+    path: '/company/accounts',
+    component: () => import('../pages/company/AccountsPage.vue'),
+    meta: { requires: 'company', title: 'titles.accounts' },
+  },
+  {
+    path: '/company/accounts/:id',
+    component: () => import('../pages/company/AccountDetailPage.vue'),
+    meta: { requires: 'company', title: 'titles.accountDetail' },
+  },
   {
     path: '/company/services',
     component: () => import('../pages/company/ServicesPage.vue'),

@@ -12,8 +12,11 @@ import {
   registerCustomer as postCustomer,
 } from '../api/identity.ts'
 import type { CompanyCreated, Customer, Me } from '../api/types.ts'
+import { useAccountsStore } from './accounts.ts'
 import { useCompanyStore } from './company.ts'
+import { useServiceNamesStore } from './service-names.ts'
 import { useServicesStore } from './services.ts'
+import { useWalletStore } from './wallet.ts'
 
 /** Who is signed in. The session itself is an HttpOnly cookie; this mirrors GET /v1/me. */
 export const useSessionStore = defineStore('session', () => {
@@ -44,6 +47,9 @@ export const useSessionStore = defineStore('session', () => {
     me.value = null
     useCompanyStore().reset()
     useServicesStore().reset()
+    useServiceNamesStore().reset()
+    useAccountsStore().reset()
+    useWalletStore().reset()
   }
 
   async function signIn(credentials: Credentials): Promise<Me> {

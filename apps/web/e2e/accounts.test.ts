@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto'
+import {
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  request,
+} from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  byTestId,
+  checkPrerequisites,
+  fill,
+  launchBrowser,
+  openPage,
+  readable,
+  startServer,
+  type TestServer,
+  unique,
+} from './support.ts'
+
+const runnable = checkPrerequisites()
+
+describe.skipIf(!runnable)('a partner company’s accounts in the browser', () => {
+  let server: TestServer
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  let partner: APIRequestContext | undefined
+
+  beforeAll(async () => {
+    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  beforeEach(async () => {
+    const opened = await openPage(browser, server.baseUrl)
+    ;({ context, page } = opened)
+    return async () => {
+      await partner?.dispose()
+      await context.close()
+      expect(opened.pageErrors.map(String)).toEqual([])
+    }
+  })
+
+  const path = () => new URL(page.url()).pathname
+  const text = async (scope: Page | ReturnType<typeof byTestId>, id: string) =>
+    readable(await byTestId(scope, id).first().textContent())
+
+  /** Registers a company in the browser and keeps the client credentials it is shown once. */
+  async function registerCompany(): Promise<{ clientId: string; clientSecret: string }> {
+    const name = unique('Messages')
+    await page.goto('/register?kind=company')
+    await fill(page, 'register-email', `${name.toLowerCase()}@example.com`)
+    await fill(page, 'register-company-name', name)
+    await fill(page, 'register-password', 'correct horse battery')
+    await byTestId(page, 'register-submit').click()
+    await byTestId(page, 'secrets-once').waitFor()
+    const clientId = readable(await byTestId(page, 'created-client-id').textContent())
+    const clientSecret = readable(await byTestId(page, 'created-client-secret').textContent())
+    await byTestId(page, 'secrets-continue').click()
+    await expect.poll(path).toBe('/company/services')
+    return { clientId, clientSecret }
+  }
+
+  /** The partner's server: Basic credentials, a fresh Idempotency-Key on every POST. */
+  async function partnerApi(clientId: string, clientSecret: string) {
+    partner = await request.newContext({
+      baseURL: server.baseUrl,
+      extraHTTPHeaders: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      },
+    })
+    const api = partner
+    return async <T>(url: string, data: object, status = 201): Promise<T> => {
+      const response = await api.post(url, { data, headers: { 'idempotency-key': randomUUID() } })
+      expect(response.status(), `${url}: ${await response.text()}`).toBe(status)
+      return (await response.json()) as T
+    }
+  }
+
+  it('sees a direct user’s spending, holds and refunds after the partner’s server billed them', async () => {
+    const { clientId, clientSecret } = await registerCompany()
+    const post = await partnerApi(clientId, clientSecret)
+
+    const service = await post<{ id: string }>('/v1/services', { name: 'Client', price: 15000 })
+    const account = await post<{ id: string }>('/v1/accounts', {
+      external_id: 'user-42',
+      email: 'ann@example.com',
+      username: 'ann',
+    })
+
+    // The direct user pays the top-up link on the sandbox checkout page.
+    const topUp = await post<{ checkout_url: string }>(`/v1/accounts/${account.id}/topups`, {
+      amount: 100000,
+    })
+    await page.goto(topUp.checkout_url)
+    await page.getByRole('button', { name: 'Pay' }).click()
+    await page.getByRole('heading', { name: 'Payment received' }).waitFor()
+
+    const charge = await post<{ id: string; created_at: string }>('/v1/charges', {
+      account: account.id,
+      service: service.id,
+    })
+    await post('/v1/holds', { account: account.id, amount: 30000, description: 'Spring campaign' })
+    await post(`/v1/charges/${charge.id}/refunds`, { amount: 5000 })
+
+    await page.goto('/company/services')
+    await byTestId(page, 'nav-accounts').click()
+    await expect.poll(path).toBe('/company/accounts')
+    const accountRow = page.locator(`[data-testid="account-row"][data-account-id="${account.id}"]`)
+    await accountRow.waitFor()
+    expect(await text(accountRow, 'account-user')).toBe('ann')
+    expect(await text(accountRow, 'account-external-id')).toBe('External ID user-42')
+    expect(await text(accountRow, 'account-kind')).toBe('Direct user')
+    // Spent is what the charges took, less what was refunded.
+    expect(await text(accountRow, 'account-spent')).toBe('₽100.00')
+    expect(await text(accountRow, 'account-held')).toBe('₽300.00')
+    expect(await text(accountRow, 'account-refunded')).toBe('₽50.00')
+    expect((await byTestId(accountRow, 'scope').allTextContents()).map(readable)).toEqual([
+      'Check',
+      'Hold',
+      'Charge',
+    ])
+
+    await accountRow.click()
+    await expect.poll(path).toBe(`/company/accounts/${account.id}`)
+    await expect.poll(() => text(page, 'account-spent')).toBe('₽100.00')
+    expect(await text(page, 'account-held')).toBe('₽300.00')
+    expect(await text(page, 'account-email')).toBe('ann@example.com')
+
+    const chargeRow = page.locator(`[data-testid="charge-row"][data-charge-id="${charge.id}"]`)
+    await chargeRow.waitFor()
+    expect(await text(chargeRow, 'charge-amount')).toBe('₽150.00')
+    await expect.poll(() => text(chargeRow, 'service')).toBe('Client')
+    expect(await text(chargeRow, 'charge-refunded')).toBe('₽50.00')
+    expect(await text(chargeRow, 'charge-status')).toBe('Partly refunded')
+    const shownDate = await page.evaluate(
+      (iso) =>
+        new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
+      charge.created_at,
+    )
+    expect(await text(chargeRow, 'charge-created')).toBe(readable(shownDate))
+
+    await byTestId(page, 'tab-holds').click()
+    const holdRow = byTestId(page, 'hold-row')
+    await expect.poll(() => holdRow.count()).toBe(1)
+    expect(await text(holdRow, 'hold-amount')).toBe('₽300.00')
+    expect(await text(holdRow, 'hold-status')).toBe('Pending')
+    expect(await text(holdRow, 'description')).toBe('Spring campaign')
+
+    await byTestId(page, 'tab-refunds').click()
+    const refundRow = byTestId(page, 'refund-row')
+    await expect.poll(() => refundRow.count()).toBe(1)
+    expect(await text(refundRow, 'refund-amount')).toBe('₽50.00')
+    expect(await text(refundRow, 'refund-charge')).toBe(charge.id)
+
+    // The open tab survives a reload.
+    await page.reload()
+    await expect.poll(() => text(byTestId(page, 'refund-row'), 'refund-amount')).toBe('₽50.00')
+  }, 60_000)
+
+  it('shows a new company that it has no accounts yet', async () => {
+    await registerCompany()
+    await byTestId(page, 'nav-accounts').click()
+    await expect.poll(() => text(page, 'accounts-empty')).toContain('No accounts yet.')
+  }, 60_000)
+})

@@ -1,0 +1,124 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  byTestId,
+  checkPrerequisites,
+  fill,
+  launchBrowser,
+  openPage,
+  readable,
+  startServer,
+  type TestServer,
+  unique,
+} from './support.ts'
+
+const runnable = checkPrerequisites()
+
+describe.skipIf(!runnable)('a person’s wallet in the browser', () => {
+  let server: TestServer
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+
+  beforeAll(async () => {
+    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  beforeEach(async () => {
+    const opened = await openPage(browser, server.baseUrl)
+    ;({ context, page } = opened)
+    return async () => {
+      await context.close()
+      expect(opened.pageErrors.map(String)).toEqual([])
+    }
+  })
+
+  const path = () => new URL(page.url()).pathname
+  const text = async (id: string) => readable(await byTestId(page, id).first().textContent())
+
+  async function register(): Promise<void> {
+    const username = unique('pat')
+    await page.goto('/register')
+    await fill(page, 'register-email', `${username}@example.com`)
+    await fill(page, 'register-username', username)
+    await fill(page, 'register-password', 'correct horse battery')
+    await byTestId(page, 'register-submit').click()
+    await expect.poll(path).toBe('/wallet')
+  }
+
+  /** Opens the top-up dialog, asks for `amount` and lands on the sandbox checkout page. */
+  async function startTopUp(amount: string): Promise<void> {
+    await byTestId(page, 'wallet-top-up').click()
+    await fill(page, 'top-up-amount', amount)
+    await byTestId(page, 'top-up-submit').click()
+    await expect.poll(path).toMatch(/^\/sandbox\/checkout\//)
+    await page.getByRole('heading', { name: 'Top up your PROTUS wallet' }).waitFor()
+  }
+
+  it('tops up through the sandbox checkout and sees the money and the statement row', async () => {
+    await register()
+    await expect.poll(() => text('wallet-available')).toBe('₽0.00')
+    expect(await text('wallet-held')).toBe('₽0.00')
+    expect(await text('wallet-posted')).toBe('₽0.00')
+    await byTestId(page, 'statement-empty').waitFor()
+
+    // An amount that could be read two ways is refused before anything is sent.
+    await byTestId(page, 'wallet-top-up').click()
+    await fill(page, 'top-up-amount', '1,500')
+    await byTestId(page, 'top-up-submit').click()
+    await expect
+      .poll(async () => readable(await byTestId(page, 'top-up-amount').locator('.v-messages').textContent()))
+      .toBe('Enter an amount such as 150.00')
+    expect(path()).toBe('/wallet')
+    await page.keyboard.press('Escape')
+
+    await startTopUp('500.00')
+    expect(readable(await page.locator('.amount').textContent())).toContain('500.00')
+    await page.getByRole('button', { name: 'Pay' }).click()
+    await page.getByRole('heading', { name: 'Payment received' }).waitFor()
+    await page.getByRole('link', { name: 'Back to your wallet' }).click()
+
+    await expect.poll(path).toBe('/wallet')
+    await expect.poll(() => text('top-up-result')).toBe('Your top-up of ₽500.00 has arrived.')
+    await expect.poll(() => text('wallet-available')).toBe('₽500.00')
+    expect(await text('wallet-posted')).toBe('₽500.00')
+    const rows = byTestId(page, 'entry-row')
+    await expect.poll(() => rows.count()).toBe(1)
+    expect(await rows.first().getAttribute('data-entry-kind')).toBe('top_up')
+    expect(readable(await byTestId(rows.first(), 'entry-kind').textContent())).toBe('Top-up')
+    expect(readable(await byTestId(rows.first(), 'entry-amount').textContent())).toBe('+₽500.00')
+    expect(readable(await byTestId(rows.first(), 'entry-balance-after').textContent())).toBe('₽500.00')
+
+    // A declined payment says so and leaves the balance as it was.
+    await startTopUp('100')
+    await page.getByRole('button', { name: 'Decline' }).click()
+    await page.getByRole('heading', { name: 'Payment declined' }).waitFor()
+    await page.getByRole('link', { name: 'Back to your wallet' }).click()
+    await expect.poll(path).toBe('/wallet')
+    await expect
+      .poll(() => text('top-up-result'))
+      .toBe('The payment for your top-up of ₽100.00 did not go through. No money was taken.')
+    await expect.poll(() => text('wallet-available')).toBe('₽500.00')
+    expect(await byTestId(page, 'entry-row').count()).toBe(1)
+
+    // The message is about that one return; a later visit shows just the wallet.
+    await byTestId(page, 'top-up-result').locator('button[aria-label]').last().click()
+    await page.reload()
+    await expect.poll(() => text('wallet-available')).toBe('₽500.00')
+    expect(await byTestId(page, 'top-up-result').count()).toBe(0)
+  }, 60_000)
+
+  it('shows an empty list of partners to a new person', async () => {
+    await register()
+    await byTestId(page, 'nav-partners').click()
+    await expect.poll(path).toBe('/wallet/accounts')
+    await expect
+      .poll(() => text('partners-empty'))
+      .toContain('When you sign in to a partner service with PROTUS, it appears here.')
+  }, 60_000)
+})

@@ -1,0 +1,83 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { createAttemptKey } from '../api/attempt-key.ts'
+import type { PartnerAccount, TopUp, Wallet } from '../api/types.ts'
+import { createTopUp, fetchTopUp, fetchWallet, listEntries, listPartnerAccounts } from '../api/wallet.ts'
+import { createCursorList } from './cursor-list.ts'
+import { rememberTopUp } from './returning-top-up.ts'
+
+const PAGE_SIZE = 20
+
+/** The signed-in person's wallet: balances, statement, accounts at partners and top-ups. */
+export const useWalletStore = defineStore('wallet', () => {
+  const wallet = ref<Wallet | null>(null)
+  const entries = createCursorList(
+    (startingAfter) => listEntries({ limit: PAGE_SIZE, starting_after: startingAfter }),
+    (entry) => entry.id,
+  )
+  const partners = ref<PartnerAccount[]>([])
+  const partnersLoaded = ref(false)
+  const topUpAttempt = createAttemptKey()
+
+  /** The balances and the first page of the statement. */
+  async function load(): Promise<void> {
+    const [current] = await Promise.all([fetchWallet(), entries.load()])
+    wallet.value = current
+  }
+
+  async function loadBalance(): Promise<void> {
+    wallet.value = await fetchWallet()
+  }
+
+  async function loadPartners(): Promise<void> {
+    partners.value = (await listPartnerAccounts()).data
+    partnersLoaded.value = true
+  }
+
+  /**
+   * Starts a top-up of `amount` minor units. Pressing the button again after a failure whose
+   * outcome is unknown retries the same top-up instead of starting a second one.
+   */
+  async function startTopUp(amount: number): Promise<TopUp> {
+    const key = topUpAttempt.keyFor(String(amount))
+    try {
+      const topUp = await createTopUp(amount, key)
+      topUpAttempt.settle()
+      rememberTopUp(topUp.id)
+      return topUp
+    } catch (error) {
+      topUpAttempt.settle(error)
+      throw error
+    }
+  }
+
+  function topUpStatus(id: string): Promise<TopUp> {
+    return fetchTopUp(id)
+  }
+
+  /**
+   * Forgets the person who signed out, down to a top-up still being retried. The top-up kept for
+   * the way back from paying stays: its owner may sign in again after the session expired, and
+   * anyone else is told it does not exist.
+   */
+  function reset(): void {
+    topUpAttempt.settle()
+    wallet.value = null
+    entries.reset()
+    partners.value = []
+    partnersLoaded.value = false
+  }
+
+  return {
+    wallet,
+    entries,
+    partners,
+    partnersLoaded,
+    load,
+    loadBalance,
+    loadPartners,
+    startTopUp,
+    topUpStatus,
+    reset,
+  }
+})
