@@ -3,11 +3,7 @@ import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
 import { newId } from '../../lib/ids.js'
 import type { CatalogueService } from '../catalogue/catalogue.service.js'
-import type {
-  IdempotencyService,
-  IdempotentRequest,
-  StoredResponse,
-} from '../idempotency/idempotency.service.js'
+import type { IdempotentRequest, StoredResponse } from '../idempotency/idempotency.service.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { AccountsService } from './accounts.service.js'
 import type { BillingBatch, OpResult, Plan } from './billing.batch.js'
