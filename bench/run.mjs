@@ -68,7 +68,7 @@ function build() {
 
 function gitDescription() {
   const run = (args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout.trim()
-  const dirty = run(['status', '--porcelain', '--', 'apps/api']) !== ''
+  const dirty = run(['status', '--porcelain', '--untracked-files=no', '--', 'apps/api']) !== ''
   const head = run(['rev-parse', '--short', 'HEAD'])
   if (!head) return 'unknown (not a git checkout)'
   return `${head}${dirty ? ' + uncommitted changes in apps/api' : ''}`
