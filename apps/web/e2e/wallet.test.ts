@@ -113,12 +113,14 @@ describe.skipIf(!runnable)('a person’s wallet in the browser', () => {
     expect(await byTestId(page, 'top-up-result').count()).toBe(0)
   }, 60_000)
 
-  it('shows an empty list of partners to a new person', async () => {
+  it('shows a new person that no services are connected, also under the old address', async () => {
     await register()
-    await byTestId(page, 'nav-partners').click()
-    await expect.poll(path).toBe('/wallet/accounts')
-    await expect
-      .poll(() => text('partners-empty'))
-      .toContain('When you sign in to a partner service with PROTUS, it appears here.')
+    await byTestId(page, 'nav-connected').click()
+    await expect.poll(path).toBe('/wallet/connected')
+    await expect.poll(() => text('connected-empty')).toContain('No connected services yet.')
+    expect(await byTestId(page, 'former-partners').count()).toBe(0)
+
+    await page.goto('/wallet/accounts')
+    await expect.poll(path).toBe('/wallet/connected')
   }, 60_000)
 })

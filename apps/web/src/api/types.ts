@@ -106,7 +106,11 @@ export interface Page<T> {
   has_more: boolean
 }
 
+/** What a partner may do with a person's money. */
 export type Scope = 'check' | 'hold' | 'charge'
+
+/** Everything a person may grant a partner: the money scopes and what the partner learns of them. */
+export type OAuthScope = Scope | 'profile' | 'email'
 
 /** The signed-in person's wallet. available = posted - held. */
 export interface Wallet {
@@ -215,4 +219,35 @@ export interface Refund {
   account: string
   amount: number
   created_at: string
+}
+
+/** One scope a partner asks for on the consent page. */
+export interface RequestedScope {
+  scope: OAuthScope
+  /** The person granted it to this partner before. */
+  granted: boolean
+}
+
+/** A partner's request to act for the signed-in person, waiting for their answer. */
+export interface ConsentRequest {
+  id: string
+  client: { client_id: string; name: string }
+  redirect_uri: string
+  scopes: RequestedScope[]
+  expires_at: string
+}
+
+export type ConsentDecision = { allow: true; scopes: OAuthScope[] } | { allow: false }
+
+/** A partner the signed-in person allowed to act for them. */
+export interface Grant {
+  client_id: string
+  company: NamedRef
+  scopes: OAuthScope[]
+  /** The person's account at this partner. */
+  account_id: string
+  created_at: string
+  last_used_at: string | null
+  /** Charged less refunded, in the wallet's currency. */
+  spent: number
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isAllowedEndpointUrl } from './urls.ts'
+import { displayHost, isAllowedEndpointUrl } from './urls.ts'
 
 describe('isAllowedEndpointUrl', () => {
   it('accepts https addresses', () => {
@@ -20,5 +20,16 @@ describe('isAllowedEndpointUrl', () => {
     expect(isAllowedEndpointUrl('ftp://partner.example/')).toBe(false)
     expect(isAllowedEndpointUrl('partner.example/callback')).toBe(false)
     expect(isAllowedEndpointUrl('')).toBe(false)
+  })
+})
+
+describe('displayHost', () => {
+  it('names the host, with a port when there is one', () => {
+    expect(displayHost('https://partner.example/oauth/callback?x=1')).toBe('partner.example')
+    expect(displayHost('http://127.0.0.1:3000/callback')).toBe('127.0.0.1:3000')
+  })
+
+  it('shows text that is not an address as it is', () => {
+    expect(displayHost('not an address')).toBe('not an address')
   })
 })

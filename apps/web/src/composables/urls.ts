@@ -15,3 +15,12 @@ export function isAllowedEndpointUrl(text: string): boolean {
   if (url.protocol === 'https:') return url.hostname !== ''
   return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)
 }
+
+/** The host a person will recognise in an address (`partner.example`, `127.0.0.1:3000`). */
+export function displayHost(text: string): string {
+  try {
+    return new URL(text).host || text
+  } catch {
+    return text
+  }
+}

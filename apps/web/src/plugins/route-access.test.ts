@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Me } from '../api/types.ts'
-import { type AccessTarget, decideAccess, safeRedirect } from './route-access.ts'
+import { type AccessTarget, decideAccess, isServerPath, returnPath, safeRedirect } from './route-access.ts'
 
 const company: Me = { kind: 'company', id: 'co_1', email: 'a@b.c', name: 'Acme', csrf_token: 't' }
 const customer: Me = { kind: 'customer', id: 'cus_1', email: 'p@b.c', username: 'pat', csrf_token: 't' }
+
+const AUTHORIZE =
+  '/oauth/authorize?response_type=code&client_id=cli_1&redirect_uri=https%3A%2F%2Fpartner.example%2Fcallback' +
+  '&scope=check%20charge&state=xyz&code_challenge=E9Melhoe2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' +
+  '&code_challenge_method=S256'
 
 const route = (
   fullPath: string,
@@ -71,6 +76,18 @@ describe('decideAccess', () => {
     expect(decideAccess(signIn, customer)).toBe(true)
   })
 
+  it('sends a person who is already signed in on to the authorization endpoint', () => {
+    const signIn = route('/sign-in', { guestOnly: true }, { kind: 'customer', redirect: AUTHORIZE })
+    expect(decideAccess(signIn, customer)).toEqual({ path: AUTHORIZE })
+  })
+
+  it('sends a guest from the consent page to sign in as a person and back', () => {
+    expect(decideAccess(route('/consent/areq_1', { requires: 'customer' }), null)).toEqual({
+      path: '/sign-in',
+      query: { kind: 'customer', redirect: '/consent/areq_1' },
+    })
+  })
+
   it('ignores a redirect that leaves the app', () => {
     const signIn = route('/sign-in', { guestOnly: true }, { redirect: '//evil.example/' })
     expect(decideAccess(signIn, company)).toEqual({ path: '/company/services' })
@@ -85,5 +102,53 @@ describe('safeRedirect', () => {
     expect(safeRedirect('/\\evil.example/')).toBeNull()
     expect(safeRedirect(['/a'])).toBeNull()
     expect(safeRedirect(undefined)).toBeNull()
+  })
+
+  it('keeps the authorization endpoint with its whole query', () => {
+    expect(safeRedirect(AUTHORIZE)).toBe(AUTHORIZE)
+  })
+
+  it('refuses paths a browser would read as another host', () => {
+    // Browsers drop tabs and line breaks, and fold dot segments, before they follow a link.
+    expect(safeRedirect('/\t/evil.example/')).toBeNull()
+    expect(safeRedirect('/\n/evil.example/')).toBeNull()
+    expect(safeRedirect('/\r\n/evil.example/')).toBeNull()
+    expect(safeRedirect('/.//evil.example/')).toBeNull()
+    expect(safeRedirect('/oauth/..//evil.example/')).toBeNull()
+    expect(safeRedirect('/oauth/authorize?x=1\\@evil.example')).toBeNull()
+  })
+
+  it('normalises dot segments so the path checked is the path followed', () => {
+    expect(safeRedirect('/wallet/../oauth/authorize?client_id=cli_1')).toBe(
+      '/oauth/authorize?client_id=cli_1',
+    )
+    expect(safeRedirect('/%2F%2Fevil.example')).toBe('/%2F%2Fevil.example')
+  })
+})
+
+describe('returnPath', () => {
+  it('goes back to the authorization endpoint after a person signs in', () => {
+    expect(returnPath({ kind: 'customer', redirect: AUTHORIZE }, 'customer')).toBe(AUTHORIZE)
+    expect(isServerPath(returnPath({ kind: 'customer', redirect: AUTHORIZE }, 'customer'))).toBe(true)
+  })
+
+  it('goes home when the redirect was meant for the other kind of account, or is unsafe', () => {
+    expect(returnPath({ kind: 'customer', redirect: AUTHORIZE }, 'company')).toBe('/company/services')
+    expect(returnPath({ kind: 'customer', redirect: '/\t/evil.example' }, 'customer')).toBe('/wallet')
+    expect(returnPath({}, 'customer')).toBe('/wallet')
+  })
+
+  it('stays in the app for app pages such as the consent page', () => {
+    const consent = returnPath({ kind: 'customer', redirect: '/consent/areq_1' }, 'customer')
+    expect(consent).toBe('/consent/areq_1')
+    expect(isServerPath(consent)).toBe(false)
+  })
+})
+
+describe('isServerPath', () => {
+  it('names the OAuth endpoints, which only a full page load reaches', () => {
+    expect(isServerPath('/oauth/authorize?client_id=cli_1')).toBe(true)
+    expect(isServerPath('/oauthorize')).toBe(false)
+    expect(isServerPath('/wallet/connected')).toBe(false)
   })
 })

@@ -3,7 +3,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import type { AccountKind } from '../api/types.ts'
 import { useNoticesStore } from '../stores/notices.ts'
 import { useSessionStore } from '../stores/session.ts'
-import { decideAccess } from './route-access.ts'
+import { decideAccess, isServerPath } from './route-access.ts'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -38,9 +38,16 @@ const routes: RouteRecordRaw[] = [
     meta: { requires: 'customer', title: 'titles.wallet' },
   },
   {
-    path: '/wallet/accounts',
-    component: () => import('../pages/PartnerAccountsPage.vue'),
-    meta: { requires: 'customer', title: 'titles.partners' },
+    path: '/wallet/connected',
+    component: () => import('../pages/ConnectedServicesPage.vue'),
+    meta: { requires: 'customer', title: 'titles.connected' },
+  },
+  // The person's accounts at partners now live with the partners' access, under Connected services.
+  { path: '/wallet/accounts', redirect: '/wallet/connected' },
+  {
+    path: '/consent/:requestId',
+    component: () => import('../pages/ConsentPage.vue'),
+    meta: { requires: 'customer', title: 'titles.consent' },
   },
   {
     path: '/account',
@@ -90,7 +97,14 @@ export function createAppRouter(pinia: Pinia) {
       // PROTUS is unreachable: say so, and treat the visitor as signed out for this navigation.
       useNoticesStore(pinia).error(error)
     }
-    return decideAccess(to, session.me)
+    const decision = decideAccess(to, session.me)
+    // Someone already signed in who is sent to sign in on the way to the authorization endpoint
+    // goes straight on there; that is a page of the server, not of the app.
+    if (decision !== true && isServerPath(decision.path)) {
+      window.location.assign(decision.path)
+      return false
+    }
+    return decision
   })
 
   return router

@@ -14,6 +14,8 @@ import {
 import type { CompanyCreated, Customer, Me } from '../api/types.ts'
 import { useAccountsStore } from './accounts.ts'
 import { useCompanyStore } from './company.ts'
+import { useConnectionsStore } from './connections.ts'
+import { useConsentStore } from './consent.ts'
 import { useServiceNamesStore } from './service-names.ts'
 import { useServicesStore } from './services.ts'
 import { useWalletStore } from './wallet.ts'
@@ -50,6 +52,8 @@ export const useSessionStore = defineStore('session', () => {
     useServiceNamesStore().reset()
     useAccountsStore().reset()
     useWalletStore().reset()
+    useConnectionsStore().reset()
+    useConsentStore().reset()
   }
 
   async function signIn(credentials: Credentials): Promise<Me> {

@@ -1,22 +1,20 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { createAttemptKey } from '../api/attempt-key.ts'
-import type { PartnerAccount, TopUp, Wallet } from '../api/types.ts'
-import { createTopUp, fetchTopUp, fetchWallet, listEntries, listPartnerAccounts } from '../api/wallet.ts'
+import type { TopUp, Wallet } from '../api/types.ts'
+import { createTopUp, fetchTopUp, fetchWallet, listEntries } from '../api/wallet.ts'
 import { createCursorList } from './cursor-list.ts'
 import { rememberTopUp } from './returning-top-up.ts'
 
 const PAGE_SIZE = 20
 
-/** The signed-in person's wallet: balances, statement, accounts at partners and top-ups. */
+/** The signed-in person's wallet: balances, statement and top-ups. */
 export const useWalletStore = defineStore('wallet', () => {
   const wallet = ref<Wallet | null>(null)
   const entries = createCursorList(
     (startingAfter) => listEntries({ limit: PAGE_SIZE, starting_after: startingAfter }),
     (entry) => entry.id,
   )
-  const partners = ref<PartnerAccount[]>([])
-  const partnersLoaded = ref(false)
   const topUpAttempt = createAttemptKey()
 
   /** The balances and the first page of the statement. */
@@ -27,11 +25,6 @@ export const useWalletStore = defineStore('wallet', () => {
 
   async function loadBalance(): Promise<void> {
     wallet.value = await fetchWallet()
-  }
-
-  async function loadPartners(): Promise<void> {
-    partners.value = (await listPartnerAccounts()).data
-    partnersLoaded.value = true
   }
 
   /**
@@ -64,18 +57,13 @@ export const useWalletStore = defineStore('wallet', () => {
     topUpAttempt.settle()
     wallet.value = null
     entries.reset()
-    partners.value = []
-    partnersLoaded.value = false
   }
 
   return {
     wallet,
     entries,
-    partners,
-    partnersLoaded,
     load,
     loadBalance,
-    loadPartners,
     startTopUp,
     topUpStatus,
     reset,

@@ -1,0 +1,96 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiError } from '../api/http.ts'
+import { listGrants, revokeGrant } from '../api/oauth.ts'
+import type { Grant, PartnerAccount } from '../api/types.ts'
+import { listPartnerAccounts } from '../api/wallet.ts'
+import { useConnectionsStore } from './connections.ts'
+import { joinConnections, withoutGrant } from './connections-join.ts'
+
+vi.mock('../api/oauth.ts', () => ({ listGrants: vi.fn(), revokeGrant: vi.fn() }))
+vi.mock('../api/wallet.ts', () => ({ listPartnerAccounts: vi.fn() }))
+
+const grant = (n: number): Grant => ({
+  client_id: `cli_${n}`,
+  company: { id: `co_${n}`, name: `Partner ${n}` },
+  scopes: ['check', 'charge'],
+  account_id: `acct_${n}`,
+  created_at: '2025-01-01T00:00:00Z',
+  last_used_at: null,
+  spent: 100 * n,
+})
+
+const account = (n: number): PartnerAccount => ({
+  id: `acct_${n}`,
+  company: { id: `co_${n}`, name: `Partner ${n}` },
+  spent: 100 * n,
+  held: 10 * n,
+  scopes: ['check', 'charge'],
+  created_at: '2025-01-01T00:00:00Z',
+  last_activity_at: null,
+})
+
+describe('joinConnections', () => {
+  it('pairs each grant with the account at that partner and keeps the rest as former partners', () => {
+    const joined = joinConnections([grant(1), grant(2)], [account(3), account(2), account(1)])
+    expect(joined.connected).toEqual([
+      { grant: grant(1), account: account(1) },
+      { grant: grant(2), account: account(2) },
+    ])
+    expect(joined.former).toEqual([account(3)])
+  })
+
+  it('keeps a grant whose account the list does not hold yet', () => {
+    expect(joinConnections([grant(1)], []).connected).toEqual([{ grant: grant(1), account: null }])
+  })
+})
+
+describe('withoutGrant', () => {
+  it('moves the revoked partner’s account to the former partners', () => {
+    const joined = joinConnections([grant(1), grant(2)], [account(1), account(2), account(3)])
+    expect(withoutGrant(joined, 'cli_1')).toEqual({
+      connected: [{ grant: grant(2), account: account(2) }],
+      former: [account(1), account(3)],
+    })
+  })
+
+  it('changes nothing for a partner that is not connected', () => {
+    const joined = joinConnections([grant(1)], [account(1)])
+    expect(withoutGrant(joined, 'cli_9')).toBe(joined)
+  })
+})
+
+describe('the connections store', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    vi.mocked(listGrants).mockResolvedValue({ data: [grant(1), grant(2)] })
+    vi.mocked(listPartnerAccounts).mockResolvedValue({ data: [account(1), account(2)] })
+  })
+
+  it('drops a partner from the connected ones once the server revoked its access', async () => {
+    const store = useConnectionsStore()
+    await store.load()
+    vi.mocked(revokeGrant).mockResolvedValue()
+    await store.revoke('cli_1')
+    expect(revokeGrant).toHaveBeenCalledWith('cli_1')
+    expect(store.connections.connected.map(({ grant }) => grant.client_id)).toEqual(['cli_2'])
+    expect(store.connections.former.map(({ id }) => id)).toEqual(['acct_1'])
+  })
+
+  it('keeps the partner when revoking fails, and passes the failure on', async () => {
+    const store = useConnectionsStore()
+    await store.load()
+    const failure = new ApiError({ code: 'network_error', title: 'Network error', status: 0 })
+    vi.mocked(revokeGrant).mockRejectedValue(failure)
+    await expect(store.revoke('cli_1')).rejects.toBe(failure)
+    expect(store.connections.connected.map(({ grant }) => grant.client_id)).toEqual(['cli_1', 'cli_2'])
+  })
+
+  it('forgets everything on reset, as after signing out', async () => {
+    const store = useConnectionsStore()
+    await store.load()
+    store.reset()
+    expect(store.loaded).toBe(false)
+    expect(store.connections).toEqual({ connected: [], former: [] })
+  })
+})

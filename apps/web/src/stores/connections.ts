@@ -1,0 +1,32 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { listGrants, revokeGrant } from '../api/oauth.ts'
+import { listPartnerAccounts } from '../api/wallet.ts'
+import { type Connections, joinConnections, withoutGrant } from './connections-join.ts'
+
+const none = (): Connections => ({ connected: [], former: [] })
+
+/** The partners the signed-in person connected: what each may do and spent; revoking access. */
+export const useConnectionsStore = defineStore('connections', () => {
+  const connections = ref<Connections>(none())
+  const loaded = ref(false)
+
+  async function load(): Promise<void> {
+    const [grants, accounts] = await Promise.all([listGrants(), listPartnerAccounts()])
+    connections.value = joinConnections(grants.data, accounts.data)
+    loaded.value = true
+  }
+
+  /** Takes `clientId`'s access away; the partner leaves the list once the server has done so. */
+  async function revoke(clientId: string): Promise<void> {
+    await revokeGrant(clientId)
+    connections.value = withoutGrant(connections.value, clientId)
+  }
+
+  function reset(): void {
+    connections.value = none()
+    loaded.value = false
+  }
+
+  return { connections, loaded, load, revoke, reset }
+})
