@@ -16,6 +16,8 @@ import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js'
 import { Service } from './modules/catalogue/catalogue.schemas.js'
 import { companyRoutes, companySchemas } from './modules/identity/company.routes.js'
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
+import { grantRoutes } from './modules/oauth/grants.routes.js'
+import { oauthRoutes } from './modules/oauth/oauth.routes.js'
 import { sandboxRoutes } from './modules/topups/sandbox/sandbox.routes.js'
 import { topupRoutes } from './modules/topups/topups.routes.js'
 import { topupsSchemas } from './modules/topups/topups.schemas.js'
@@ -89,7 +91,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   const services = createServices({ config, db, clock, secretKey })
   app.decorate('services', services)
-  const { identity, companies, catalogue, idempotency, accounts, payments, holdSweeper } = services
+  const {
+    identity,
+    companies,
+    catalogue,
+    idempotency,
+    accounts,
+    payments,
+    holdSweeper,
+    authorize,
+    tokens,
+    grants,
+  } = services
   const { topups, sandbox, wallet } = services
 
   await app.register(authPlugin, { identity })
@@ -102,6 +115,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(topupRoutes, { topups, idempotency })
   await app.register(sandboxRoutes, { topups, sandbox })
   await app.register(walletRoutes, { wallet })
+  await app.register(oauthRoutes, { identity, authorize, tokens, issuer: config.issuer })
+  await app.register(grantRoutes, { authorize, grants })
   await app.register(webPlugin, { webDir: config.webDir })
 
   app.addHook('onReady', async () => {

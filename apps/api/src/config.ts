@@ -26,6 +26,10 @@ export interface Config {
   readonly webDir: string
   /** Where people reach this server (no trailing slash); absolute links such as checkout pages start with it. */
   readonly publicUrl: string
+  /** The authorization server's issuer identifier (RFC 8414), `iss` in responses. */
+  readonly issuer: string
+  readonly accessTokenTtlSeconds: number
+  readonly refreshTokenTtlSeconds: number
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -87,9 +91,22 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalSeconds: int('PROTUS_SWEEP_INTERVAL_SECONDS', 30, 0, 86_400),
     webDir: env.PROTUS_WEB_DIR ? resolve(env.PROTUS_WEB_DIR) : defaultWebDir,
     publicUrl: parsePublicUrl(env.PROTUS_PUBLIC_URL || `http://localhost:${port}`, problems),
+    issuer: parseIssuer(env.PROTUS_ISSUER || env.PROTUS_PUBLIC_URL || `http://localhost:${port}`, problems),
+    accessTokenTtlSeconds: int('PROTUS_ACCESS_TOKEN_TTL_SECONDS', 600, 30, 600),
+    refreshTokenTtlSeconds: int('PROTUS_REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 3600, 365 * 86_400),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
+}
+
+/** RFC 8414: an https (or http, for local runs) URL with no query or fragment, no trailing slash. */
+function parseIssuer(raw: string, problems: string[]): string {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    problems.push(`PROTUS_ISSUER must be an http(s) URL without query or fragment, got "${raw}"`)
+    return raw
+  }
+  return raw.replace(/\/+$/, '')
 }
 
 function parsePublicUrl(raw: string, problems: string[]): string {

@@ -1,9 +1,11 @@
 import type { Migration } from './db/migrations.js'
 import { billingMigrations } from './modules/billing/migrations/001-billing.js'
+import { billingGrantMigrations } from './modules/billing/migrations/002-grants.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
+import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 
 /** Every module's migrations, in the order modules depend on each other. */
@@ -13,5 +15,7 @@ export const allMigrations: readonly Migration[] = [
   ...ledgerMigrations,
   ...idempotencyMigrations,
   ...billingMigrations,
+  ...billingGrantMigrations,
+  ...oauthMigrations,
   ...topupsMigrations,
 ]

@@ -17,6 +17,10 @@ import { createIdentityService } from './modules/identity/identity.service.js'
 import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
 import { createLedgerRepository } from './modules/ledger/ledger.repository.js'
 import { createLedgerService } from './modules/ledger/ledger.service.js'
+import { createAuthorizeService } from './modules/oauth/authorize.service.js'
+import { createGrantsService } from './modules/oauth/grants.service.js'
+import { createOauthRepository } from './modules/oauth/oauth.repository.js'
+import { createTokensService } from './modules/oauth/tokens.service.js'
 import { createSandboxProvider, sandboxKey } from './modules/topups/sandbox/sandbox.provider.js'
 import { createTopupsRepository } from './modules/topups/topups.repository.js'
 import { createTopupsService } from './modules/topups/topups.service.js'
@@ -78,6 +82,27 @@ export function createServices(deps: { config: Config; db: Database; clock: Cloc
   })
   const wallet = createWalletService({ ledger, accounts, companies, catalogue })
 
+  const oauthRepo = createOauthRepository()
+  const authorize = createAuthorizeService({
+    db,
+    repo: oauthRepo,
+    companies,
+    accounts,
+    clock,
+    issuer: config.issuer,
+  })
+  const tokens = createTokensService({
+    db,
+    repo: oauthRepo,
+    identity,
+    accounts,
+    clock,
+    issuer: config.issuer,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+  })
+  const grants = createGrantsService({ db, repo: oauthRepo, companies, accounts, tokens })
+
   return {
     ledger,
     identity,
@@ -90,6 +115,9 @@ export function createServices(deps: { config: Config; db: Database; clock: Cloc
     sandbox,
     topups,
     wallet,
+    authorize,
+    tokens,
+    grants,
   }
 }
 

@@ -2,7 +2,20 @@ import { randomBytes } from 'node:crypto'
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz' // Crockford base32, lower case
 
-export type IdPrefix = 'cus' | 'co' | 'svc' | 'cli' | 'acct' | 'hold' | 'ch' | 're' | 'top' | 'sub' | 'evt'
+export type IdPrefix =
+  | 'cus'
+  | 'co'
+  | 'svc'
+  | 'cli'
+  | 'acct'
+  | 'hold'
+  | 'ch'
+  | 're'
+  | 'top'
+  | 'sub'
+  | 'evt'
+  | 'grant'
+  | 'areq'
 
 /**
  * A prefixed public id. 48 bits of milliseconds then 80 random bits, so ids created later sort

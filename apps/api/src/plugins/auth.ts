@@ -27,7 +27,8 @@ declare module 'fastify' {
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
+/** HTTP Basic credentials, each part form-urlencoded as RFC 6749 §2.3.1 asks. */
+export function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
   if (!header?.toLowerCase().startsWith('basic ')) return undefined
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8')
   const colon = decoded.indexOf(':')

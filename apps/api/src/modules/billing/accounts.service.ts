@@ -64,6 +64,45 @@ export function createAccountsService(deps: {
       return { created: true, account }
     },
 
+    /**
+     * Opens (or finds) a PROTUS person's account at a partner, spending from the person's wallet,
+     * and sets the scopes of the person's grant on it. Called by the authorization server in the
+     * consent transaction.
+     */
+    async connectCustomer(tx: Queryable, companyId: string, customerId: string, scopes: readonly string[]) {
+      const billingScopes = ALL_SCOPES.filter((s) => scopes.includes(s))
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `acct\n${companyId}\n${customerId}`,
+      ])
+      const existing = await repo.findProtusAccount(tx, companyId, customerId)
+      if (existing) {
+        await repo.setGrant(tx, existing.id, billingScopes, null)
+        return { ...existing, scopes: billingScopes, grant_revoked_at: null }
+      }
+      const wallet = await ledger.walletOf(customerId, DEFAULT_CURRENCY, tx)
+      if (wallet === undefined) throw new Error(`customer ${customerId} has no wallet`)
+      const now = clock.now()
+      return repo.insertAccount(tx, {
+        id: newId('acct', now.getTime()),
+        company_id: companyId,
+        kind: 'protus',
+        customer_id: customerId,
+        external_id: null,
+        email: null,
+        username: null,
+        wallet_account_id: wallet,
+        currency: DEFAULT_CURRENCY,
+        scopes: billingScopes,
+        created_at: now,
+      })
+    },
+
+    /** Mirrors a revoked grant: every billing call for the account answers 403 grant_revoked. */
+    async revokeGrant(tx: Queryable, accountId: string): Promise<void> {
+      const account = await repo.findAccount(tx, { id: accountId })
+      if (account) await repo.setGrant(tx, accountId, account.scopes, clock.now())
+    },
+
     /** The account as its partner may use it: 404 for another partner's, 403 without the scope. */
     async forPartner(
       companyId: string,
@@ -74,6 +113,9 @@ export function createAccountsService(deps: {
       const account = await repo.findAccount(q, { id: accountId })
       if (!account || account.company_id !== companyId)
         throw new DomainError('not_found', `no account ${accountId}`)
+      if (scope && account.grant_revoked_at) {
+        throw new DomainError('grant_revoked', 'the person revoked this partner’s access to the account')
+      }
       if (scope && !account.scopes.includes(scope)) {
         throw new DomainError('insufficient_scope', `the account did not grant "${scope}"`, { scope })
       }

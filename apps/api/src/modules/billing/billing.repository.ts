@@ -15,6 +15,8 @@ export interface AccountRow {
   currency: string
   scopes: Scope[]
   created_at: Date
+  /** Set while the person's grant to this partner is revoked (PROTUS accounts only). */
+  grant_revoked_at?: Date | null
 }
 
 export interface AccountStats {
@@ -103,6 +105,27 @@ export function createBillingRepository() {
         ],
       )
       return rows[0] as AccountRow
+    },
+
+    async findProtusAccount(q: Queryable, companyId: string, customerId: string) {
+      const rows = await q.query<AccountRow>(
+        'SELECT * FROM billing_accounts WHERE company_id = $1 AND customer_id = $2',
+        [companyId, customerId],
+      )
+      return rows[0]
+    },
+
+    async setGrant(
+      q: Queryable,
+      accountId: string,
+      scopes: readonly Scope[],
+      revokedAt: Date | null,
+    ): Promise<void> {
+      await q.query('UPDATE billing_accounts SET scopes = $2::jsonb, grant_revoked_at = $3 WHERE id = $1', [
+        accountId,
+        JSON.stringify(scopes),
+        revokedAt,
+      ])
     },
 
     async findAccount(q: Queryable, by: { id: string } | { companyId: string; externalId: string }) {

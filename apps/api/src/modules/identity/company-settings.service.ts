@@ -54,6 +54,14 @@ export function createCompanySettingsService(deps: {
     getCompany,
 
     /** Names of companies by id, for lists that show whom money went to; unknown ids are left out. */
+    /** An OAuth client: the company behind a client_id, with its registered redirect URIs. */
+    async findClient(
+      clientId: string,
+    ): Promise<{ companyId: string; name: string; redirectUris: string[] } | undefined> {
+      const row = await repo.findCompanyByClientId(db, clientId)
+      return row && { companyId: row.id, name: row.name, redirectUris: row.redirect_uris }
+    },
+
     async names(ids: readonly string[]): Promise<Map<string, string>> {
       const rows = await repo.companyNames(db, [...new Set(ids)])
       return new Map(rows.map((r) => [r.id, r.name]))

@@ -113,6 +113,15 @@ export function createIdentityRepository() {
       return rows[0]
     },
 
+    async findCompanyByClientId(q: Queryable, clientId: string): Promise<CompanyRow | undefined> {
+      const rows = await q.query<CompanyRow>(
+        `SELECT id, name, email, password_hash, client_id, redirect_uris, webhook_url, created_at, updated_at
+         FROM identity_companies WHERE client_id = $1`,
+        [clientId],
+      )
+      return rows[0]
+    },
+
     async findCompany(
       q: Queryable,
       by: { id: string } | { email: string },

@@ -17,6 +17,7 @@ export const problemCatalogue = {
   csrf_token_invalid: { status: 403, title: 'Missing or wrong X-CSRF-Token header' },
   forbidden: { status: 403, title: 'This principal may not do that' },
   insufficient_scope: { status: 403, title: 'The account did not grant the scope this needs' },
+  grant_revoked: { status: 403, title: 'The person revoked this partner’s access' },
   not_found: { status: 404, title: 'No such resource' },
   email_taken: { status: 409, title: 'That email is already registered' },
   username_taken: { status: 409, title: 'That username is already taken' },
