@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 import type { Database, Queryable } from './database.js'
 import { INT8_OID, parseInt8, toParam } from './database.js'
@@ -9,13 +10,25 @@ const typeParsers = {
   },
 } as pg.CustomTypesConfig
 
+const names = new Map<string, string>()
+
+function statementName(sql: string): string {
+  let name = names.get(sql)
+  if (name === undefined) {
+    name = `protus_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`
+    names.set(sql, name)
+  }
+  return name
+}
+
 export function openPostgres(connectionString: string, maxConnections: number): Database {
   const pool = new pg.Pool({ connectionString, max: maxConnections, types: typeParsers })
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {})
   const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R>(sql: string, params: readonly unknown[] = []) {
-      const result = await q.query(sql, params.map(toParam))
+      // Named statements are parsed and planned once per connection instead of on every call.
+      const result = await q.query({ name: statementName(sql), text: sql, values: params.map(toParam) })
       return result.rows as R[]
     },
     async exec(sql: string) {

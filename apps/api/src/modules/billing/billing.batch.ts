@@ -84,8 +84,11 @@ export function createBillingBatch(deps: {
   const batcher = createBatcher<Plan, StoredResponse | DomainError>({
     run,
     maxBatch: MAX_BATCH,
-    // PGlite has one connection: batches there run one after another anyway.
-    maxInFlight: db.driver === 'postgres' ? 4 : 1,
+    // One batch at a time per process: every batch locks its partners' revenue accounts, so
+    // concurrent batches of one process would only queue on those locks (measured: fewer
+    // operations per second with 2 or 4 in flight than with 1). Requests that arrive meanwhile
+    // form the next, larger batch.
+    maxInFlight: 1,
   })
 
   return {

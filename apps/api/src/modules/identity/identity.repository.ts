@@ -199,9 +199,9 @@ export function createIdentityRepository() {
       q: Queryable,
       clientId: string,
       now: Date,
-    ): Promise<{ company_id: string; digest: string }[]> {
-      return q.query<{ company_id: string; digest: string }>(
-        `SELECT c.id AS company_id, s.digest
+    ): Promise<{ company_id: string; digest: string; expires_at: Date | null }[]> {
+      return q.query<{ company_id: string; digest: string; expires_at: Date | null }>(
+        `SELECT c.id AS company_id, s.digest, s.expires_at
          FROM identity_companies c
          JOIN identity_company_secrets s ON s.company_id = c.id AND s.kind = 'client_secret'
          WHERE c.client_id = $1 AND (s.expires_at IS NULL OR s.expires_at > $2)`,

@@ -55,8 +55,12 @@ const toCustomer = (row: CustomerRow): Customer => ({
   created_at: row.created_at,
 })
 
+const CLIENT_CACHE_MS = 5_000
+const CLIENT_CACHE_SIZE = 1_000
+
 export function createIdentityService(deps: IdentityDeps) {
   const { db, repo, clock, throttle, secrets } = deps
+  const clientCache = new Map<string, { companyId: string; until: number }>()
   const hooks = deps.onCustomerRegistered ?? []
 
   async function findPrincipalHash(kind: PrincipalKind, email: string) {
@@ -156,15 +160,25 @@ export function createIdentityService(deps: IdentityDeps) {
       }
     },
 
-    /** Partner server authentication (HTTP Basic with client_id and client_secret). */
+    /**
+     * Partner server authentication (HTTP Basic with client_id and client_secret). A success is
+     * remembered for a few seconds (never past the secret's end date), so a busy partner does not
+     * cost a database read per request.
+     */
     async authenticateClient(clientId: string, clientSecret: string): Promise<string | undefined> {
+      const now = clock.now().getTime()
+      const cacheKey = sha256(`${clientId}\n${clientSecret}`).toString('hex')
+      const cached = clientCache.get(cacheKey)
+      if (cached && cached.until > now) return cached.companyId
+      clientCache.delete(cacheKey)
       const presented = sha256(clientSecret)
       const candidates = await repo.clientSecretDigests(db, clientId, clock.now())
-      let companyId: string | undefined
-      for (const candidate of candidates) {
-        if (sameDigest(presented, Buffer.from(candidate.digest, 'hex'))) companyId = candidate.company_id
-      }
-      return companyId
+      const match = candidates.find((c) => sameDigest(presented, Buffer.from(c.digest, 'hex')))
+      if (!match) return undefined
+      const until = Math.min(now + CLIENT_CACHE_MS, match.expires_at?.getTime() ?? Number.POSITIVE_INFINITY)
+      if (clientCache.size >= CLIENT_CACHE_SIZE) clientCache.delete(clientCache.keys().next().value as string)
+      clientCache.set(cacheKey, { companyId: match.company_id, until })
+      return match.company_id
     },
 
     async getCustomer(id: string): Promise<Customer> {
