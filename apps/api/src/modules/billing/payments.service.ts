@@ -102,6 +102,38 @@ export function createPaymentsService(deps: {
     }
   }
 
+  /** What a new hold or charge shares: its batch operation and the row it will answer with. */
+  async function newPayment(companyId: string, account: AccountRow, input: Priced, id: string) {
+    const { amount, currency, serviceId, quantity } = await price(companyId, account, input)
+    const revenue = await ledger.revenueAccount(companyId, currency)
+    const fields = {
+      amount,
+      currency,
+      service_id: serviceId,
+      quantity,
+      description: input.description ?? null,
+      metadata: input.metadata ?? {},
+    }
+    return {
+      op: {
+        id,
+        company_id: companyId,
+        account_id: account.id,
+        wallet: account.wallet_account_id,
+        revenue,
+        ...fields,
+      },
+      row: {
+        id,
+        company_id: companyId,
+        account_id: account.id,
+        wallet_account_id: account.wallet_account_id,
+        revenue_account_id: revenue,
+        ...fields,
+      },
+    }
+  }
+
   const insufficientFunds = (amount: bigint) =>
     new DomainError('insufficient_funds', `the wallet cannot cover ${amount}`)
 
@@ -132,42 +164,21 @@ export function createPaymentsService(deps: {
     hold(companyId: string, input: Priced & { account: string; expires_in?: number }, call: Call) {
       return submit(call, async () => {
         const account = await accounts.forPartner(companyId, input.account, 'hold')
-        const { amount, currency, serviceId, quantity } = await price(companyId, account, input)
-        const id = newId('hold')
+        const { op, row } = await newPayment(companyId, account, input, newId('hold'))
         const expiresAt = new Date(clock.now().getTime() + (input.expires_in ?? DEFAULT_HOLD_SECONDS) * 1000)
         return {
           op: {
+            ...op,
             kind: 'hold',
-            id,
-            company_id: companyId,
-            account_id: account.id,
-            wallet: account.wallet_account_id,
-            revenue: await ledger.revenueAccount(companyId, currency),
-            amount,
-            currency,
-            service_id: serviceId,
-            quantity,
-            description: input.description ?? null,
-            metadata: input.metadata ?? {},
             expires_at: expiresAt,
-            user_data: userData(account, serviceId, input.description),
+            user_data: userData(account, row.service_id, input.description),
           },
           onOk: (_r, at) => ({
             status: 201,
             body: toJson(
               holdView(
                 {
-                  id,
-                  company_id: companyId,
-                  account_id: account.id,
-                  wallet_account_id: account.wallet_account_id,
-                  revenue_account_id: 0n,
-                  amount,
-                  currency,
-                  service_id: serviceId,
-                  quantity,
-                  description: input.description ?? null,
-                  metadata: input.metadata ?? {},
+                  ...row,
                   status: 'pending',
                   captured_amount: 0n,
                   charge_id: null,
@@ -179,7 +190,7 @@ export function createPaymentsService(deps: {
               ),
             ),
           }),
-          onRefused: () => insufficientFunds(amount),
+          onRefused: () => insufficientFunds(row.amount),
         }
       })
     },
@@ -247,46 +258,18 @@ export function createPaymentsService(deps: {
     charge(companyId: string, input: Priced & { account: string }, call: Call) {
       return submit(call, async () => {
         const account = await accounts.forPartner(companyId, input.account, 'charge')
-        const { amount, currency, serviceId, quantity } = await price(companyId, account, input)
-        const id = newId('ch')
+        const { op, row } = await newPayment(companyId, account, input, newId('ch'))
         return {
           op: {
+            ...op,
             kind: 'charge',
-            id,
-            company_id: companyId,
-            account_id: account.id,
-            wallet: account.wallet_account_id,
-            revenue: await ledger.revenueAccount(companyId, currency),
-            amount,
-            currency,
-            service_id: serviceId,
-            quantity,
-            description: input.description ?? null,
-            metadata: input.metadata ?? {},
-            user_data: { ...userData(account, serviceId, input.description), charge_id: id },
+            user_data: { ...userData(account, row.service_id, input.description), charge_id: row.id },
           },
           onOk: (_r, at) => ({
             status: 201,
-            body: toJson(
-              chargeView({
-                id,
-                company_id: companyId,
-                account_id: account.id,
-                wallet_account_id: account.wallet_account_id,
-                revenue_account_id: 0n,
-                amount,
-                currency,
-                service_id: serviceId,
-                quantity,
-                description: input.description ?? null,
-                metadata: input.metadata ?? {},
-                hold_id: null,
-                amount_refunded: 0n,
-                created_at: at,
-              }),
-            ),
+            body: toJson(chargeView({ ...row, hold_id: null, amount_refunded: 0n, created_at: at })),
           }),
-          onRefused: () => insufficientFunds(amount),
+          onRefused: () => insufficientFunds(row.amount),
         }
       })
     },
