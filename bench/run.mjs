@@ -7,12 +7,20 @@ import { cpus, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { diffFunctionStats, readFunctionStats, trackFunctions } from './lib/function-stats.mjs'
 import { runScenario } from './lib/http-load.mjs'
+import { chainPool, runOauthScenario } from './lib/oauth-load.mjs'
+import { seedGrants } from './lib/oauth-seed.mjs'
 import { cleanupPgbench, preparePgbench, runPgbench } from './lib/pgbench.mjs'
 import { checkPostgres, databaseUrl, dropDatabase, psql, recreateDatabase, redact } from './lib/postgres.mjs'
 import { postgresPids, startSampler, statusBytes } from './lib/proc.mjs'
-import { failuresOf, renderReport } from './lib/report.mjs'
-import { fundAndCountTrips, seedPartner } from './lib/seed.mjs'
-import { freePort, startServer } from './lib/server.mjs'
+import {
+  failuresOf,
+  OAUTH_HEADING,
+  oauthFailuresOf,
+  renderOauthSection,
+  renderReport,
+} from './lib/report.mjs'
+import { basic, countOauthTrips, fundAndCountTrips, seedPartner } from './lib/seed.mjs'
+import { freePort, startOidcProvider, startServer } from './lib/server.mjs'
 import { startWaitSampler } from './lib/wait-sampler.mjs'
 
 const root = resolve(import.meta.dirname, '..')
@@ -34,7 +42,26 @@ function connectionCounts(raw) {
   return counts
 }
 
+/** `--only=billing|oauth` (or BENCH_ONLY): one section of the bench instead of both. */
+function onlySection() {
+  const arg = process.argv.slice(2).find((a) => a.startsWith('--only='))
+  const raw = arg ? arg.slice('--only='.length) : process.env.BENCH_ONLY || ''
+  if (raw !== '' && raw !== 'billing' && raw !== 'oauth') {
+    throw new Error(`--only (or BENCH_ONLY) must be billing or oauth, got "${raw}"`)
+  }
+  return raw || undefined
+}
+
+function oidcStores(raw) {
+  const stores = raw.split(',').filter(Boolean)
+  if (stores.some((s) => s !== 'memory' && s !== 'postgres')) {
+    throw new Error(`BENCH_OIDC_STORES must list memory and/or postgres, got "${raw}"`)
+  }
+  return stores
+}
+
 const settings = {
+  only: onlySection(),
   adminUrl: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
   duration: setting('BENCH_DURATION', 10),
   warmup: setting('BENCH_WARMUP', 2),
@@ -44,9 +71,23 @@ const settings = {
   tolerated: setting('BENCH_TOLERATED_FAILURES', 5),
   keepDatabases: process.env.BENCH_KEEP_DATABASES === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
+  oidcStores: oidcStores(process.env.BENCH_OIDC_STORES ?? 'memory,postgres'),
 }
+/**
+ * Refresh chains (one grant each): every row can lose one chain per connection to the warm-up's
+ * stop and one to the measured run's, and the last row still needs a chain per connection with
+ * some left waiting.
+ */
+settings.oauthGrants = setting(
+  'BENCH_OAUTH_GRANTS',
+  2 * settings.connections.reduce((a, b) => a + b, 0) + Math.max(...settings.connections) + 16,
+)
 const PROTUS_DB = 'protus_bench'
 const PGBENCH_DB = 'pgbench_protus'
+const OAUTH_DB = 'protus_bench_oauth'
+const OIDC_DB = 'oidc_provider_bench'
+/** Access tokens introspected in turn (each a grant of its own). */
+const INTROSPECTED = 8
 const PER_ACCOUNT = 10_000_000
 const HOT_ACCOUNT = 1_000_000_000_000
 /**
@@ -94,16 +135,15 @@ function scenarioList() {
   return list
 }
 
-/** A fresh `protus start` for `fn`; stopped (SIGTERM) afterwards whatever happens. */
-async function withServer(context, name, fn) {
+/**
+ * A fresh process from `start(common)` for `fn`; stopped (SIGTERM) afterwards whatever happens.
+ * `common` carries its log file, its event-loop delay file and the node flags (--cpu-prof).
+ */
+async function withProcess(name, start, fn) {
   const loopDelayFile = join(resultsDir, `loop-delay-${name}.json`)
   rmSync(loopDelayFile, { force: true })
-  const server = await startServer({
+  const server = await start({
     loopDelayFile,
-    root,
-    databaseUrl: context.url,
-    port: await freePort(),
-    secretKey: context.secretKey,
     logFile: join(resultsDir, `server-${name}.log`),
     nodeArgs: settings.cpuProfile
       ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`, `--cpu-prof-name=${name}.cpuprofile`]
@@ -118,6 +158,22 @@ async function withServer(context, name, fn) {
   }
   const loopDelay = existsSync(loopDelayFile) ? JSON.parse(readFileSync(loopDelayFile, 'utf8')) : undefined
   return { result, loopDelay }
+}
+
+/** A fresh `protus start` for `fn`. */
+function withServer(context, name, fn) {
+  return withProcess(
+    name,
+    async (common) =>
+      startServer({
+        ...common,
+        root,
+        databaseUrl: context.url,
+        port: await freePort(),
+        secretKey: context.secretKey,
+      }),
+    fn,
+  )
 }
 
 /** Every PROTUS scenario, each on a server process of its own, on a freshly seeded database. */
@@ -238,45 +294,250 @@ async function benchPgbench() {
   }
 }
 
+const OAUTH_KINDS = {
+  introspect: {
+    label: 'introspections/s',
+    protusPath: '/oauth/introspect',
+    oidcPath: '/token/introspection',
+  },
+  refresh: { label: 'token refreshes/s', protusPath: '/oauth/token', oidcPath: '/token' },
+}
+
+/** One OAuth row on a running server: the load, CPU from /proc, and the server's RSS. */
+async function measureOauth(server, { kind, path, auth, tokens, pool, connections, database }) {
+  const rssAtStart = statusBytes(server.pid, 'VmRSS')
+  const chainsAtStart = pool?.live
+  const lostBefore = pool && { ...pool.state }
+  const result = await runOauthScenario({
+    url: server.url,
+    path,
+    auth,
+    kind,
+    tokens,
+    pool,
+    connections,
+    duration: settings.duration,
+    warmup: settings.warmup,
+    sample: () => {
+      server.resetLoopDelay()
+      const cpu = startSampler({
+        groups: { server: () => [server.pid], postgres: postgresPids, client: () => [process.pid] },
+      })
+      const waits = database ? startWaitSampler(database) : undefined
+      return { stop: async () => ({ ...cpu.stop(), waits: (await waits?.stop()) ?? [] }) }
+    },
+  })
+  if (!server.alive) throw new Error('the server died during the row; see its log in bench/results/')
+  const chains = pool && {
+    atStart: chainsAtStart,
+    inFlightAtStop: pool.state.inFlightAtStop - lostBefore.inFlightAtStop,
+    refused: pool.state.refused - lostBefore.refused,
+    exhausted: pool.state.exhausted - lostBefore.exhausted,
+  }
+  return { ...result, chains, rssAtStart, rssPeak: statusBytes(server.pid, 'VmHWM') }
+}
+
+/**
+ * Sign in with PROTUS under load: introspection and refresh on PROTUS (PostgreSQL), and on
+ * oidc-provider set up the same way (bench/oidc-provider.mjs), row by row in turn, each row on a
+ * fresh server process.
+ */
+async function benchOauth() {
+  const context = {
+    url: databaseUrl(settings.adminUrl, OAUTH_DB),
+    secretKey: randomBytes(32).toString('hex'),
+  }
+  const oidcUrl = databaseUrl(settings.adminUrl, OIDC_DB)
+  const poolSize = Number(process.env.PROTUS_DB_POOL_SIZE || 20)
+  recreateDatabase(settings.adminUrl, OAUTH_DB)
+  if (settings.oidcStores.includes('postgres')) recreateDatabase(settings.adminUrl, OIDC_DB)
+  try {
+    step(
+      `PROTUS: a partner and ${settings.oauthGrants} people with a grant each, over HTTP ` +
+        `(authorize with the session cookie → consent → code → POST /oauth/token; database ${OAUTH_DB})`,
+    )
+    const seedStarted = performance.now()
+    const { result: seeded } = await withServer(context, 'oauth-seed', (server) =>
+      seedGrants(server.url, settings.oauthGrants + 1),
+    )
+    const seedSeconds = (performance.now() - seedStarted) / 1000
+    psql(context.url, 'VACUUM ANALYZE')
+    step('counting the round trips of one introspection and one refresh (in-process)')
+    const spare = seeded.tokens.pop()
+    const trips = await countOauthTrips({
+      root,
+      databaseUrl: context.url,
+      secretKey: context.secretKey,
+      auth: seeded.auth,
+      accessToken: spare.access_token,
+      refreshToken: spare.refresh_token,
+    })
+    const protusTokens = seeded.tokens.slice(0, INTROSPECTED).map((t) => t.access_token)
+    const protusPool = chainPool(seeded.tokens.map((t) => t.refresh_token))
+
+    const rows = []
+    const report = (row) => {
+      console.log(
+        `  ${Math.round(row.perSecond)}/s, p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms, ` +
+          `failures ${oauthFailuresOf(row)}, server CPU ${Math.round(row.usage.cpu.server)}%, ` +
+          `postgres CPU ${Math.round(row.usage.cpu.postgres)}%, other processes ${Math.round(row.usage.others)}%`,
+      )
+      rows.push(row)
+    }
+    for (const [kind, { label, protusPath, oidcPath }] of Object.entries(OAUTH_KINDS)) {
+      for (const connections of settings.connections) {
+        step(`PROTUS ${label}, ${connections} connections`)
+        const protus = await withServer(context, `oauth-${kind}-protus-${connections}`, (server) =>
+          measureOauth(server, {
+            kind,
+            path: protusPath,
+            auth: seeded.auth,
+            tokens: protusTokens,
+            pool: kind === 'refresh' ? protusPool : undefined,
+            connections,
+            database: context.url,
+          }),
+        )
+        report({ target: 'protus', kind, label, connections, ...protus.result, loopDelay: protus.loopDelay })
+
+        for (const store of settings.oidcStores) {
+          step(`oidc-provider (${store}) ${label}, ${connections} connections`)
+          const grants = kind === 'introspect' ? INTROSPECTED : settings.oauthGrants
+          const name = `oauth-${kind}-oidc-${store}-${connections}`
+          const oidc = await withProcess(
+            name,
+            async (common) =>
+              startOidcProvider({
+                ...common,
+                root,
+                store,
+                databaseUrl: store === 'postgres' ? oidcUrl : undefined,
+                poolSize,
+                port: await freePort(),
+                grants,
+              }),
+            (server) =>
+              measureOauth(server, {
+                kind,
+                path: oidcPath,
+                auth: basic(server.client.id, server.client.secret),
+                tokens: server.tokens.map((t) => t.access_token),
+                pool: kind === 'refresh' ? chainPool(server.tokens.map((t) => t.refresh_token)) : undefined,
+                connections,
+                database: store === 'postgres' ? oidcUrl : undefined,
+              }),
+          )
+          report({
+            target: `oidc-${store}`,
+            kind,
+            label,
+            connections,
+            ...oidc.result,
+            loopDelay: oidc.loopDelay,
+          })
+        }
+      }
+    }
+    return { rows, seedSeconds, poolSize, trips }
+  } finally {
+    if (!settings.keepDatabases) {
+      dropDatabase(settings.adminUrl, OAUTH_DB)
+      if (settings.oidcStores.includes('postgres')) dropDatabase(settings.adminUrl, OIDC_DB)
+    }
+  }
+}
+
 async function main() {
   const started = Date.now()
   mkdirSync(resultsDir, { recursive: true })
   step(`checking PostgreSQL at ${redact(settings.adminUrl)}`)
   const postgres = checkPostgres(settings.adminUrl)
   build()
-  const protus = await benchProtus()
-  const pgbench = await benchPgbench()
+  const billing = settings.only !== 'oauth'
+  const oauth = settings.only !== 'billing'
+  const protus = billing ? await benchProtus() : undefined
+  const pgbench = billing ? await benchPgbench() : undefined
+  const oauthRuns = oauth ? await benchOauth() : undefined
 
-  const failures = protus.runs
-    .filter((r) => failuresOf(r) > settings.tolerated)
-    .map(
-      (r) =>
-        `${r.label}, ${r.connections} connections: ${failuresOf(r)} failed requests (non-2xx, errors, timeouts)`,
-    )
-  for (const p of pgbench.filter((run) => run.failed > 0)) {
-    failures.push(`pgbench ${p.workload}, ${p.clients} clients: ${p.failed} failed transactions`)
+  const machine = [
+    `commit ${gitDescription()}; Node ${process.version}; autocannon and the servers on 127.0.0.1`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB; client, server and PostgreSQL share it`,
+    `PostgreSQL ${postgres.version} at ${redact(settings.adminUrl)} (${postgres.settings})`,
+  ]
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  const failures = []
+  let report = ''
+  if (billing) {
+    const billingFailures = protus.runs
+      .filter((r) => failuresOf(r) > settings.tolerated)
+      .map(
+        (r) =>
+          `${r.label}, ${r.connections} connections: ${failuresOf(r)} failed requests (non-2xx, errors, timeouts)`,
+      )
+    for (const p of pgbench.filter((run) => run.failed > 0)) {
+      billingFailures.push(`pgbench ${p.workload}, ${p.clients} clients: ${p.failed} failed transactions`)
+    }
+    failures.push(...billingFailures)
+    report = renderReport({
+      meta: {
+        date,
+        duration: settings.duration,
+        warmup: settings.warmup,
+        cores: cpus().length,
+        lines: [
+          ...machine,
+          `PROTUS: one \`protus start\` process, database ${PROTUS_DB}, pool ${protus.poolSize}; ${settings.accounts.toLocaleString('en-US')} managed accounts + 1 hot account, amount 1 per operation`,
+          `whole run: ${Math.round((Date.now() - started) / 1000)} s`,
+        ],
+      },
+      protus: protus.runs,
+      pgbench,
+      trips: protus.trips,
+      failures: billingFailures,
+    })
   }
-  const report = renderReport({
-    meta: {
-      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      duration: settings.duration,
-      warmup: settings.warmup,
-      cores: cpus().length,
-      lines: [
-        `commit ${gitDescription()}; Node ${process.version}; autocannon and PROTUS on 127.0.0.1`,
-        `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB; client, server and PostgreSQL share it`,
-        `PostgreSQL ${postgres.version} at ${redact(settings.adminUrl)} (${postgres.settings})`,
-        `PROTUS: one \`protus start\` process, database ${PROTUS_DB}, pool ${protus.poolSize}; ${settings.accounts.toLocaleString('en-US')} managed accounts + 1 hot account, amount 1 per operation`,
-        `whole run: ${Math.round((Date.now() - started) / 1000)} s`,
-      ],
-    },
-    protus: protus.runs,
-    pgbench,
-    trips: protus.trips,
-    failures,
-  })
+  if (oauth) {
+    const oauthFailures = oauthRuns.rows
+      .filter((r) => oauthFailuresOf(r) > settings.tolerated)
+      .map(
+        (r) =>
+          `OAuth ${r.target} ${r.label}, ${r.connections} connections: ${oauthFailuresOf(r)} failed requests`,
+      )
+    failures.push(...oauthFailures)
+    const section = renderOauthSection({
+      meta: {
+        date,
+        duration: settings.duration,
+        warmup: settings.warmup,
+        cores: cpus().length,
+        lines: billing ? [] : machine,
+        grants: settings.oauthGrants,
+        introspected: INTROSPECTED,
+        oidcVersion: JSON.parse(readFileSync(join(root, 'node_modules/oidc-provider/package.json'), 'utf8'))
+          .version,
+        seedSeconds: oauthRuns.seedSeconds,
+        poolSize: oauthRuns.poolSize,
+        wholeRun: Math.round((Date.now() - started) / 1000),
+      },
+      rows: oauthRuns.rows,
+      trips: oauthRuns.trips,
+      failures: oauthFailures,
+    })
+    console.log(`\n${billing ? `${report}\n` : ''}${section}`)
+    if (billing) report = `${report}\n${section}`
+    else {
+      // Only the OAuth section ran: it replaces the one in latest.md and keeps the billing report.
+      const file = join(resultsDir, 'latest.md')
+      const before = existsSync(file) ? readFileSync(file, 'utf8') : ''
+      const cut = before.indexOf(OAUTH_HEADING)
+      const kept = (cut >= 0 ? before.slice(0, cut) : before).trimEnd()
+      report = kept ? `${kept}\n\n${section}` : section
+    }
+  } else {
+    console.log(`\n${report}`)
+  }
   writeFileSync(join(resultsDir, 'latest.md'), report)
-  console.log(`\n${report}\nwritten to bench/results/latest.md`)
+  console.log('\nwritten to bench/results/latest.md')
   if (failures.length > 0) {
     console.error(`\nBENCH FAILED:\n  ${failures.join('\n  ')}`)
     process.exit(1)

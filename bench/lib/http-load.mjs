@@ -16,7 +16,7 @@ function percentile(sorted, p) {
  * (right before autocannon writes it) to its answer; for a pair, from the hold to the capture's
  * answer. Only successful operations are timed and counted.
  */
-function tally() {
+export function tally() {
   const latencies = []
   const refusals = {}
   return {
@@ -46,7 +46,7 @@ function tally() {
   }
 }
 
-function cannon(options) {
+export function cannon(options) {
   return new Promise((resolve, reject) => {
     autocannon({ pipelining: 1, timeout: 10, ...options }, (error, result) =>
       error ? reject(error) : resolve(result),

@@ -183,3 +183,173 @@ request in the batch; the others are paid by each request.
 ${tripSections.join('\n\n')}
 ${failures.length > 0 ? `\n## FAILED\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`
 }
+
+/** Where the OAuth section starts in latest.md (`--only=oauth` replaces it from there on). */
+export const OAUTH_HEADING = '## Sign in with PROTUS: introspection and token refresh over HTTP'
+
+const OAUTH_TARGETS = {
+  protus: 'PROTUS',
+  'oidc-memory': 'oidc-provider, in memory',
+  'oidc-postgres': 'oidc-provider, PostgreSQL',
+}
+
+/** An OAuth row's failures: every answer that was not a success, and errors and timeouts. */
+export function oauthFailuresOf(run) {
+  const refused = Object.values(run.refusals).reduce((a, b) => a + b, 0)
+  return refused + run.errors + run.timeouts
+}
+
+/** The issue's goal: PROTUS introspection at least 1.5 × oidc-provider's, with p99 ≤ 10 ms. */
+const GOAL_RATIO = 1.5
+const GOAL_P99_MS = 10
+
+export function renderOauthSection({ meta, rows, trips, failures }) {
+  const find = (target, kind, connections) =>
+    rows.find((r) => r.target === target && r.kind === kind && r.connections === connections)
+  const stores = [...new Set(rows.map((r) => r.target).filter((t) => t !== 'protus'))]
+  const protusRows = rows.filter((r) => r.target === 'protus')
+  const comparison = protusRows.map((p) => [
+    p.label,
+    String(p.connections),
+    `**${int(p.perSecond)}**`,
+    `${ms(p.p50)} / ${ms(p.p99)}`,
+    ...stores.flatMap((store) => {
+      const o = find(store, p.kind, p.connections)
+      return [
+        int(o?.perSecond),
+        o ? `${ms(o.p50)} / ${ms(o.p99)}` : '–',
+        `**${ratio(p.perSecond, o?.perSecond)}**`,
+      ]
+    }),
+  ])
+  const goals = protusRows
+    .filter((p) => p.kind === 'introspect')
+    .flatMap((p) =>
+      stores.map((store) => {
+        const o = find(store, p.kind, p.connections)
+        const r = o ? p.perSecond / o.perSecond : Number.NaN
+        const met = r >= GOAL_RATIO && p.p99 <= GOAL_P99_MS
+        return `- ${p.connections} connections, against ${OAUTH_TARGETS[store]}: ${
+          met ? '**met**' : '**not met**'
+        } (${Number.isFinite(r) ? r.toFixed(2) : '–'}×, PROTUS p99 ${ms(p.p99)} ms)`
+      }),
+    )
+  const details = rows.map((r) => {
+    const refusals = Object.entries(r.refusals)
+      .map(([label, n]) => `${n}× ${label}`)
+      .join(', ')
+    return [
+      OAUTH_TARGETS[r.target],
+      r.label,
+      String(r.connections),
+      `**${int(r.perSecond)}**`,
+      ms(r.p50),
+      ms(r.p99),
+      `${oauthFailuresOf(r) - r.errors - r.timeouts}${refusals ? ` (${refusals})` : ''} / ${r.errors} / ${r.timeouts}`,
+      r.chains
+        ? `${int(r.chains.atStart)} / ${r.chains.inFlightAtStop} / ${r.chains.refused + r.chains.exhausted}`
+        : '–',
+      pct(r.usage.cpu.server),
+      pct(r.usage.cpu.postgres),
+      pct(r.usage.cpu.client),
+      `${pct(r.usage.others)}${r.usage.others > DISTURBED ? ' ⚠' : ''}`,
+      r.loopDelay ? `${ms(r.loopDelay.p50)} / ${ms(r.loopDelay.p99)}` : '–',
+      `${mib(r.rssAtStart)} → ${mib(r.rssPeak)}`,
+    ]
+  })
+  const states = rows
+    .filter((r) => r.usage.waits.length > 0)
+    .map((r) => [
+      OAUTH_TARGETS[r.target],
+      r.label,
+      String(r.connections),
+      r.usage.waits
+        .filter((w) => w.average >= 0.05)
+        .map((w) => `${w.state} ${w.average.toFixed(1)}`)
+        .join(', ') || '–',
+    ])
+  const tripSections = trips.map(
+    (t) =>
+      `**${t.label}: ${t.count} round trip${t.count === 1 ? '' : 's'}**\n\n${t.statements.map((s, i) => `${i + 1}. \`${s}\``).join('\n')}`,
+  )
+  const disturbedRows = rows.filter((r) => r.usage.others > DISTURBED).length
+  const disturbed =
+    disturbedRows > 0
+      ? `: **${disturbedRows} of ${rows.length} rows were disturbed; compare them with care**`
+      : ''
+
+  return `${OAUTH_HEADING}
+
+- run ${meta.date}; autocannon, ${meta.duration} s per row after a ${meta.warmup} s warm-up; whole run ${meta.wholeRun} s
+${meta.lines.map((l) => `- ${l}\n`).join('')}- PROTUS: one \`protus start\` process on PostgreSQL, pool ${meta.poolSize}; a partner (one confidential client, \`client_secret_basic\`) and ${int(meta.grants)} people, each with one grant (scope \`check charge\`) obtained over HTTP: \`GET /oauth/authorize\` with the person's session cookie → consent decision → code → \`POST /oauth/token\` with the PKCE verifier (${Math.round(meta.seedSeconds)} s, before the rows)
+- oidc-provider ${meta.oidcVersion}: \`bench/oidc-provider.mjs\`, one process, one confidential client (\`client_secret_basic\`), PKCE S256, opaque access tokens (10 min), refresh tokens on every code exchange, rotated on every refresh (a used one presented again revokes the grant), introspection on. Its grants are minted in-process (a \`Grant\` and an \`AuthorizationCode\` made with its Provider API, as its consent interaction would store them), each code then exchanged at its own token endpoint over HTTP. Two stores: **in memory** (a plain Map, nothing durable) and **PostgreSQL** (the same server as PROTUS, one table, one autocommitted statement per adapter call, pool ${meta.poolSize}); see \`bench/lib/oidc-adapters.mjs\`
+
+Rows run in turn (PROTUS, then oidc-provider with each store, for each operation and connection
+count), each on a fresh server process. Every request carries Basic client authentication.
+
+- **introspections/s**: \`POST /oauth/introspect\` (oidc-provider: \`/token/introspection\`) with one of
+  ${meta.introspected} live access tokens (each of its own grant), picked at random; a success is 200 with
+  \`"active":true\`.
+- **token refreshes/s**: \`POST /oauth/token\` (oidc-provider: \`/token\`), \`grant_type=refresh_token\`,
+  in a closed loop over refresh chains, one chain per grant: a connection takes the chain that has
+  waited longest, presents its current refresh token, and puts the chain back with the rotated
+  token from the answer, so every request presents a refresh token never presented before. A
+  chain whose request is in flight when a run stops is dropped (its token may have been rotated
+  without the answer being read). A success is 200 with a new refresh token.
+
+ops/s counts successes only; p50 and p99 are per request, timed in the bench process.
+
+${table(
+  [
+    'operation',
+    'conns',
+    'PROTUS ops/s',
+    'PROTUS p50 / p99 ms',
+    ...stores.flatMap((s) => [`${OAUTH_TARGETS[s]}: ops/s`, 'p50 / p99 ms', 'PROTUS ÷ it']),
+  ],
+  comparison,
+)}
+
+Goal (the issue): PROTUS introspections/s ≥ ${GOAL_RATIO} × oidc-provider's, with PROTUS p99 ≤ ${GOAL_P99_MS} ms.
+
+${goals.join('\n')}
+
+### Every OAuth row
+
+Refused: answers that were not a success (with what they were); then connection errors and
+timeouts. Chains (refresh rows): waiting at the start of the row / dropped because they were in
+flight when the warm-up or the run stopped / refused or missing. CPU is a percentage of one
+core (this machine has ${meta.cores}); ⚠: other processes used more than ${DISTURBED}% of a core during the
+row${disturbed}.
+
+${table(
+  [
+    'server',
+    'operation',
+    'conns',
+    'ops/s',
+    'p50 ms',
+    'p99 ms',
+    'refused / errors / timeouts',
+    'chains',
+    'server CPU',
+    'postgres CPU',
+    'client CPU',
+    'other processes CPU',
+    'server event-loop delay p50 / p99 ms',
+    'server RSS start → peak',
+  ],
+  details,
+)}
+
+### Database connections by state during the OAuth rows (average count, sampled every 0.5 s)
+
+PROTUS's database, and oidc-provider's when it keeps its tokens in PostgreSQL.
+
+${table(['server', 'operation', 'conns', 'connections by state'], states)}
+
+### PROTUS's database round trips per OAuth request (in-process, one request at a time)
+
+${tripSections.join('\n\n')}
+${failures.length > 0 ? `\n### FAILED\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`
+}

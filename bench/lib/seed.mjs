@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-const basic = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`
+export const basic = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`
 
-async function post(url, path, body, headers = {}) {
+export async function post(url, path, body, headers = {}) {
   const res = await fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -17,7 +17,7 @@ async function post(url, path, body, headers = {}) {
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `width` at a time. */
-async function inParallel(count, width, task) {
+export async function inParallel(count, width, task) {
   const results = new Array(count)
   let next = 0
   const worker = async () => {
@@ -169,4 +169,57 @@ async function countTrips(app, trips, partner) {
     count: list.length,
     statements: list,
   }))
+}
+
+/**
+ * The database round trips of one introspection and one refresh (its rotation), each on its own,
+ * on an in-process PROTUS on the same database; each is sent twice and the second counted, so
+ * per-process caches (client credentials) are warm as they are under load.
+ */
+export async function countOauthTrips({ root, databaseUrl, secretKey, auth, accessToken, refreshToken }) {
+  const dist = (file) => import(pathToFileURL(join(root, 'apps/api/dist', file)).href)
+  const [{ buildApp }, { loadConfig }, { openDatabase }] = await Promise.all([
+    dist('app.js'),
+    dist('config.js'),
+    dist('db/open.js'),
+  ])
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    PROTUS_DB_POOL_SIZE: '4',
+    PROTUS_SECRET_KEY: secretKey,
+    PROTUS_SWEEP_INTERVAL_SECONDS: '0',
+    LOG_LEVEL: 'warn',
+  })
+  const { db, trips } = recording(await openDatabase(config))
+  const app = await buildApp(config, { db })
+  try {
+    await app.ready()
+    const form = async (url, payload) => {
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(payload).toString(),
+      })
+      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`)
+      return res.json()
+    }
+    const measure = async (label, fn) => {
+      trips.length = 0
+      const result = await fn()
+      return { label, count: trips.length, statements: [...trips], result }
+    }
+    await form('/oauth/introspect', { token: accessToken })
+    const introspection = await measure('POST /oauth/introspect', () =>
+      form('/oauth/introspect', { token: accessToken }),
+    )
+    const first = await form('/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken })
+    const refresh = await measure('POST /oauth/token (grant_type=refresh_token)', () =>
+      form('/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+    )
+    return [introspection, refresh].map(({ label, count, statements }) => ({ label, count, statements }))
+  } finally {
+    await app.close()
+    await db.close()
+  }
 }

@@ -1,6 +1,7 @@
-// The PROTUS server under test: its own process, so its memory and CPU are its own.
+// The servers under test (PROTUS, and oidc-provider for the OAuth rows): each its own process,
+// so its memory and CPU are its own.
 import { spawn } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -24,38 +25,95 @@ export function freePort() {
  * `logFile`; `nodeArgs` go to node itself (for example `--cpu-prof`). With `loopDelayFile`, the
  * server's event-loop delay is written there when it exits.
  */
-export async function startServer({
-  root,
-  databaseUrl,
-  port,
-  secretKey,
-  logFile,
-  nodeArgs = [],
-  loopDelayFile,
-}) {
-  const log = createWriteStream(logFile)
-  const preload = fileURLToPath(new URL('./loop-delay.preload.mjs', import.meta.url))
-  const args = [
-    ...nodeArgs,
-    '--import',
-    pathToFileURL(preload).href,
-    join(root, 'apps/api/dist/cli.js'),
-    'start',
-  ]
-  const child = spawn(process.execPath, args, {
+export function startServer({ root, databaseUrl, port, secretKey, logFile, nodeArgs = [], loopDelayFile }) {
+  const url = `http://${HOST}:${port}`
+  return startProcess({
+    script: join(root, 'apps/api/dist/cli.js'),
+    args: ['start'],
     cwd: root,
     env: {
-      ...process.env,
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       HOST,
       LOG_LEVEL: 'warn',
       PROTUS_SECRET_KEY: secretKey,
       PROTUS_MIGRATE_ON_START: 'true',
-      BENCH_LOOP_DELAY_FILE: loopDelayFile ?? '',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    url,
+    logFile,
+    nodeArgs,
+    loopDelayFile,
+    ready: async () => (await fetch(`${url}/readyz`)).ok,
   })
+}
+
+/**
+ * Starts bench/oidc-provider.mjs with `store` (memory or postgres) and waits until it has minted
+ * `grants` grants through its own flow; answers the process with `client` and `tokens` besides.
+ */
+export async function startOidcProvider({
+  root,
+  store,
+  databaseUrl,
+  poolSize,
+  port,
+  grants,
+  logFile,
+  nodeArgs = [],
+  loopDelayFile,
+}) {
+  const tokensFile = `${logFile}.tokens.json`
+  rmSync(tokensFile, { force: true })
+  const url = `http://${HOST}:${port}`
+  const server = await startProcess({
+    script: join(root, 'bench/oidc-provider.mjs'),
+    cwd: root,
+    env: {
+      HOST,
+      PORT: String(port),
+      OIDC_STORE: store,
+      DATABASE_URL: databaseUrl ?? '',
+      OIDC_POOL_SIZE: String(poolSize),
+      BENCH_GRANTS: String(grants),
+      BENCH_TOKENS_FILE: tokensFile,
+    },
+    url,
+    logFile,
+    nodeArgs,
+    loopDelayFile,
+    ready: async () => existsSync(tokensFile),
+  })
+  const { client, tokens } = JSON.parse(readFileSync(tokensFile, 'utf8'))
+  rmSync(tokensFile, { force: true })
+  return Object.assign(server, { client, tokens })
+}
+
+/**
+ * Starts a node `script` in a process of its own (with the event-loop delay preload) and waits
+ * until `ready()` resolves true; answers its url and pid, and a way to stop it.
+ */
+export async function startProcess({
+  script,
+  args = [],
+  cwd,
+  env,
+  url,
+  logFile,
+  nodeArgs = [],
+  loopDelayFile,
+  ready,
+}) {
+  const log = createWriteStream(logFile)
+  const preload = fileURLToPath(new URL('./loop-delay.preload.mjs', import.meta.url))
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', pathToFileURL(preload).href, script, ...args],
+    {
+      cwd,
+      env: { ...process.env, ...env, BENCH_LOOP_DELAY_FILE: loopDelayFile ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   child.stdout.pipe(log)
   child.stderr.pipe(log)
   let exit
@@ -66,19 +124,17 @@ export async function startServer({
     })
   })
 
-  const url = `http://${HOST}:${port}`
   const deadline = Date.now() + 60_000
   for (;;) {
-    if (exit) throw new Error(`the server exited at start (${JSON.stringify(exit)}); see ${logFile}`)
+    if (exit) throw new Error(`${script} exited at start (${JSON.stringify(exit)}); see ${logFile}`)
     try {
-      const res = await fetch(`${url}/readyz`)
-      if (res.ok) break
+      if (await ready()) break
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
-      throw new Error(`the server did not get ready within 60 s; see ${logFile}`)
+      throw new Error(`${script} did not get ready within 60 s; see ${logFile}`)
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
