@@ -145,6 +145,7 @@ describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
     const callback = partnerSite.nextCallback()
     await byTestId(page, 'consent-allow').click()
     const answer = await callback
+    await page.waitForURL((url) => url.href.startsWith(partnerSite.redirectUri))
     expect(answer.get('state')).toBe(authorize.state)
     expect(answer.get('iss')).toBe(server.baseUrl)
     expect(answer.get('error')).toBeNull()
@@ -234,6 +235,7 @@ describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
     const callback = partnerSite.nextCallback()
     await byTestId(page, 'consent-deny').click()
     const answer = await callback
+    await page.waitForURL((url) => url.href.startsWith(partnerSite.redirectUri))
     expect(answer.get('error')).toBe('access_denied')
     expect(answer.get('state')).toBe(authorize.state)
     expect(answer.get('iss')).toBe(server.baseUrl)

@@ -105,6 +105,9 @@ describe.skipIf(!runnable)('a partner using openid-client', () => {
       await byTestId(page, 'scope-hold').locator('input').uncheck()
       await byTestId(page, 'consent-allow').click()
       const query = await callback
+      // The browser lands on the partner's callback page before it goes anywhere else.
+      await page.waitForURL((url) => url.href.startsWith(partnerSite.redirectUri))
+      await page.waitForLoadState()
 
       const tokens = await oidc.authorizationCodeGrant(
         config,
