@@ -4,6 +4,9 @@ const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') :
 const ms = (n) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–')
 const pct = (n) => (Number.isFinite(n) ? `${Math.round(n)}%` : '–')
 const mib = (bytes) => (bytes ? `${Math.round(bytes / 1048576)} MiB` : '–')
+/** CPU time per operation in µs, from a percentage of one core and operations per second. */
+const micros = (percent, perSecond) =>
+  Number.isFinite(percent) && perSecond > 0 ? String(Math.round((percent * 1e4) / perSecond)) : '–'
 const ratio = (a, b) => (Number.isFinite(a) && b > 0 ? (a / b).toFixed(2) : '–')
 
 function table(header, rows) {
@@ -251,6 +254,7 @@ export function renderOauthSection({ meta, rows, trips, failures }) {
         : '–',
       pct(r.usage.cpu.server),
       pct(r.usage.cpu.postgres),
+      `${micros(r.usage.cpu.server, r.perSecond)} / ${micros(r.usage.cpu.postgres, r.perSecond)}`,
       pct(r.usage.cpu.client),
       `${pct(r.usage.others)}${r.usage.others > DISTURBED ? ' ⚠' : ''}`,
       r.loopDelay ? `${ms(r.loopDelay.p50)} / ${ms(r.loopDelay.p99)}` : '–',
@@ -319,7 +323,8 @@ ${goals.join('\n')}
 Refused: answers that were not a success (with what they were); then connection errors and
 timeouts. Chains (refresh rows): waiting at the start of the row / dropped because they were in
 flight when the warm-up or the run stopped / refused or missing. CPU is a percentage of one
-core (this machine has ${meta.cores}); ⚠: other processes used more than ${DISTURBED}% of a core during the
+core (this machine has ${meta.cores}); per operation it is the CPU time a success cost, which a busy
+machine disturbs less than ops/s; ⚠: other processes used more than ${DISTURBED}% of a core during the
 row${disturbed}.
 
 ${table(
@@ -334,6 +339,7 @@ ${table(
     'chains',
     'server CPU',
     'postgres CPU',
+    'CPU µs per op: server / postgres',
     'client CPU',
     'other processes CPU',
     'server event-loop delay p50 / p99 ms',
