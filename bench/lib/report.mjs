@@ -292,8 +292,8 @@ Rows run in turn (PROTUS, then oidc-provider with each store, for each operation
 count), each on a fresh server process. Every request carries Basic client authentication.
 
 - **introspections/s**: \`POST /oauth/introspect\` (oidc-provider: \`/token/introspection\`) with one of
-  ${meta.introspected} live access tokens (each of its own grant), picked at random; a success is 200 with
-  \`"active":true\`.
+  ${meta.introspected} live access tokens (each of its own grant), picked at random, no \`token_type_hint\`;
+  a success is 200 with \`"active":true\`.
 - **token refreshes/s**: \`POST /oauth/token\` (oidc-provider: \`/token\`), \`grant_type=refresh_token\`,
   in a closed loop over refresh chains, one chain per grant: a connection takes the chain that has
   waited longest, presents its current refresh token, and puts the chain back with the rotated
