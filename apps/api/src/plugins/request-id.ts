@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 
 const acceptable = /^[A-Za-z0-9._:-]{1,128}$/
@@ -7,5 +7,5 @@ const acceptable = /^[A-Za-z0-9._:-]{1,128}$/
 export function genRequestId(request: IncomingMessage): string {
   const given = request.headers['x-request-id']
   if (typeof given === 'string' && acceptable.test(given)) return given
-  return `req_${randomBytes(12).toString('base64url')}`
+  return `req_${randomUUID().replaceAll('-', '')}`
 }
