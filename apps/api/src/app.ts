@@ -23,9 +23,13 @@ import { topupRoutes } from './modules/topups/topups.routes.js'
 import { topupsSchemas } from './modules/topups/topups.schemas.js'
 import { walletRoutes } from './modules/wallet/wallet.routes.js'
 import { walletSchemas } from './modules/wallet/wallet.schemas.js'
+import { webhookMetrics } from './modules/webhooks/webhooks.metrics.js'
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.js'
+import { webhooksSchemas } from './modules/webhooks/webhooks.schemas.js'
 import { authPlugin } from './plugins/auth.js'
 import { healthRoutes } from './plugins/health.js'
 import { jsonBodyParser } from './plugins/json-body.js'
+import { metricsRoutes } from './plugins/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { problemPlugin } from './plugins/problem/problem.plugin.js'
 import { genRequestId } from './plugins/request-id.js'
@@ -79,6 +83,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...billingSchemas,
     ...topupsSchemas,
     ...walletSchemas,
+    ...webhooksSchemas,
   ]) {
     app.addSchema(schema)
     validation.addSchema(schema)
@@ -89,7 +94,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(cookie)
   await app.register(openapiPlugin, { version })
 
-  const services = createServices({ config, db, clock, secretKey })
+  const services = createServices({ config, db, clock, secretKey, log: app.log })
   app.decorate('services', services)
   const {
     identity,
@@ -103,7 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     tokens,
     grants,
   } = services
-  const { topups, sandbox, wallet } = services
+  const { topups, sandbox, wallet, webhooks, webhookWorker } = services
 
   await app.register(authPlugin, { identity })
   await app.register(healthRoutes, { db })
@@ -117,6 +122,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(walletRoutes, { wallet })
   await app.register(oauthRoutes, { identity, authorize, tokens, issuer: config.issuer })
   await app.register(grantRoutes, { authorize, grants })
+  await app.register(webhookRoutes, { webhooks })
+  await app.register(metricsRoutes, { sources: [webhookMetrics(webhooks, webhookWorker)] })
   await app.register(webPlugin, { webDir: config.webDir })
 
   app.addHook('onReady', async () => {
@@ -125,6 +132,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     )
   })
   app.addHook('onClose', () => holdSweeper.stop())
+  if (config.webhooks.workerInServer) {
+    app.addHook('onReady', async () => webhookWorker.start())
+  }
+  app.addHook('onClose', () => webhookWorker.stop())
 
   return app
 }

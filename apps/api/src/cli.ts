@@ -15,11 +15,15 @@ const usage = `Usage: protus <command>
 
 Commands:
   start     run the API server and web app (PORT, HOST, DATABASE_URL, … from the environment)
+  worker    send webhooks and expire holds, without serving HTTP (beside servers started with
+            PROTUS_WEBHOOK_WORKER=0, or as extra workers); stops on SIGTERM or SIGINT
   migrate   apply database migrations and exit
   credit <acct_… | cus_…> <amount>
             top up a person's or a managed account's wallet by <amount> minor units (1 to 10^12)
   ledger verify
             check the ledger's invariants; exit 1 with a report of every violation
+  webhooks retry [--since <ISO date>] [--company <co_…>]
+            send failed and skipped webhook deliveries again (default: those of the last 3 days)
   help      show this text`
 
 const MAX_AMOUNT = 1_000_000_000_000n
@@ -29,8 +33,9 @@ async function withServices(fn: (services: Services) => Promise<number>): Promis
   const config = loadConfig()
   const db = await openDatabase(config)
   try {
-    const secretKey = await resolveSecretKey(config, pino({ level: config.logLevel }, pino.destination(2)))
-    return await fn(createServices({ config, db, clock: systemClock, secretKey }))
+    const log = pino({ level: config.logLevel }, pino.destination(2))
+    const secretKey = await resolveSecretKey(config, log)
+    return await fn(createServices({ config, db, clock: systemClock, secretKey, log }))
   } finally {
     await db.close()
   }
@@ -75,6 +80,54 @@ async function verifyLedger(): Promise<number> {
   })
 }
 
+/** `protus worker`: the background work of a server, without HTTP, until a signal. */
+async function runWorker(): Promise<number> {
+  const config = loadConfig()
+  const db = await openDatabase(config)
+  const log = pino({ level: config.logLevel })
+  const secretKey = await resolveSecretKey(config, log)
+  const { webhookWorker, holdSweeper } = createServices({ config, db, clock: systemClock, secretKey, log })
+  webhookWorker.start()
+  holdSweeper.start(config.sweepIntervalSeconds, (error) => log.error({ err: error }, 'hold sweep failed'))
+  log.info({ database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'PROTUS worker is running')
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve)
+    process.once('SIGINT', resolve)
+  })
+  log.info({ signal }, 'worker stopping')
+  await Promise.all([webhookWorker.stop(), holdSweeper.stop()])
+  await db.close()
+  return 0
+}
+
+/** `protus webhooks retry`: failed and skipped deliveries become due again. */
+async function retryWebhooks(args: string[]): Promise<number> {
+  const option = (name: string) => {
+    const at = args.indexOf(name)
+    return at >= 0 ? (args[at + 1] ?? '') : undefined
+  }
+  const sinceText = option('--since')
+  const since = sinceText === undefined ? new Date(Date.now() - 3 * 86_400_000) : new Date(sinceText)
+  const company = option('--company')
+  const known = args.every(
+    (arg, i) =>
+      ['--since', '--company'].includes(arg) || ['--since', '--company'].includes(args[i - 1] ?? ''),
+  )
+  if (
+    Number.isNaN(since.getTime()) ||
+    (company !== undefined && !new RegExp(idPattern('co')).test(company)) ||
+    !known
+  ) {
+    console.error(`usage: protus webhooks retry [--since <ISO date>] [--company <co_…>]\n\n${usage}`)
+    return 2
+  }
+  return withServices(async ({ webhooks }) => {
+    const count = await webhooks.retryFinished(since, company)
+    console.log(`${count} deliveries since ${since.toISOString()} will be sent again by the running workers`)
+    return 0
+  })
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'help'] = argv
   switch (command) {
@@ -93,8 +146,15 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0
     }
+    case 'worker':
+      return runWorker()
     case 'credit':
       return credit(argv[1], argv[2])
+    case 'webhooks': {
+      if (argv[1] === 'retry') return retryWebhooks(argv.slice(2))
+      console.error(`unknown webhooks command "${argv[1] ?? ''}"\n\n${usage}`)
+      return 2
+    }
     case 'ledger': {
       if (argv[1] === 'verify') return verifyLedger()
       console.error(`unknown ledger command "${argv[1] ?? ''}"\n\n${usage}`)

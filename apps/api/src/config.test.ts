@@ -30,4 +30,14 @@ describe('loadConfig', () => {
     const b64 = Buffer.alloc(32, 7).toString('base64')
     expect(loadConfig({ PROTUS_SECRET_KEY: b64 }).secretKey).toEqual(Buffer.alloc(32, 7))
   })
+
+  it('reads the webhook settings, with a retry schedule of at least three days by default', () => {
+    const defaults = loadConfig({}).webhooks
+    expect(defaults).toMatchObject({ workerInServer: true, allowPrivate: false, timeoutSeconds: 15 })
+    expect(defaults.retrySchedule.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3 * 86_400)
+    const custom = loadConfig({ PROTUS_WEBHOOK_RETRY_SCHEDULE: '1, 2,3', PROTUS_WEBHOOK_ALLOW_PRIVATE: '1' })
+    expect(custom.webhooks.retrySchedule).toEqual([1, 2, 3])
+    expect(custom.webhooks.allowPrivate).toBe(true)
+    expect(() => loadConfig({ PROTUS_WEBHOOK_RETRY_SCHEDULE: '5,soon' })).toThrow(/RETRY_SCHEDULE/)
+  })
 })

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { DEFAULT_RETRY_SCHEDULE } from './modules/webhooks/retry-schedule.js'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
@@ -30,6 +31,22 @@ export interface Config {
   readonly issuer: string
   readonly accessTokenTtlSeconds: number
   readonly refreshTokenTtlSeconds: number
+  readonly webhooks: WebhookConfig
+}
+
+export interface WebhookConfig {
+  /** Run the delivery worker inside the server (off when separate `protus worker` processes send). */
+  readonly workerInServer: boolean
+  /** Accept and send to loopback, private and link-local addresses (development, tests, the demo). */
+  readonly allowPrivate: boolean
+  /** How long a partner has to answer. */
+  readonly timeoutSeconds: number
+  /** Seconds to wait after each failed attempt, before jitter. */
+  readonly retrySchedule: readonly number[]
+  /** Deliveries in flight at once per worker. */
+  readonly concurrency: number
+  /** How often an idle worker looks for due deliveries. */
+  readonly pollMs: number
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -94,6 +111,14 @@ export function loadConfig(env: Env = process.env): Config {
     issuer: parseIssuer(env.PROTUS_ISSUER || env.PROTUS_PUBLIC_URL || `http://localhost:${port}`, problems),
     accessTokenTtlSeconds: int('PROTUS_ACCESS_TOKEN_TTL_SECONDS', 600, 30, 600),
     refreshTokenTtlSeconds: int('PROTUS_REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 3600, 365 * 86_400),
+    webhooks: Object.freeze({
+      workerInServer: bool('PROTUS_WEBHOOK_WORKER', true),
+      allowPrivate: bool('PROTUS_WEBHOOK_ALLOW_PRIVATE', false),
+      timeoutSeconds: int('PROTUS_WEBHOOK_TIMEOUT_SECONDS', 15, 1, 60),
+      retrySchedule: parseSchedule(env.PROTUS_WEBHOOK_RETRY_SCHEDULE, problems),
+      concurrency: int('PROTUS_WEBHOOK_CONCURRENCY', 32, 1, 1000),
+      pollMs: int('PROTUS_WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    }),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
@@ -116,6 +141,19 @@ function parsePublicUrl(raw: string, problems: string[]): string {
     return raw
   }
   return url.href.replace(/\/+$/, '')
+}
+
+/** Comma-separated seconds, each 1 to 7 days, at most 30 of them. */
+function parseSchedule(raw: string | undefined, problems: string[]): readonly number[] {
+  if (!raw) return DEFAULT_RETRY_SCHEDULE
+  const parts = raw.split(',').map((part) => Number(part.trim()))
+  if (parts.length > 30 || parts.some((n) => !Number.isInteger(n) || n < 1 || n > 7 * 86_400)) {
+    problems.push(
+      `PROTUS_WEBHOOK_RETRY_SCHEDULE must be up to 30 comma-separated seconds from 1 to 604800, got "${raw}"`,
+    )
+    return DEFAULT_RETRY_SCHEDULE
+  }
+  return Object.freeze(parts)
 }
 
 function parseSecretKey(raw: string | undefined, problems: string[]): Buffer | undefined {

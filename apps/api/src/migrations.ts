@@ -7,6 +7,7 @@ import { identityMigrations } from './modules/identity/migrations/001-identity.j
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
+import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
 
 /** Every module's migrations, in the order modules depend on each other. */
 export const allMigrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const allMigrations: readonly Migration[] = [
   ...billingGrantMigrations,
   ...oauthMigrations,
   ...topupsMigrations,
+  ...webhooksMigrations,
 ]

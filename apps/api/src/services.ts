@@ -25,10 +25,31 @@ import { createSandboxProvider, sandboxKey } from './modules/topups/sandbox/sand
 import { createTopupsRepository } from './modules/topups/topups.repository.js'
 import { createTopupsService } from './modules/topups/topups.service.js'
 import { createWalletService } from './modules/wallet/wallet.service.js'
+import { createDeliveryWorker } from './modules/webhooks/delivery-worker.js'
+import { createWebhookEvents } from './modules/webhooks/webhook-events.js'
+import { createWebhookSender } from './modules/webhooks/webhook-sender.js'
+import { createWebhooksRepository } from './modules/webhooks/webhooks.repository.js'
+import { createWebhooksService } from './modules/webhooks/webhooks.service.js'
+
+/** Where background work reports failures. */
+export interface ErrorLog {
+  error(obj: object, msg: string): void
+}
 
 /** The composition root: every module's service, wired to its dependencies. */
-export function createServices(deps: { config: Config; db: Database; clock: Clock; secretKey: Buffer }) {
-  const { config, db, clock, secretKey } = deps
+export function createServices(deps: {
+  config: Config
+  db: Database
+  clock: Clock
+  secretKey: Buffer
+  log: ErrorLog
+}) {
+  const { config, db, clock, secretKey, log } = deps
+
+  const webhooksRepo = createWebhooksRepository()
+  // The outbox comes first: every module that changes money or access reports through it.
+  const events = createWebhookEvents({ repo: webhooksRepo, clock })
+  const onWebhookUrlSet: ((companyId: string) => Promise<void>)[] = []
 
   const ledger = createLedgerService({ db, repo: createLedgerRepository(), clock })
   const identityRepo = createIdentityRepository()
@@ -53,13 +74,15 @@ export function createServices(deps: { config: Config; db: Database; clock: Cloc
     secrets,
     clock,
     secretOverlapSeconds: config.secretOverlapSeconds,
+    allowPrivateWebhooks: config.webhooks.allowPrivate,
+    onWebhookUrlSet,
   })
   const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
   const idempotency = createIdempotencyService({ db, repo: createIdempotencyRepository(), clock })
 
   const billingRepo = createBillingRepository()
-  const accounts = createAccountsService({ db, repo: billingRepo, ledger, clock })
-  const batch = createBillingBatch({ db, repo: billingRepo, idempotency, clock })
+  const accounts = createAccountsService({ db, repo: billingRepo, ledger, events, clock })
+  const batch = createBillingBatch({ db, repo: billingRepo, idempotency, events, clock })
   const payments = createPaymentsService({
     db,
     repo: billingRepo,
@@ -69,7 +92,7 @@ export function createServices(deps: { config: Config; db: Database; clock: Cloc
     batch,
     clock,
   })
-  const holdSweeper = createHoldSweeper({ db, repo: billingRepo, ledger, clock })
+  const holdSweeper = createHoldSweeper({ db, repo: billingRepo, ledger, events, clock })
 
   const sandbox = createSandboxProvider({ publicUrl: config.publicUrl, key: sandboxKey(secretKey) })
   const topups = createTopupsService({
@@ -78,6 +101,7 @@ export function createServices(deps: { config: Config; db: Database; clock: Cloc
     ledger,
     accounts,
     checkout: sandbox,
+    events,
     clock,
   })
   const wallet = createWalletService({ ledger, accounts, companies, catalogue })
@@ -103,6 +127,34 @@ export function createServices(deps: { config: Config; db: Database; clock: Cloc
   })
   const grants = createGrantsService({ db, repo: oauthRepo, companies, accounts, tokens })
 
+  const webhookWorker = createDeliveryWorker({
+    db,
+    repo: webhooksRepo,
+    clock,
+    sender: createWebhookSender({
+      timeoutMs: config.webhooks.timeoutSeconds * 1000,
+      allowPrivate: config.webhooks.allowPrivate,
+    }),
+    targets: (ids) => companies.webhookTargets(ids),
+    options: {
+      schedule: config.webhooks.retrySchedule,
+      timeoutMs: config.webhooks.timeoutSeconds * 1000,
+      concurrency: config.webhooks.concurrency,
+      pollMs: config.webhooks.pollMs,
+    },
+    onError: (error) => log.error({ err: error }, 'webhook delivery failed'),
+  })
+  events.onEmitted(() => webhookWorker.wake())
+  const webhooks = createWebhooksService({
+    db,
+    repo: webhooksRepo,
+    events,
+    clock,
+    webhookUrl: (id) => companies.webhookUrl(id),
+    onRequeued: () => webhookWorker.wake(),
+  })
+  onWebhookUrlSet.push((id) => webhooks.enable(id))
+
   return {
     ledger,
     identity,
@@ -118,6 +170,9 @@ export function createServices(deps: { config: Config; db: Database; clock: Cloc
     authorize,
     tokens,
     grants,
+    events,
+    webhooks,
+    webhookWorker,
   }
 }
 

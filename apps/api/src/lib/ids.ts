@@ -14,6 +14,7 @@ export type IdPrefix =
   | 'top'
   | 'sub'
   | 'evt'
+  | 'whd'
   | 'grant'
   | 'areq'
 

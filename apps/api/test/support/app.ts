@@ -44,6 +44,8 @@ export async function buildTestApp(
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     PROTUS_SECRET_KEY: randomBytes(32).toString('hex'),
+    // Webhook tests start the worker themselves or drain the outbox.
+    PROTUS_WEBHOOK_WORKER: '0',
     ...database.env,
     ...overrides,
   })

@@ -4,6 +4,7 @@ import { DomainError } from '../../lib/domain-error.js'
 import { newId } from '../../lib/ids.js'
 import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
+import type { WebhookEvents } from '../webhooks/webhook-events.js'
 import type { AccountRow, BillingRepository, PageQuery, Scope } from './billing.repository.js'
 import { accountView, money } from './billing.views.js'
 
@@ -17,9 +18,21 @@ export function createAccountsService(deps: {
   db: Database
   repo: BillingRepository
   ledger: LedgerService
+  events: Pick<WebhookEvents, 'emit'>
   clock: Clock
 }) {
-  const { db, repo, ledger, clock } = deps
+  const { db, repo, ledger, events, clock } = deps
+
+  const grantView = (
+    account: AccountRow,
+    scopes: readonly string[],
+    at: { created_at?: Date; revoked_at?: Date },
+  ) => ({
+    object: 'grant' as const,
+    account: account.id,
+    scopes,
+    ...at,
+  })
 
   async function withStats(rows: AccountRow[]) {
     const stats = await repo.stats(
@@ -61,28 +74,35 @@ export function createAccountsService(deps: {
         scopes: ALL_SCOPES,
         created_at: now,
       })
+      await events.emit(tx, [{ companyId, type: 'account.created', data: accountView(account) }], now)
       return { created: true, account }
     },
 
     /**
      * Opens (or finds) a PROTUS person's account at a partner, spending from the person's wallet,
      * and sets the scopes of the person's grant on it. Called by the authorization server in the
-     * consent transaction.
+     * consent transaction; every consent tells the partner with `grant.created`.
      */
     async connectCustomer(tx: Queryable, companyId: string, customerId: string, scopes: readonly string[]) {
       const billingScopes = ALL_SCOPES.filter((s) => scopes.includes(s))
       await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
         `acct\n${companyId}\n${customerId}`,
       ])
+      const now = clock.now()
+      const granted = (account: AccountRow) => ({
+        companyId,
+        type: 'grant.created' as const,
+        data: grantView(account, scopes, { created_at: now }),
+      })
       const existing = await repo.findProtusAccount(tx, companyId, customerId)
       if (existing) {
         await repo.setGrant(tx, existing.id, billingScopes, null)
+        await events.emit(tx, [granted(existing)], now)
         return { ...existing, scopes: billingScopes, grant_revoked_at: null }
       }
       const wallet = await ledger.walletOf(customerId, DEFAULT_CURRENCY, tx)
       if (wallet === undefined) throw new Error(`customer ${customerId} has no wallet`)
-      const now = clock.now()
-      return repo.insertAccount(tx, {
+      const account = await repo.insertAccount(tx, {
         id: newId('acct', now.getTime()),
         company_id: companyId,
         kind: 'protus',
@@ -95,12 +115,28 @@ export function createAccountsService(deps: {
         scopes: billingScopes,
         created_at: now,
       })
+      await events.emit(
+        tx,
+        [{ companyId, type: 'account.created', data: accountView(account) }, granted(account)],
+        now,
+      )
+      return account
     },
 
     /** Mirrors a revoked grant: every billing call for the account answers 403 grant_revoked. */
-    async revokeGrant(tx: Queryable, accountId: string): Promise<void> {
+    async revokeGrant(tx: Queryable, accountId: string, grantScopes: readonly string[]): Promise<void> {
       const account = await repo.findAccount(tx, { id: accountId })
-      if (account) await repo.setGrant(tx, accountId, account.scopes, clock.now())
+      if (!account) return
+      const now = clock.now()
+      await repo.setGrant(tx, accountId, account.scopes, now)
+      const data = grantView(account, grantScopes, { revoked_at: now })
+      await events.emit(tx, [{ companyId: account.company_id, type: 'grant.revoked', data }], now)
+    },
+
+    /** A partner's managed account by id (the owner of a top-up), in the caller's transaction. */
+    async managed(q: Queryable, accountId: string): Promise<AccountRow | undefined> {
+      const account = await repo.findAccount(q, { id: accountId })
+      return account?.kind === 'managed' ? account : undefined
     },
 
     /** The account as its partner may use it: 404 for another partner's, 403 without the scope. */

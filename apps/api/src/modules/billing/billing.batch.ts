@@ -10,6 +10,7 @@ import type {
   StoredResponse,
 } from '../idempotency/idempotency.service.js'
 import { settleClaim } from '../idempotency/idempotency.service.js'
+import type { EventType, PartnerEvent, WebhookEvents } from '../webhooks/webhook-events.js'
 import type { BillingRepository } from './billing.repository.js'
 
 /** What `billing_apply_one` answers for an operation (the ledger's result, extended). */
@@ -25,22 +26,27 @@ export interface Plan {
   op: Record<string, unknown>
   onOk(result: OpResult, at: Date): { status: number; body: unknown }
   onRefused(result: OpResult): DomainError
+  /** The partner whose webhooks report the operation. */
+  companyId: string
+  /** The events a success reports, from the body it answers with. */
+  events?(body: unknown, result: OpResult, at: Date): { type: EventType; data: unknown }[]
 }
 
 const MAX_BATCH = 256
 
 /**
  * Group commit for billing: operations from concurrent requests run in one transaction through
- * `billing_apply` (one round trip), then their responses are saved under their idempotency keys
- * before that transaction commits.
+ * `billing_apply` (one round trip), then the webhook events of those that succeeded are written to
+ * the outbox and every response is saved under its idempotency key, before that transaction commits.
  */
 export function createBillingBatch(deps: {
   db: Database
   repo: BillingRepository
   idempotency: IdempotencyService
+  events: Pick<WebhookEvents, 'emit'>
   clock: Clock
 }) {
-  const { db, repo, idempotency, clock } = deps
+  const { db, repo, idempotency, events, clock } = deps
 
   async function run(plans: Plan[]): Promise<(StoredResponse | DomainError)[]> {
     return db.transaction(async (tx) => {
@@ -53,6 +59,7 @@ export function createBillingBatch(deps: {
       }))
       const results = await repo.apply(tx, ops, at)
       const saved: { principal: string; key: string; status: number; body: unknown }[] = []
+      const reported: PartnerEvent[] = []
       const answers = plans.map((plan, i): StoredResponse | DomainError => {
         const result = results[i] as OpResult & { state: string }
         if (result.state !== 'claimed') {
@@ -65,6 +72,9 @@ export function createBillingBatch(deps: {
         let response: { status: number; body: unknown }
         if (result.result === 'ok') {
           response = plan.onOk(result, at)
+          for (const event of plan.events?.(response.body, result, at) ?? []) {
+            reported.push({ companyId: plan.companyId, ...event })
+          }
         } else {
           const refusal = plan.onRefused(result)
           const { headers: _h, ...extra } = refusal.extra
@@ -76,6 +86,7 @@ export function createBillingBatch(deps: {
         saved.push({ principal: plan.request.principal, key: plan.request.key, ...response })
         return { ...response, replayed: false }
       })
+      await events.emit(tx, reported, at)
       await idempotency.save(tx, saved)
       return answers
     })

@@ -222,10 +222,11 @@ export function createBillingRepository() {
     },
 
     /** Marks holds the ledger expired (the sweeper). */
-    async markExpired(q: Queryable, holdIds: readonly string[], at: Date): Promise<void> {
-      if (holdIds.length === 0) return
-      await q.query(
-        `UPDATE billing_holds SET status = 'expired', resolved_at = $2 WHERE id = ANY ($1::text[]) AND status = 'pending'`,
+    async markExpired(q: Queryable, holdIds: readonly string[], at: Date): Promise<HoldRow[]> {
+      if (holdIds.length === 0) return []
+      return q.query<HoldRow>(
+        `UPDATE billing_holds SET status = 'expired', resolved_at = $2
+          WHERE id = ANY ($1::text[]) AND status = 'pending' RETURNING *`,
         [holdIds, at],
       )
     },

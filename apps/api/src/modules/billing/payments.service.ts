@@ -58,6 +58,7 @@ export function createPaymentsService(deps: {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error
       plan = {
+        companyId: '',
         op: { kind: 'refuse' },
         onOk: () => ({ status: 500, body: null }),
         onRefused: refusedForever(error),
@@ -191,6 +192,8 @@ export function createPaymentsService(deps: {
             ),
           }),
           onRefused: () => insufficientFunds(row.amount),
+          companyId,
+          events: (body) => [{ type: 'hold.created', data: body }],
         }
       })
     },
@@ -231,6 +234,23 @@ export function createPaymentsService(deps: {
             }
           },
           onRefused: holdRefusal,
+          companyId,
+          events: (body, r, at) => [
+            { type: 'hold.captured', data: body },
+            {
+              type: 'charge.succeeded',
+              data: toJson(
+                chargeView({
+                  ...hold,
+                  id: chargeId,
+                  amount: BigInt(String(r.captured_amount)),
+                  hold_id: hold.id,
+                  amount_refunded: 0n,
+                  created_at: at,
+                }),
+              ),
+            },
+          ],
         }
       })
     },
@@ -251,6 +271,8 @@ export function createPaymentsService(deps: {
             body: toJson(holdView({ ...hold, status: 'released', resolved_at: at }, at)),
           }),
           onRefused: holdRefusal,
+          companyId,
+          events: (body) => [{ type: 'hold.released', data: body }],
         }
       })
     },
@@ -270,6 +292,8 @@ export function createPaymentsService(deps: {
             body: toJson(chargeView({ ...row, hold_id: null, amount_refunded: 0n, created_at: at })),
           }),
           onRefused: () => insufficientFunds(row.amount),
+          companyId,
+          events: (body) => [{ type: 'charge.succeeded', data: body }],
         }
       })
     },
@@ -315,6 +339,8 @@ export function createPaymentsService(deps: {
                 refundable: Number(r.refundable),
               },
             ),
+          companyId,
+          events: (body) => [{ type: 'charge.refunded', data: body }],
         }
       })
     },

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.js'
 import type { Clock } from '../../lib/clock.js'
 import { DomainError, type FieldError } from '../../lib/domain-error.js'
+import { isPrivateHost } from '../../lib/public-address.js'
 import type { CompanySecrets, SecretInfo } from './company-secrets.js'
 import type { IdentityRepository, SecretKind } from './identity.repository.js'
 import { callbackUrlProblem, redirectUriErrors } from './urls.js'
@@ -30,8 +31,21 @@ export function createCompanySettingsService(deps: {
   secrets: CompanySecrets
   clock: Clock
   secretOverlapSeconds: number
+  /** Accept webhook URLs on loopback and private hosts (development, tests, the demo). */
+  allowPrivateWebhooks: boolean
+  /** Called after the company sets its webhook URL (a disabled endpoint is enabled again). */
+  onWebhookUrlSet?: ((companyId: string) => Promise<void>)[]
 }) {
   const { db, repo, secrets, clock } = deps
+
+  function webhookUrlProblem(raw: string): string | undefined {
+    const problem = callbackUrlProblem(raw)
+    if (problem) return problem
+    if (!deps.allowPrivateWebhooks && isPrivateHost(new URL(raw).hostname)) {
+      return 'must reach a public address (loopback, private and link-local hosts are refused)'
+    }
+    return undefined
+  }
 
   async function getCompany(id: string): Promise<Company> {
     const row = await repo.findCompany(db, { id })
@@ -53,7 +67,6 @@ export function createCompanySettingsService(deps: {
   return {
     getCompany,
 
-    /** Names of companies by id, for lists that show whom money went to; unknown ids are left out. */
     /** An OAuth client: the company behind a client_id, with its registered redirect URIs. */
     async findClient(
       clientId: string,
@@ -62,6 +75,7 @@ export function createCompanySettingsService(deps: {
       return row && { companyId: row.id, name: row.name, redirectUris: row.redirect_uris }
     },
 
+    /** Names of companies by id, for lists that show whom money went to; unknown ids are left out. */
     async names(ids: readonly string[]): Promise<Map<string, string>> {
       const rows = await repo.companyNames(db, [...new Set(ids)])
       return new Map(rows.map((r) => [r.id, r.name]))
@@ -70,12 +84,31 @@ export function createCompanySettingsService(deps: {
     async updateCompany(id: string, patch: CompanyPatch): Promise<Company> {
       const errors: FieldError[] = []
       if (patch.redirect_uris) errors.push(...redirectUriErrors(patch.redirect_uris))
-      const webhookProblem = patch.webhook_url ? callbackUrlProblem(patch.webhook_url) : undefined
+      const webhookProblem = patch.webhook_url ? webhookUrlProblem(patch.webhook_url) : undefined
       if (webhookProblem) errors.push({ field: '/webhook_url', message: webhookProblem })
       if (errors.length > 0)
         throw new DomainError('validation_failed', 'some fields are not valid', { errors })
       await repo.updateCompany(db, id, { ...patch, name: patch.name?.trim() }, clock.now())
+      if (patch.webhook_url) for (const listener of deps.onWebhookUrlSet ?? []) await listener(id)
       return getCompany(id)
+    },
+
+    async webhookUrl(id: string): Promise<string | null> {
+      return (await repo.findCompany(db, { id }))?.webhook_url ?? null
+    },
+
+    /** Where each company's webhooks go and the secrets that sign them now; unknown ids are left out. */
+    async webhookTargets(
+      ids: readonly string[],
+    ): Promise<Map<string, { url: string | null; secrets: string[] }>> {
+      const now = clock.now()
+      const targets = new Map<string, { url: string | null; secrets: string[] }>()
+      for (const id of ids) {
+        const row = await repo.findCompany(db, { id })
+        if (!row) continue
+        targets.set(id, { url: row.webhook_url, secrets: await secrets.webhookSigningSecrets(db, id, now) })
+      }
+      return targets
     },
 
     /**

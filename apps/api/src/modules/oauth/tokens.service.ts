@@ -87,7 +87,7 @@ export function createTokensService(deps: {
     if (!grant) return
     await repo.revokeTokens(tx, { grantId }, now)
     await repo.revokeGrant(tx, grantId, now)
-    await accounts.revokeGrant(tx, grant.account_id)
+    await accounts.revokeGrant(tx, grant.account_id, grant.scopes)
   }
 
   /** A token that is live right now: not expired, not revoked, of a live grant. */

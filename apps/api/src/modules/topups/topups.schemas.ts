@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { idPattern } from '../../lib/ids.js'
 import { PublicId, Timestamp } from '../../lib/schemas.js'
 
 const closed = { additionalProperties: false } as const
@@ -25,6 +26,12 @@ export const TopupHeaders = Type.Object({
 export const Topup = Type.Object(
   {
     id: PublicId('top'),
+    account: Type.Optional(
+      Type.String({
+        pattern: idPattern('acct'),
+        description: 'The managed account topped up (partner top-ups only)',
+      }),
+    ),
     status: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
     amount: Type.Integer({ description: 'Integer minor units' }),
     currency: Type.String(),

@@ -5,8 +5,10 @@ import { newId } from '../../lib/ids.js'
 import type { AccountsService } from '../billing/accounts.service.js'
 import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
+import type { WebhookEvents } from '../webhooks/webhook-events.js'
 import { operatorProvider, type PaymentOutcome, type PaymentProvider } from './payment-provider.js'
 import type { TopupRow, TopupsRepository } from './topups.repository.js'
+import { topupView } from './topups.views.js'
 
 interface Destination {
   ownerId: string
@@ -27,9 +29,19 @@ export function createTopupsService(deps: {
   accounts: AccountsService
   /** Where people and partners' users pay. */
   checkout: PaymentProvider
+  events: Pick<WebhookEvents, 'emit'>
   clock: Clock
 }) {
-  const { db, repo, ledger, accounts, checkout, clock } = deps
+  const { db, repo, ledger, accounts, checkout, events, clock } = deps
+
+  /** A partner hears of top-ups of its managed accounts (a person's wallet is the person's business). */
+  async function reportTopUp(tx: Queryable, topup: TopupRow): Promise<void> {
+    const account = await accounts.managed(tx, topup.owner_id)
+    if (!account) return
+    await events.emit(tx, [
+      { companyId: account.company_id, type: 'wallet.topped_up', data: topupView(topup) },
+    ])
+  }
 
   async function open(tx: Queryable, provider: PaymentProvider, to: Destination, amount: bigint) {
     const now = clock.now()
@@ -83,7 +95,10 @@ export function createTopupsService(deps: {
     return db.transaction(async (tx) => {
       const settled = await repo.settle(tx, by, outcome, clock.now())
       if (!settled) return { topup: (await repo.find(tx, by)) ?? found, changed: false }
-      if (funding !== undefined) await credit(tx, settled, funding)
+      if (funding !== undefined) {
+        await credit(tx, settled, funding)
+        await reportTopUp(tx, settled)
+      }
       return { topup: settled, changed: true }
     })
   }

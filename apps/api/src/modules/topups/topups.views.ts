@@ -4,6 +4,8 @@ import type { TopupRow } from './topups.repository.js'
 export function topupView(row: TopupRow) {
   return {
     id: row.id,
+    // A partner's managed account; a person's own top-ups name no account.
+    ...(row.owner_id.startsWith('acct_') ? { account: row.owner_id } : {}),
     status: row.status,
     amount: Number(row.amount),
     currency: row.currency,

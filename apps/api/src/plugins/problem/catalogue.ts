@@ -26,6 +26,10 @@ export const problemCatalogue = {
     status: 409,
     title: 'A request with this Idempotency-Key is in progress',
   },
+  webhook_endpoint_unavailable: {
+    status: 409,
+    title: 'The webhook endpoint is not set or is disabled',
+  },
   payload_too_large: { status: 413, title: 'The body is larger than 1 MiB' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used for a different request' },

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto'
+import type { Database } from '../../db/database.js'
+import { createBatcher } from '../../lib/batcher.js'
+import type { Clock } from '../../lib/clock.js'
+import { nextAttemptAt } from './retry-schedule.js'
+import type { SendOutcome, WebhookSender } from './webhook-sender.js'
+import { signedHeaders } from './webhook-signer.js'
+import type { AttemptRecord, DeliveryRow, WebhooksRepository } from './webhooks.repository.js'
+
+/** Where a company's events go and the secrets that sign them right now. */
+export interface WebhookTarget {
+  url: string | null
+  secrets: string[]
+}
+
+export type DeliveryOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped'
+
+export interface WorkerOptions {
+  schedule: readonly number[]
+  timeoutMs: number
+  /** Deliveries in flight at once. */
+  concurrency: number
+  /** How often to look for due deliveries when nothing wakes the worker. */
+  pollMs: number
+}
+
+const TARGET_CACHE_MS = 1000
+const STOP_WAIT_MS = 5000
+
+const isSuccess = (outcome: SendOutcome) =>
+  outcome.httpStatus !== null && outcome.httpStatus >= 200 && outcome.httpStatus < 300
+
+/**
+ * Sends due deliveries. Several workers (in API servers or `protus worker` processes) share one
+ * database: each claims rows under a lease, so no delivery is sent twice at once, and a worker
+ * that dies mid-send only delays its claims until their leases end. Results are recorded in
+ * batches.
+ */
+export function createDeliveryWorker(deps: {
+  db: Database
+  repo: WebhooksRepository
+  clock: Clock
+  sender: WebhookSender
+  targets: (companyIds: string[]) => Promise<Map<string, WebhookTarget>>
+  options: WorkerOptions
+  onError: (error: unknown) => void
+}) {
+  const { db, repo, clock, sender, options } = deps
+  const leaseId = randomUUID()
+  const leaseMs = options.timeoutMs * 2 + 5000
+  const inFlight = new Set<Promise<void>>()
+  const outcomes: Record<DeliveryOutcome, number> = { succeeded: 0, retrying: 0, failed: 0, skipped: 0 }
+  const targetCache = new Map<string, { until: number; target: WebhookTarget }>()
+  let running = false
+  let loop: Promise<void> | undefined
+  let wake: (() => void) | undefined
+
+  const recorder = createBatcher<AttemptRecord & { company_id: string }, void>({
+    maxBatch: 256,
+    maxInFlight: 1,
+    async run(records) {
+      await db.transaction(async (tx) => {
+        await repo.recordAttempts(tx, records)
+        const gone = records.filter((r) => r.http_status === 410)
+        const reason = (r: AttemptRecord) => `${r.url} answered 410 Gone`
+        await repo.disableEndpoints(
+          tx,
+          gone.map((r) => ({ company_id: r.company_id, reason: reason(r) })),
+          clock.now(),
+        )
+      })
+      return records.map(() => undefined)
+    },
+  })
+
+  async function targetsOf(deliveries: DeliveryRow[]): Promise<Map<string, WebhookTarget>> {
+    const now = Date.now()
+    const found = new Map<string, WebhookTarget>()
+    const missing: string[] = []
+    for (const id of new Set(deliveries.map((d) => d.company_id))) {
+      const cached = targetCache.get(id)
+      if (cached && cached.until > now) found.set(id, cached.target)
+      else missing.push(id)
+    }
+    if (missing.length > 0) {
+      for (const [id, target] of await deps.targets(missing)) {
+        targetCache.set(id, { until: now + TARGET_CACHE_MS, target })
+        found.set(id, target)
+      }
+    }
+    return found
+  }
+
+  /** The delivery's next state after a failed attempt; manual attempts do not use up the schedule. */
+  function afterFailure(delivery: DeliveryRow, at: Date) {
+    const next = nextAttemptAt(options.schedule, delivery.schedule_step, at)
+    if (next === null)
+      return { status: 'failed' as const, schedule_step: delivery.schedule_step, next_attempt_at: null }
+    const step = delivery.manual_requested ? delivery.schedule_step : delivery.schedule_step + 1
+    return { status: 'pending' as const, schedule_step: step, next_attempt_at: next }
+  }
+
+  async function attempt(delivery: DeliveryRow, target: WebhookTarget): Promise<void> {
+    const url = target.url as string
+    const sentAt = clock.now()
+    const outcome =
+      target.secrets.length === 0
+        ? { httpStatus: null, error: 'no live webhook signing secret', durationMs: 0, responseExcerpt: null }
+        : await sender.send(
+            url,
+            signedHeaders(target.secrets, delivery.event_id, sentAt, delivery.body),
+            delivery.body,
+          )
+    const finishedAt = clock.now()
+    const succeeded = isSuccess(outcome)
+    const next = succeeded
+      ? { status: 'succeeded' as const, schedule_step: delivery.schedule_step, next_attempt_at: null }
+      : afterFailure(delivery, finishedAt)
+    outcomes[succeeded ? 'succeeded' : next.status === 'failed' ? 'failed' : 'retrying']++
+    await recorder.submit({
+      delivery_id: delivery.id,
+      company_id: delivery.company_id,
+      lease_id: leaseId,
+      attempted_at: sentAt,
+      url,
+      http_status: outcome.httpStatus,
+      error: outcome.error,
+      duration_ms: outcome.durationMs,
+      response_excerpt: outcome.responseExcerpt,
+      succeeded,
+      manual: delivery.manual_requested,
+      ...next,
+      completed_at: next.status === 'pending' ? null : finishedAt,
+    })
+  }
+
+  function track(work: Promise<void>): void {
+    const tracked: Promise<void> = work.catch(deps.onError).finally(() => {
+      inFlight.delete(tracked)
+    })
+    inFlight.add(tracked)
+  }
+
+  /** Claims what is due and starts sending it; answers how many were claimed. */
+  async function claimAndSend(limit: number): Promise<number> {
+    const now = clock.now()
+    const claimed = await repo.claimDue(db, now, leaseId, new Date(now.getTime() + leaseMs), limit)
+    if (claimed.length === 0) return 0
+    const targets = await targetsOf(claimed)
+    const nowhere = claimed.filter((d) => !targets.get(d.company_id)?.url)
+    if (nowhere.length > 0) {
+      await repo.skip(
+        db,
+        nowhere.map((d) => d.id),
+        leaseId,
+        clock.now(),
+      )
+      outcomes.skipped += nowhere.length
+    }
+    for (const delivery of claimed) {
+      const target = targets.get(delivery.company_id)
+      if (target?.url) track(attempt(delivery, target))
+    }
+    return claimed.length
+  }
+
+  function idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        wake = undefined
+        resolve()
+      }
+      wake = done
+    })
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      const free = options.concurrency - inFlight.size
+      if (free <= 0) {
+        await Promise.race(inFlight)
+        continue
+      }
+      let claimed = 0
+      try {
+        claimed = await claimAndSend(free)
+      } catch (error) {
+        deps.onError(error)
+      }
+      if (claimed < free && running) await idle(options.pollMs)
+    }
+  }
+
+  return {
+    start(): void {
+      if (running) return
+      running = true
+      loop = run()
+    },
+
+    /** Looks for due deliveries now instead of at the next poll. */
+    wake(): void {
+      wake?.()
+    },
+
+    /** Stops claiming; waits a little for deliveries in flight (unfinished ones are sent again after their lease). */
+    async stop(): Promise<void> {
+      running = false
+      wake?.()
+      await loop
+      await Promise.race([
+        Promise.allSettled(inFlight),
+        new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref()),
+      ])
+      sender.close()
+    },
+
+    /** Sends everything due now and waits until it is recorded (tests and the CLI). */
+    async drain(): Promise<number> {
+      let sent = 0
+      for (;;) {
+        const claimed = await claimAndSend(options.concurrency)
+        await Promise.allSettled(inFlight)
+        sent += claimed
+        if (claimed === 0) return sent
+      }
+    },
+
+    /** Outcomes of this process's attempts since it started (Prometheus counters). */
+    outcomes(): Readonly<Record<DeliveryOutcome, number>> {
+      return { ...outcomes }
+    },
+  }
+}
+
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>

@@ -1,0 +1,99 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import type { Socket } from 'node:net'
+import { Webhook } from 'standardwebhooks'
+
+/** How the receiver answers one delivery: an HTTP status, or never (the sender times out). */
+export type Answer = number | 'hang'
+
+export interface Received {
+  id: string
+  headers: IncomingHttpHeaders
+  body: string
+  answered: Answer
+  at: number
+}
+
+/**
+ * A partner's webhook endpoint on loopback. It answers with the queued answers, then with the
+ * default; it can be stopped (connection refused) and started again on the same port.
+ */
+export async function startReceiver(options: { delayMs?: number } = {}) {
+  const received: Received[] = []
+  const queued: Answer[] = []
+  let fallback: Answer = 200
+  const sockets = new Set<Socket>()
+  let server: Server | undefined
+  let port = 0
+
+  function listen(): Promise<void> {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        const answered = queued.shift() ?? fallback
+        received.push({
+          id: String(req.headers['webhook-id']),
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          answered,
+          at: Date.now(),
+        })
+        if (answered === 'hang') return
+        const reply = () =>
+          res.writeHead(answered, { 'content-type': 'text/plain' }).end(`answered ${answered}`)
+        if (options.delayMs) setTimeout(reply, options.delayMs)
+        else reply()
+      })
+    })
+    server.on('connection', (socket) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
+    return new Promise((resolve) => {
+      server?.listen(port, '127.0.0.1', () => {
+        port = (server?.address() as { port: number }).port
+        resolve()
+      })
+    })
+  }
+
+  function stop(): Promise<void> {
+    for (const socket of sockets) socket.destroy()
+    return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  }
+
+  await listen()
+  return {
+    url: `http://127.0.0.1:${port}/hooks/protus`,
+    received,
+    /** Answers the next deliveries with these, in order. */
+    answer(...answers: Answer[]) {
+      queued.push(...answers)
+    },
+    answerByDefault(answer: Answer) {
+      fallback = answer
+    },
+    stop,
+    start: listen,
+    /** Waits until `predicate` holds for what arrived (polling), or fails after `timeoutMs`. */
+    async waitFor(predicate: (all: Received[]) => boolean, timeoutMs = 10_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs
+      while (!predicate(received)) {
+        if (Date.now() > deadline) throw new Error(`receiver timed out with ${received.length} deliveries`)
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    },
+  }
+}
+
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>
+
+/** Verifies a delivery as a partner would, with the Standard Webhooks library; answers the payload. */
+export function verify(secret: string, delivery: Received): { type: string; timestamp: string; data: any } {
+  const headers = {
+    'webhook-id': String(delivery.headers['webhook-id']),
+    'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
+    'webhook-signature': String(delivery.headers['webhook-signature']),
+  }
+  return new Webhook(secret).verify(delivery.body, headers) as { type: string; timestamp: string; data: any }
+}
