@@ -251,3 +251,75 @@ export interface Grant {
   /** Charged less refunded, in the wallet's currency. */
   spent: number
 }
+
+/** Every event PROTUS sends to a partner's webhook endpoint; `ping` is the test event. */
+export const WEBHOOK_EVENT_TYPES = [
+  'ping',
+  'account.created',
+  'grant.created',
+  'grant.revoked',
+  'hold.created',
+  'hold.captured',
+  'hold.released',
+  'hold.expired',
+  'charge.succeeded',
+  'charge.refunded',
+  'wallet.topped_up',
+] as const
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
+
+/** Where the signed-in company's webhooks go; disabled after the endpoint answered 410 Gone. */
+export interface WebhookEndpoint {
+  url: string | null
+  status: 'enabled' | 'disabled' | 'not_set'
+  disabled_at: string | null
+  disabled_reason: string | null
+}
+
+export interface WebhookEvent {
+  id: string
+  type: WebhookEventType
+  timestamp: string
+  data: unknown
+}
+
+/** One try at sending an event. `error` names what went wrong when no HTTP answer came back. */
+export interface WebhookAttempt {
+  attempted_at: string
+  url: string
+  http_status: number | null
+  error: string | null
+  duration_ms: number
+  /** The start of the response body. */
+  response_excerpt: string | null
+  succeeded: boolean
+  /** Asked for with Retry, rather than on the retry schedule. */
+  manual: boolean
+}
+
+/**
+ * `failed`: retries exhausted; `skipped`: no webhook URL was set when it was due. A pending
+ * delivery with attempts is waiting for its next retry.
+ */
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'skipped'
+
+export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = [
+  'pending',
+  'succeeded',
+  'failed',
+  'skipped',
+]
+
+/** One event on its way to the company's endpoint, with every attempt, oldest first. */
+export interface WebhookDelivery {
+  id: string
+  object: 'webhook_delivery'
+  event: WebhookEvent
+  status: WebhookDeliveryStatus
+  attempt_count: number
+  next_attempt_at: string | null
+  created_at: string
+  completed_at: string | null
+  attempts: WebhookAttempt[]
+}

@@ -23,6 +23,7 @@ export const KNOWN_PROBLEMS = [
   'internal_error',
   'network_error',
   'unexpected_response',
+  'webhook_endpoint_unavailable',
 ] as const
 
 /** Problems that are about one form field, shown next to it instead of above the form. */

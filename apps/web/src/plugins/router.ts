@@ -76,6 +76,11 @@ const routes: RouteRecordRaw[] = [
     meta: { requires: 'company', title: 'titles.credentials' },
   },
   {
+    path: '/company/webhooks',
+    component: () => import('../pages/company/WebhooksPage.vue'),
+    meta: { requires: 'company', title: 'titles.webhooks' },
+  },
+  {
     path: '/:pathMatch(.*)*',
     component: () => import('../pages/NotFoundPage.vue'),
     meta: { title: 'titles.notFound' },

@@ -52,4 +52,28 @@ describe('createCursorList', () => {
     expect(list.loaded).toBe(false)
     expect(list.loading).toBe(false)
   })
+
+  it('puts a newer copy of an item in its place and a new one on top', async () => {
+    type Versioned = Row & { version: number }
+    const list = createCursorList<Versioned>(
+      async () => ({
+        data: [
+          { id: 'b', version: 1 },
+          { id: 'a', version: 1 },
+        ],
+        has_more: false,
+      }),
+      (row) => row.id,
+    )
+    await list.load()
+    expect(list.replace({ id: 'a', version: 2 })).toBe(true)
+    expect(list.replace({ id: 'z', version: 1 })).toBe(false)
+    list.prepend({ id: 'c', version: 1 })
+    list.prepend({ id: 'b', version: 2 })
+    expect(list.items).toEqual([
+      { id: 'b', version: 2 },
+      { id: 'c', version: 1 },
+      { id: 'a', version: 2 },
+    ])
+  })
 })

@@ -11,6 +11,10 @@ export interface CursorList<T> {
   load(): Promise<void>
   /** Appends the next page. */
   loadMore(): Promise<void>
+  /** Puts a newer copy of an item in its place; false when the list does not hold it. */
+  replace(item: T): boolean
+  /** Adds an item created since the list was loaded at the top (lists run newest first). */
+  prepend(item: T): void
   reset(): void
 }
 
@@ -45,6 +49,17 @@ export function createCursorList<T>(
     loadMore() {
       const last = state.items.at(-1)
       return last === undefined || state.loading ? Promise.resolve() : fetchInto(cursorOf(last))
+    },
+    replace(item: T) {
+      const cursor = cursorOf(item)
+      const index = state.items.findIndex((held) => cursorOf(held) === cursor)
+      if (index < 0) return false
+      state.items = state.items.with(index, item)
+      return true
+    },
+    prepend(item: T) {
+      const cursor = cursorOf(item)
+      state.items = [item, ...state.items.filter((held) => cursorOf(held) !== cursor)]
     },
     reset() {
       generation++

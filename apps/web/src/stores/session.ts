@@ -19,6 +19,7 @@ import { useConsentStore } from './consent.ts'
 import { useServiceNamesStore } from './service-names.ts'
 import { useServicesStore } from './services.ts'
 import { useWalletStore } from './wallet.ts'
+import { useWebhooksStore } from './webhooks.ts'
 
 /** Who is signed in. The session itself is an HttpOnly cookie; this mirrors GET /v1/me. */
 export const useSessionStore = defineStore('session', () => {
@@ -54,6 +55,7 @@ export const useSessionStore = defineStore('session', () => {
     useWalletStore().reset()
     useConnectionsStore().reset()
     useConsentStore().reset()
+    useWebhooksStore().reset()
   }
 
   async function signIn(credentials: Credentials): Promise<Me> {
