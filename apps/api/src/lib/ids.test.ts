@@ -9,4 +9,15 @@ describe('newId', () => {
     expect(a < b).toBe(true)
     expect(newId('svc')).not.toBe(newId('svc'))
   })
+
+  it('only grows within a process, in the same millisecond and when the clock steps back', () => {
+    const ids = [
+      newId('evt', 1_800_000_000_000),
+      newId('evt', 1_800_000_000_000),
+      newId('evt', 1_799_999_999_000),
+    ]
+    for (let i = 0; i < 1000; i++) ids.push(newId('evt', 1_800_000_000_000))
+    expect([...ids].sort()).toEqual(ids)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
 })

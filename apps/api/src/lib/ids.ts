@@ -18,18 +18,38 @@ export type IdPrefix =
   | 'grant'
   | 'areq'
 
+let lastTime = -1
+let lastRandom = Buffer.alloc(10)
+
+/** The random part: fresh for a new millisecond, the previous one plus one within the same. */
+function randomPart(time: number): { time: number; random: Buffer } {
+  if (time > lastTime) {
+    lastTime = time
+    lastRandom = randomBytes(10)
+    return { time, random: lastRandom }
+  }
+  const next = Buffer.from(lastRandom)
+  for (let i = next.length - 1; i >= 0; i--) {
+    next[i] = ((next[i] ?? 0) + 1) & 255
+    if (next[i] !== 0) break
+  }
+  lastRandom = next
+  return { time: lastTime, random: next }
+}
+
 /**
  * A prefixed public id. 48 bits of milliseconds then 80 random bits, so ids created later sort
- * later: cursor pagination (`starting_after`) can order by id alone.
+ * later: cursor pagination (`starting_after`) can order by id alone. Within one process ids only
+ * grow: in the same millisecond (or when the clock steps back) the random part counts up.
  */
 export function newId(prefix: IdPrefix, now = Date.now()): string {
+  const { time: stamp, random } = randomPart(now)
   let out = ''
-  let time = now
+  let time = stamp
   for (let i = 0; i < 10; i++) {
     out = ALPHABET[time % 32] + out
     time = Math.floor(time / 32)
   }
-  const random = randomBytes(10)
   let bits = 0
   let value = 0
   for (const byte of random) {
