@@ -74,7 +74,7 @@ export function createDeliveryWorker(deps: {
   })
 
   async function targetsOf(deliveries: DeliveryRow[]): Promise<Map<string, WebhookTarget>> {
-    const now = Date.now()
+    const now = clock.now().getTime()
     const found = new Map<string, WebhookTarget>()
     const missing: string[] = []
     for (const id of new Set(deliveries.map((d) => d.company_id))) {

@@ -7,7 +7,6 @@ export function webhookMetrics(webhooks: WebhooksService, worker: DeliveryWorker
   return async (): Promise<MetricFamily[]> => {
     const stats = await webhooks.queueStats()
     const outcomes = worker.outcomes()
-    const oldest = stats.oldest_pending_at
     return [
       {
         name: 'protus_webhook_deliveries_total',
@@ -20,16 +19,16 @@ export function webhookMetrics(webhooks: WebhooksService, worker: DeliveryWorker
         help: 'Deliveries not delivered yet (due: to be sent now; scheduled: waiting for a retry; paused: their endpoint is disabled).',
         type: 'gauge',
         samples: [
-          { labels: { state: 'due' }, value: Number(stats.due) },
-          { labels: { state: 'scheduled' }, value: Number(stats.pending - stats.due) },
-          { labels: { state: 'paused' }, value: Number(stats.paused) },
+          { labels: { state: 'due' }, value: stats.due },
+          { labels: { state: 'scheduled' }, value: stats.scheduled },
+          { labels: { state: 'paused' }, value: stats.paused },
         ],
       },
       {
         name: 'protus_webhook_oldest_pending_age_seconds',
         help: 'Age of the oldest delivery not delivered yet (endpoints that are disabled aside); 0 when there is none.',
         type: 'gauge',
-        samples: [{ value: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : 0 }],
+        samples: [{ value: Math.round(stats.oldestPendingAgeSeconds) }],
       },
     ]
   }

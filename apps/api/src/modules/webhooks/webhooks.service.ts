@@ -140,8 +140,17 @@ export function createWebhooksService(deps: {
       return count
     },
 
-    queueStats() {
-      return repo.queueStats(db, clock.now())
+    /** The shared queue: pending deliveries by state and the age of the oldest one. */
+    async queueStats() {
+      const now = clock.now()
+      const stats = await repo.queueStats(db, now)
+      const oldest = stats.oldest_pending_at
+      return {
+        due: Number(stats.due),
+        scheduled: Number(stats.pending - stats.due),
+        paused: Number(stats.paused),
+        oldestPendingAgeSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
+      }
     },
   }
 }
