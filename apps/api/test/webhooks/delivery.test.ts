@@ -325,3 +325,30 @@ describe('metrics', () => {
     expect(res.body).toContain('# TYPE protus_webhook_deliveries_total counter')
   })
 })
+
+describe('hold expiry', () => {
+  it('reports a hold that expired, when the sweeper records it', async () => {
+    const partner = await partnerWithAccount(app, 1_000)
+    await app.inject({
+      method: 'PATCH',
+      url: '/v1/company',
+      headers: { authorization: partner.auth },
+      payload: { webhook_url: receiver.url },
+    })
+    const hold = (
+      await partner.post('/v1/holds', { account: partner.account.id, amount: 400, expires_in: 60 })
+    ).json()
+    clock.advance(61_000)
+    expect(await app.services.holdSweeper.runOnce()).toBeGreaterThanOrEqual(1)
+    await app.services.webhookWorker.drain()
+
+    const list = (await partner.get('/v1/webhook-deliveries?type=hold.expired')).json()
+    expect(list.data).toHaveLength(1)
+    expect(list.data[0]).toMatchObject({
+      status: 'succeeded',
+      event: { type: 'hold.expired', data: { id: hold.id, status: 'expired', amount: 400 } },
+    })
+    const balance = (await partner.get(`/v1/accounts/${partner.account.id}/balance`)).json()
+    expect(balance).toMatchObject({ available: 1_000, held: 0 })
+  })
+})

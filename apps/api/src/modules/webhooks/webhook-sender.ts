@@ -27,7 +27,7 @@ class RefusedAddress extends Error {
 }
 
 /** DNS lookup that refuses names resolving to a non-public address, so the checked address is the one used. */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, '', 0)
     const refused = addresses.find((a) => !isPublicAddress(a.address))
