@@ -52,9 +52,12 @@ export function createWebhookEvents(deps: { repo: WebhooksRepository; clock: Clo
         }
       })
       await repo.insertDeliveries(tx, rows)
-      // The transaction may not have committed yet; a worker that looks too early finds the
-      // events on its next poll.
-      for (const listener of listeners) setTimeout(listener, 5).unref()
+      // The transaction has not committed yet: look soon, and once more a little later; a
+      // worker that still looks too early finds the events on its next poll.
+      for (const listener of listeners) {
+        setTimeout(listener, 5).unref()
+        setTimeout(listener, 50).unref()
+      }
       return rows.map((r) => r.id)
     },
 
