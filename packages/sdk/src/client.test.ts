@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest'
+import { createProtusClient } from './client.js'
+import { isProtusError, ProtusError } from './errors.js'
+import { backoff } from './http.js'
+
+interface Seen {
+  method: string
+  url: string
+  headers: Record<string, string>
+  body: unknown
+}
+
+/** A fetch that answers from a script, one answer per call, and records what it was sent. */
+function fakeFetch(answers: (Response | Error)[]) {
+  const calls: Seen[] = []
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    calls.push({
+      method: init?.method ?? 'GET',
+      url: String(input),
+      headers: Object.fromEntries(new Headers(init?.headers).entries()),
+      body: init?.body ? JSON.parse(String(init.body)) : undefined,
+    })
+    const next = answers.shift()
+    if (!next) throw new Error('no more scripted answers')
+    if (next instanceof Error) throw next
+    return next
+  }
+  return { fetch: fetch as typeof globalThis.fetch, calls }
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
+
+const problem = (status: number, code: string, extra: Record<string, unknown> = {}) =>
+  new Response(
+    JSON.stringify({
+      type: `https://protus.dev/problems/${code}`,
+      title: code,
+      status,
+      code,
+      detail: `detail of ${code}`,
+      request_id: 'req_1',
+      ...extra,
+    }),
+    { status, headers: { 'content-type': 'application/problem+json', 'x-request-id': 'req_1' } },
+  )
+
+const charge = { id: 'ch_1', object: 'charge', amount: 500 }
+
+function client(answers: (Response | Error)[], retries = 3) {
+  const fake = fakeFetch(answers)
+  const waits: number[] = []
+  const protus = createProtusClient({
+    baseUrl: 'https://protus.test/',
+    clientId: 'cl_1',
+    clientSecret: 'sk_secret',
+    fetch: fake.fetch,
+    retries,
+    sleep: async (ms) => void waits.push(ms),
+  })
+  return { protus, calls: fake.calls, waits }
+}
+
+describe('retries and idempotency keys', () => {
+  it('retries a 503 and a network error with the same Idempotency-Key, then answers the charge', async () => {
+    const { protus, calls, waits } = client([
+      problem(503, 'service_unavailable'),
+      new TypeError('fetch failed'),
+      json(201, charge),
+    ])
+    const result = await protus.charges.create({ account: 'acct_1', amount: 500 })
+    expect(result).toEqual(charge)
+    expect(calls).toHaveLength(3)
+    const keys = calls.map((c) => c.headers['idempotency-key'])
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/)
+    expect(new Set(keys).size).toBe(1)
+    expect(calls.every((c) => c.method === 'POST' && c.url === 'https://protus.test/v1/charges')).toBe(true)
+    expect(calls[0]?.body).toEqual({ account: 'acct_1', amount: 500 })
+    expect(waits).toHaveLength(2)
+  })
+
+  it('uses a new key for every logical call, and the caller’s key when given', async () => {
+    const { protus, calls } = client([json(201, charge), json(201, charge), json(201, charge)])
+    await protus.charges.create({ account: 'acct_1', amount: 500 })
+    await protus.charges.create({ account: 'acct_1', amount: 500 })
+    await protus.charges.create({ account: 'acct_1', amount: 500 }, { idempotencyKey: 'order-42' })
+    const keys = calls.map((c) => c.headers['idempotency-key'])
+    expect(keys[0]).not.toBe(keys[1])
+    expect(keys[2]).toBe('order-42')
+  })
+
+  it('retries 409 idempotency_request_in_progress with the same key', async () => {
+    const { protus, calls } = client([
+      problem(409, 'idempotency_request_in_progress'),
+      json(200, { id: 'hold_1' }),
+    ])
+    await protus.holds.capture('hold_1', { amount: 100 }, { idempotencyKey: 'cap-1' })
+    expect(calls.map((c) => c.headers['idempotency-key'])).toEqual(['cap-1', 'cap-1'])
+    expect(calls[0]?.url).toBe('https://protus.test/v1/holds/hold_1/capture')
+  })
+
+  it('never retries another 4xx', async () => {
+    for (const [status, code] of [
+      [402, 'insufficient_funds'],
+      [409, 'hold_not_pending'],
+      [422, 'idempotency_key_reused'],
+      [400, 'validation_failed'],
+      [403, 'insufficient_scope'],
+    ] as const) {
+      const { protus, calls } = client([problem(status, code), json(201, charge)])
+      await expect(protus.charges.create({ account: 'acct_1', amount: 500 })).rejects.toMatchObject({
+        code,
+        status,
+      })
+      expect(calls).toHaveLength(1)
+    }
+  })
+
+  it('gives up after the configured retries with the last error', async () => {
+    const { protus, calls } = client([problem(500, 'internal_error'), problem(500, 'internal_error')], 1)
+    await expect(protus.accounts.get('acct_1')).rejects.toMatchObject({ code: 'internal_error', status: 500 })
+    expect(calls).toHaveLength(2)
+  })
+
+  it('reports connection_failed when no answer ever came', async () => {
+    const { protus } = client([new TypeError('fetch failed'), new TypeError('fetch failed')], 1)
+    const error = await protus.accounts.get('acct_1').catch((e) => e)
+    expect(error).toBeInstanceOf(ProtusError)
+    expect(error).toMatchObject({ code: 'connection_failed', status: 0 })
+    expect((error as Error).cause).toBeInstanceOf(TypeError)
+  })
+
+  it('waits after Retry-After when the server names a time', async () => {
+    const { protus, waits } = client([problem(503, 'service_unavailable', {}), json(200, {})])
+    await protus.company.get()
+    expect(waits).toHaveLength(1)
+    const { protus: p2, waits: w2 } = client([
+      new Response('busy', { status: 503, headers: { 'retry-after': '2' } }),
+      json(200, {}),
+    ])
+    await p2.company.get()
+    expect(w2).toEqual([2000])
+  })
+
+  it('sends no Idempotency-Key on GET and PATCH and keeps query parameters', async () => {
+    const { protus, calls } = client([json(200, { data: [], has_more: false }), json(200, {})])
+    await protus.holds.list({ account: 'acct_1', limit: 5, starting_after: undefined })
+    await protus.services.update('svc_1', { active: false })
+    expect(calls[0]?.url).toBe('https://protus.test/v1/holds?account=acct_1&limit=5')
+    expect(calls.map((c) => c.headers['idempotency-key'])).toEqual([undefined, undefined])
+    expect(calls[1]).toMatchObject({ method: 'PATCH', body: { active: false } })
+  })
+})
+
+describe('backoff', () => {
+  it('doubles up to the ceiling and stays within its upper half (jitter)', () => {
+    const retry = { retries: 5, baseDelayMs: 100, maxDelayMs: 1000 }
+    expect([0, 1, 2, 3, 4].map((n) => backoff(n, retry, () => 1))).toEqual([100, 200, 400, 800, 1000])
+    expect([0, 1, 2, 3, 4].map((n) => backoff(n, retry, () => 0))).toEqual([50, 100, 200, 400, 500])
+  })
+})
+
+describe('error mapping', () => {
+  it('turns problem+json into ProtusError with code, status, detail, request id, field errors and extras', async () => {
+    const { protus } = client([
+      problem(400, 'validation_failed', { errors: [{ field: '/amount', message: 'must be >= 1' }] }),
+      problem(403, 'insufficient_scope', { scope: 'charge' }),
+    ])
+    const invalid = await protus.charges.create({ account: 'acct_1', service: 'svc_1' }).catch((e) => e)
+    expect(invalid).toMatchObject({
+      name: 'ProtusError',
+      code: 'validation_failed',
+      status: 400,
+      detail: 'detail of validation_failed',
+      requestId: 'req_1',
+      errors: [{ field: '/amount', message: 'must be >= 1' }],
+    })
+    const scope = await protus.charges.create({ account: 'acct_1', amount: 1 }).catch((e) => e)
+    expect(isProtusError(scope, 'insufficient_scope')).toBe(true)
+    expect(isProtusError(scope, 'insufficient_funds')).toBe(false)
+    expect(scope.problem.scope).toBe('charge')
+  })
+
+  it('gives a code to answers that are not problems', async () => {
+    const { protus } = client([new Response('<html>bad gateway</html>', { status: 502 }), json(200, {})], 0)
+    await expect(protus.company.get()).rejects.toMatchObject({ code: 'service_unavailable', status: 502 })
+    const { protus: p2 } = client([new Response('teapot', { status: 418 })], 0)
+    await expect(p2.company.get()).rejects.toMatchObject({ code: 'unexpected_response', status: 418 })
+  })
+
+  it('refuses amounts that are not integer minor units before sending anything', async () => {
+    const { protus, calls } = client([])
+    await expect(async () => protus.charges.create({ account: 'acct_1', amount: 1.5 })).rejects.toThrow(
+      TypeError,
+    )
+    await expect(async () => protus.refunds.create('ch_1', { amount: -1 })).rejects.toThrow(TypeError)
+    expect(calls).toHaveLength(0)
+  })
+})
+
+describe('requests', () => {
+  it('authenticates with HTTP Basic client credentials, each part form-encoded', async () => {
+    const fake = fakeFetch([json(200, {})])
+    const protus = createProtusClient({
+      baseUrl: 'https://protus.test',
+      clientId: 'client id',
+      clientSecret: 's:cret',
+      fetch: fake.fetch,
+    })
+    await protus.company.get()
+    const header = fake.calls[0]?.headers.authorization ?? ''
+    expect(Buffer.from(header.replace('Basic ', ''), 'base64').toString()).toBe('client+id:s%3Acret')
+  })
+
+  it('derives the key of ensureAccount from the user, so a repeat is a replay and other details another key', async () => {
+    const account = { id: 'acct_1', kind: 'managed' }
+    const { protus, calls } = client([json(201, account), json(200, account), json(200, account)])
+    await protus.ensureAccount({ externalId: 'user-7', email: 'a@example.com' })
+    await protus.ensureAccount({ externalId: 'user-7', email: 'a@example.com' })
+    await protus.accounts.ensure({ externalId: 'user-7', email: 'b@example.com' })
+    const keys = calls.map((c) => c.headers['idempotency-key'])
+    expect(keys[0]).toMatch(/^ensure-account-/)
+    expect(keys[1]).toBe(keys[0])
+    expect(keys[2]).not.toBe(keys[0])
+    expect(calls[0]?.body).toEqual({ external_id: 'user-7', email: 'a@example.com' })
+  })
+
+  it('escapes ids in paths', async () => {
+    const { protus, calls } = client([json(200, {})])
+    await protus.charges.get('ch_1/../../company')
+    expect(calls[0]?.url).toBe('https://protus.test/v1/charges/ch_1%2F..%2F..%2Fcompany')
+  })
+})

@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto'
+import { basicAuthorization, createTransport, type RequestOptions, type RetryOptions } from './http.js'
+import { createProtusOAuth } from './oauth.js'
+import type {
+  Account,
+  Balance,
+  Charge,
+  Company,
+  CreateChargeParams,
+  CreateHoldParams,
+  Hold,
+  Page,
+  PageParams,
+  Refund,
+  Service,
+  Topup,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from './types.js'
+
+/** How to reach PROTUS as a partner. */
+export interface ProtusClientOptions {
+  /** Where your server reaches PROTUS, such as `https://protus.example`. */
+  baseUrl: string
+  clientId: string
+  clientSecret: string
+  /** A fetch implementation; Node's own by default. */
+  fetch?: typeof fetch
+  /** Retries on network errors and 5xx: a count (default 2) or the full backoff settings. */
+  retries?: number | RetryOptions
+  /** Per-attempt timeout in ms; default 30000. */
+  timeoutMs?: number
+  /** How long an introspection answer is reused, in ms; default 5000, 0 turns the cache off. */
+  introspectionCacheMs?: number
+  /** Waits between retries; tests replace it to run without real delays. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** A direct user of yours, for whom PROTUS keeps a managed account and wallet. */
+export interface DirectUser {
+  /** Your own id for the user; the account is found again by it. */
+  externalId: string
+  email?: string
+  username?: string
+}
+
+type ListParams = PageParams & { account?: string }
+
+const path = (strings: TemplateStringsArray, ...ids: string[]) =>
+  strings.reduce(
+    (out, part, i) => out + part + (i < ids.length ? encodeURIComponent(ids[i] as string) : ''),
+    '',
+  )
+
+function checkAmount(body: { amount?: unknown } | undefined): void {
+  const amount = body?.amount
+  if (amount !== undefined && !(Number.isSafeInteger(amount) && (amount as number) > 0)) {
+    throw new TypeError(`amount must be a positive integer of minor units, got ${String(amount)}`)
+  }
+}
+
+/**
+ * A typed client for the PROTUS partner API (`/v1`), authenticated with your client credentials.
+ * Every POST carries an `Idempotency-Key` (yours or a random one) that its retries reuse; network
+ * errors, 5xx and 409 `idempotency_request_in_progress` are retried with exponential backoff and
+ * jitter, other refusals never; refusals throw {@link ProtusError}. Amounts are integer minor units.
+ *
+ * @example
+ * ```ts
+ * import { createProtusClient } from '@protus/sdk'
+ *
+ * const protus = createProtusClient({
+ *   baseUrl: 'https://protus.example',
+ *   clientId: process.env.PROTUS_CLIENT_ID!,
+ *   clientSecret: process.env.PROTUS_CLIENT_SECRET!,
+ * })
+ * const charge = await protus.charges.create({ account: 'acct_…', service: 'svc_…' })
+ * ```
+ */
+export function createProtusClient(options: ProtusClientOptions) {
+  const transport = createTransport({
+    baseUrl: options.baseUrl,
+    authorization: basicAuthorization(options.clientId, options.clientSecret),
+    fetch: options.fetch,
+    retries: options.retries,
+    timeoutMs: options.timeoutMs,
+    sleep: options.sleep,
+  })
+  const get = <T>(p: string, query?: object, o?: RequestOptions) =>
+    transport.request<T>({ method: 'GET', path: p, query: query as Record<string, string>, options: o })
+  const post = <T>(p: string, body: object, o?: RequestOptions) => {
+    checkAmount(body)
+    return transport.request<T>({ method: 'POST', path: p, body, options: o })
+  }
+
+  const accounts = {
+    /** Your accounts, newest first, with what each spent and holds. */
+    list: (params: PageParams = {}, o?: RequestOptions) => get<Page<Account>>('/v1/accounts', params, o),
+    get: (id: string, o?: RequestOptions) => get<Account>(path`/v1/accounts/${id}`, undefined, o),
+    /** Available and held funds; needs the `check` scope. */
+    balance: (id: string, o?: RequestOptions) => get<Balance>(path`/v1/accounts/${id}/balance`, undefined, o),
+    /**
+     * Opens or finds the managed account of a direct user. PROTUS answers the account opened
+     * first for a known `externalId`; the key is derived from the user, so retries and repeated
+     * calls with the same details are replays.
+     */
+    ensure: (user: DirectUser, o?: RequestOptions) =>
+      post<Account>(
+        '/v1/accounts',
+        { external_id: user.externalId, email: user.email, username: user.username },
+        { idempotencyKey: ensureKey(user), ...o },
+      ),
+    /** A top-up link for a managed account: hand `checkout_url` to its user. */
+    createTopup: (id: string, body: { amount: number }, o?: RequestOptions) =>
+      post<Topup>(path`/v1/accounts/${id}/topups`, body, o),
+  }
+
+  return {
+    accounts,
+    /**
+     * The managed account of one of your direct users, opened on first call (see `accounts.ensure`).
+     *
+     * @example
+     * ```ts
+     * const account = await protus.ensureAccount({ externalId: user.id, email: user.email })
+     * await db.users.update(user.id, { protusAccount: account.id })
+     * ```
+     */
+    ensureAccount: accounts.ensure,
+    holds: {
+      /** Reserves funds; needs `hold`. */
+      create: (body: CreateHoldParams, o?: RequestOptions) => post<Hold>('/v1/holds', body, o),
+      get: (id: string, o?: RequestOptions) => get<Hold>(path`/v1/holds/${id}`, undefined, o),
+      list: (params: ListParams = {}, o?: RequestOptions) => get<Page<Hold>>('/v1/holds', params, o),
+      /** Takes all of the hold, or `amount` of it (the rest is released); needs `charge`. */
+      capture: (id: string, body: { amount?: number } = {}, o?: RequestOptions) =>
+        post<Hold>(path`/v1/holds/${id}/capture`, body, o),
+      /** Gives the held funds back; needs `hold`. */
+      release: (id: string, o?: RequestOptions) => post<Hold>(path`/v1/holds/${id}/release`, {}, o),
+    },
+    charges: {
+      /** Takes money at once; needs `charge`. */
+      create: (body: CreateChargeParams, o?: RequestOptions) => post<Charge>('/v1/charges', body, o),
+      get: (id: string, o?: RequestOptions) => get<Charge>(path`/v1/charges/${id}`, undefined, o),
+      list: (params: ListParams = {}, o?: RequestOptions) => get<Page<Charge>>('/v1/charges', params, o),
+    },
+    refunds: {
+      /** Refunds what is left of a charge, or `amount` of it. */
+      create: (charge: string, body: { amount?: number } = {}, o?: RequestOptions) =>
+        post<Refund>(path`/v1/charges/${charge}/refunds`, body, o),
+      list: (params: ListParams = {}, o?: RequestOptions) => get<Page<Refund>>('/v1/refunds', params, o),
+    },
+    services: {
+      list: (params: PageParams & { active?: boolean } = {}, o?: RequestOptions) =>
+        get<Page<Service>>('/v1/services', params, o),
+      get: (id: string, o?: RequestOptions) => get<Service>(path`/v1/services/${id}`, undefined, o),
+      create: (
+        body: { name: string; price: number; currency?: string; recurring?: Service['recurring'] },
+        o?: RequestOptions,
+      ) => post<Service>('/v1/services', body, o),
+      /** Renames, reprices, archives (`active: false`) or restores a service. */
+      update: (id: string, body: { name?: string; price?: number; active?: boolean }, o?: RequestOptions) =>
+        transport.request<Service>({ method: 'PATCH', path: path`/v1/services/${id}`, body, options: o }),
+    },
+    webhookDeliveries: {
+      list: (
+        params: PageParams & { status?: WebhookDelivery['status']; type?: string } = {},
+        o?: RequestOptions,
+      ) => get<Page<WebhookDelivery>>('/v1/webhook-deliveries', params, o),
+      get: (id: string, o?: RequestOptions) =>
+        get<WebhookDelivery>(path`/v1/webhook-deliveries/${id}`, undefined, o),
+      /** Sends a delivery again within about a second. */
+      retry: (id: string, o?: RequestOptions) =>
+        post<WebhookDelivery>(path`/v1/webhook-deliveries/${id}/retry`, {}, o),
+    },
+    company: {
+      get: (o?: RequestOptions) => get<Company>('/v1/company', undefined, o),
+      /** Renames the company or sets its redirect URIs (compared byte for byte) or webhook URL. */
+      update: (
+        body: { name?: string; redirect_uris?: string[]; webhook_url?: string | null },
+        o?: RequestOptions,
+      ) => transport.request<Company>({ method: 'PATCH', path: '/v1/company', body, options: o }),
+      /** Where your webhooks go and whether that endpoint is enabled. */
+      webhookEndpoint: (o?: RequestOptions) => get<WebhookEndpoint>('/v1/company/webhooks', undefined, o),
+      /** Sends a `ping` event to your webhook URL. */
+      sendTestWebhook: (o?: RequestOptions) => post<WebhookDelivery>('/v1/company/webhooks/test', {}, o),
+    },
+    /** Sign in with PROTUS and tokens, with the same credentials. */
+    oauth: createProtusOAuth(options),
+  }
+}
+
+/** The client {@link createProtusClient} returns. */
+export type ProtusClient = ReturnType<typeof createProtusClient>
+
+/** One key per user and details: a retry replays, changed details just find the account again. */
+function ensureKey(user: DirectUser): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([user.externalId, user.email ?? null, user.username ?? null]))
+    .digest('base64url')
+  return `ensure-account-${digest}`
+}
