@@ -511,6 +511,7 @@ const en = {
       type: 'Event type',
       allStatuses: 'All statuses',
       allTypes: 'All event types',
+      clear: 'Show all deliveries',
     },
     status: {
       pending: 'Pending',

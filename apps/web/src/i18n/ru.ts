@@ -512,6 +512,7 @@ const ru: MessageSchema = {
       type: 'Тип события',
       allStatuses: 'Все статусы',
       allTypes: 'Все типы событий',
+      clear: 'Показать все доставки',
     },
     status: {
       pending: 'Ожидает',

@@ -22,7 +22,7 @@ export interface DeliveryFilter {
   type: WebhookEventType | null
 }
 
-const NO_FILTER: DeliveryFilter = { status: null, type: null }
+export const NO_FILTER: DeliveryFilter = { status: null, type: null }
 
 function shows(filter: DeliveryFilter, delivery: WebhookDelivery): boolean {
   return (
