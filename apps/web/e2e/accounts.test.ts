@@ -10,13 +10,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   byTestId,
   checkPrerequisites,
-  fill,
   launchBrowser,
   openPage,
   readable,
+  registerCompany,
   startServer,
   type TestServer,
-  unique,
 } from './support.ts'
 
 const runnable = checkPrerequisites()
@@ -51,22 +50,6 @@ describe.skipIf(!runnable)('a partner company’s accounts in the browser', () =
   const text = async (scope: Page | ReturnType<typeof byTestId>, id: string) =>
     readable(await byTestId(scope, id).first().textContent())
 
-  /** Registers a company in the browser and keeps the client credentials it is shown once. */
-  async function registerCompany(): Promise<{ clientId: string; clientSecret: string }> {
-    const name = unique('Messages')
-    await page.goto('/register?kind=company')
-    await fill(page, 'register-email', `${name.toLowerCase()}@example.com`)
-    await fill(page, 'register-company-name', name)
-    await fill(page, 'register-password', 'correct horse battery')
-    await byTestId(page, 'register-submit').click()
-    await byTestId(page, 'secrets-once').waitFor()
-    const clientId = readable(await byTestId(page, 'created-client-id').textContent())
-    const clientSecret = readable(await byTestId(page, 'created-client-secret').textContent())
-    await byTestId(page, 'secrets-continue').click()
-    await expect.poll(path).toBe('/company/services')
-    return { clientId, clientSecret }
-  }
-
   /** The partner's server: Basic credentials, a fresh Idempotency-Key on every POST. */
   async function partnerApi(clientId: string, clientSecret: string) {
     partner = await request.newContext({
@@ -84,7 +67,7 @@ describe.skipIf(!runnable)('a partner company’s accounts in the browser', () =
   }
 
   it('sees a direct user’s spending, holds and refunds after the partner’s server billed them', async () => {
-    const { clientId, clientSecret } = await registerCompany()
+    const { clientId, clientSecret } = await registerCompany(page)
     const post = await partnerApi(clientId, clientSecret)
 
     const service = await post<{ id: string }>('/v1/services', { name: 'Client', price: 15000 })
@@ -165,7 +148,7 @@ describe.skipIf(!runnable)('a partner company’s accounts in the browser', () =
   }, 60_000)
 
   it('shows a new company that it has no accounts yet', async () => {
-    await registerCompany()
+    await registerCompany(page)
     await byTestId(page, 'nav-accounts').click()
     await expect.poll(() => text(page, 'accounts-empty')).toContain('No accounts yet.')
   }, 60_000)

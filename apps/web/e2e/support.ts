@@ -46,8 +46,11 @@ async function freePort(): Promise<number> {
   return port
 }
 
-/** A real PROTUS server on a fresh database, serving the built web app, on a free local port. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * A real PROTUS server on a fresh database, serving the built web app, on a free local port.
+ * `env` adds settings, as environment variables would (PROTUS_WEBHOOK_ALLOW_PRIVATE=1, say).
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   // Loaded by path so the web type check does not pull in the API's sources.
   const { buildTestApp } = (await import(/* @vite-ignore */ API_TEST_APP)) as {
     buildTestApp: (overrides?: Record<string, string>) => Promise<ListeningApp>
@@ -56,7 +59,7 @@ export async function startServer(): Promise<TestServer> {
   // must be the very origin the browser uses, or the way back to the wallet loses the session.
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
-  const app = await buildTestApp({ PROTUS_PUBLIC_URL: baseUrl })
+  const app = await buildTestApp({ ...env, PROTUS_PUBLIC_URL: baseUrl })
   await app.listen({ port, host: '127.0.0.1' })
   return { baseUrl, close: () => app.close() }
 }
@@ -108,3 +111,24 @@ export const unique = (label: string) => `${label}-${randomBytes(4).toString('he
 
 /** Text as a person reads it: no-break spaces are spaces, runs of white space are one. */
 export const readable = (text: string | null) => (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim()
+
+export interface RegisteredCompany {
+  clientId: string
+  clientSecret: string
+}
+
+/** Registers a company in the browser, keeps the client credentials it is shown once, and signs in. */
+export async function registerCompany(page: Page): Promise<RegisteredCompany> {
+  const name = unique('Messages')
+  await page.goto('/register?kind=company')
+  await fill(page, 'register-email', `${name.toLowerCase()}@example.com`)
+  await fill(page, 'register-company-name', name)
+  await fill(page, 'register-password', 'correct horse battery')
+  await byTestId(page, 'register-submit').click()
+  await byTestId(page, 'secrets-once').waitFor()
+  const clientId = readable(await byTestId(page, 'created-client-id').textContent())
+  const clientSecret = readable(await byTestId(page, 'created-client-secret').textContent())
+  await byTestId(page, 'secrets-continue').click()
+  await page.waitForURL((url) => url.pathname === '/company/services')
+  return { clientId, clientSecret }
+}

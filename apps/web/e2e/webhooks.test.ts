@@ -1,0 +1,210 @@
+import { once } from 'node:events'
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  byTestId,
+  checkPrerequisites,
+  fill,
+  launchBrowser,
+  openPage,
+  readable,
+  registerCompany,
+  startServer,
+  type TestServer,
+} from './support.ts'
+
+const runnable = checkPrerequisites()
+
+interface Received {
+  headers: IncomingHttpHeaders
+  body: { type: string; data: unknown }
+}
+
+/** The partner's webhook endpoint on loopback: answers with `status` and keeps what it got. */
+interface Receiver {
+  url: string
+  status: number
+  answer: string
+  received: Received[]
+  close(): Promise<void>
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const receiver = { status: 200, answer: 'ok', received: [] as Received[] }
+  const server: Server = createServer(async (request, response) => {
+    let text = ''
+    for await (const chunk of request) text += chunk
+    receiver.received.push({ headers: request.headers, body: JSON.parse(text) })
+    response.writeHead(receiver.status, { 'content-type': 'text/plain' }).end(receiver.answer)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  return Object.assign(receiver, {
+    url: `http://127.0.0.1:${port}/protus/webhooks`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  })
+}
+
+// Deliveries settle by themselves on the page: the worker sends within about a second, and the
+// page fetches a delivery it sent or retried again every second.
+const SETTLE = { timeout: 15_000, interval: 200 }
+
+describe.skipIf(!runnable)('a partner company’s webhooks in the browser', () => {
+  let server: TestServer
+  let browser: Browser
+  let receiver: Receiver
+  let context: BrowserContext
+  let page: Page
+
+  beforeAll(async () => {
+    ;[server, browser, receiver] = await Promise.all([
+      startServer({
+        // The test app leaves the delivery worker off; here it runs in the server, as in production.
+        PROTUS_WEBHOOK_WORKER: '1',
+        // A loopback endpoint is refused unless allowed.
+        PROTUS_WEBHOOK_ALLOW_PRIVATE: '1',
+        // The one scheduled retry comes an hour after a failure: only Retry on the page delivers it.
+        PROTUS_WEBHOOK_RETRY_SCHEDULE: '3600',
+      }),
+      launchBrowser(),
+      startReceiver(),
+    ])
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    await receiver?.close()
+  })
+
+  beforeEach(async () => {
+    const opened = await openPage(browser, server.baseUrl)
+    ;({ context, page } = opened)
+    return async () => {
+      await context.close()
+      expect(opened.pageErrors.map(String)).toEqual([])
+    }
+  })
+
+  const path = () => new URL(page.url()).pathname
+  const text = async (scope: Page | Locator, id: string) =>
+    readable(await byTestId(scope, id).first().textContent())
+  const statusOf = (row: Locator) => byTestId(row, 'delivery-status').getAttribute('data-status')
+  const rowOf = (id: string) => page.locator(`[data-testid="delivery-row"][data-delivery-id="${id}"]`)
+  const detailsOf = (id: string) =>
+    page.locator(`[data-testid="delivery-details-row"][data-delivery-id="${id}"]`)
+  const notice = () => text(page, 'notice-text')
+
+  async function openWebhooks(): Promise<void> {
+    await byTestId(page, 'nav-webhooks').click()
+    await expect.poll(path).toBe('/company/webhooks')
+  }
+
+  /** Sends a ping from the page; answers the id of its delivery, which is the newest row. */
+  async function sendTestEvent(rowsBefore: number): Promise<string> {
+    await byTestId(page, 'webhook-send-test').click()
+    await expect.poll(() => byTestId(page, 'delivery-row').count()).toBe(rowsBefore + 1)
+    const newest = byTestId(page, 'delivery-row').first()
+    expect(await text(newest, 'delivery-type')).toBe('ping')
+    return (await newest.getAttribute('data-delivery-id')) ?? ''
+  }
+
+  async function chooseFilter(filter: 'status' | 'type', option: string): Promise<void> {
+    await byTestId(page, `delivery-filter-${filter}`).click()
+    await page.locator('.v-overlay--active .v-list-item').filter({ hasText: option }).first().click()
+  }
+
+  it('sends a test event, shows a failed attempt with its answer, and delivers it on retry', async () => {
+    await registerCompany(page)
+
+    // Without a webhook URL there is nothing to send to; the page says where to set one.
+    await openWebhooks()
+    await expect.poll(() => byTestId(page, 'webhook-endpoint').getAttribute('data-status')).toBe('not_set')
+    expect(await byTestId(page, 'webhook-send-test').isDisabled()).toBe(true)
+    await expect.poll(() => text(page, 'deliveries-empty')).toContain('No deliveries yet.')
+    await byTestId(page, 'webhook-endpoint-edit').click()
+    await expect.poll(path).toBe('/company/credentials')
+    await fill(page, 'webhook-url-input', receiver.url)
+    await byTestId(page, 'webhook-url-save').click()
+    await expect.poll(notice).toBe('Webhook URL saved')
+
+    await openWebhooks()
+    await expect.poll(() => text(page, 'webhook-endpoint-status')).toBe('Enabled')
+    expect(await text(page, 'webhook-endpoint-url')).toBe(receiver.url)
+
+    // A ping the endpoint accepts: the row turns succeeded without reloading the page.
+    const ping = await sendTestEvent(0)
+    await expect.poll(notice).toBe('Test event sent')
+    await expect.poll(() => statusOf(rowOf(ping)), SETTLE).toBe('succeeded')
+    expect(await text(rowOf(ping), 'delivery-status')).toBe('Succeeded')
+    expect(await text(rowOf(ping), 'delivery-attempt-count')).toBe('1')
+    const pingEvent = await text(rowOf(ping), 'delivery-event-id')
+    expect(pingEvent).toMatch(/^evt_/)
+    expect(receiver.received).toHaveLength(1)
+    expect(receiver.received[0]?.headers['webhook-id']).toBe(pingEvent)
+    expect(receiver.received[0]?.body.type).toBe('ping')
+
+    // The endpoint fails: the attempt, its status and the start of its answer are in the log.
+    receiver.status = 500
+    receiver.answer = 'database is down'
+    const failing = await sendTestEvent(1)
+    await expect.poll(() => text(rowOf(failing), 'delivery-attempt-count'), SETTLE).toBe('1')
+    expect(await statusOf(rowOf(failing))).toBe('pending')
+    expect(await text(rowOf(failing), 'delivery-status')).toBe('Retrying')
+    expect(await text(rowOf(failing), 'delivery-next-attempt')).not.toBe('—')
+    await byTestId(rowOf(failing), 'delivery-expand').click()
+    const attempts = byTestId(detailsOf(failing), 'delivery-attempt')
+    await expect.poll(() => attempts.count()).toBe(1)
+    expect(await attempts.first().getAttribute('data-succeeded')).toBe('false')
+    expect(await text(attempts.first(), 'attempt-outcome')).toBe('HTTP 500')
+    expect(await text(attempts.first(), 'attempt-response')).toBe('database is down')
+    expect(await text(attempts.first(), 'attempt-url')).toBe(receiver.url)
+    expect(JSON.parse((await byTestId(detailsOf(failing), 'delivery-payload').textContent()) ?? '')).toEqual(
+      receiver.received[1]?.body,
+    )
+
+    // The endpoint recovers; Retry delivers the event at once, as a second, manual attempt.
+    receiver.status = 200
+    receiver.answer = 'thanks'
+    await byTestId(rowOf(failing), 'delivery-retry').click()
+    await expect.poll(notice).toBe('Sending the event again')
+    await expect.poll(() => statusOf(rowOf(failing)), SETTLE).toBe('succeeded')
+    expect(await text(rowOf(failing), 'delivery-attempt-count')).toBe('2')
+    await expect.poll(() => attempts.count()).toBe(2)
+    expect(await attempts.nth(1).getAttribute('data-succeeded')).toBe('true')
+    expect(await attempts.nth(1).getAttribute('data-manual')).toBe('true')
+    expect(await text(attempts.nth(1), 'attempt-outcome')).toBe('HTTP 200')
+    expect(await text(attempts.nth(1), 'attempt-response')).toBe('thanks')
+    expect(receiver.received).toHaveLength(3)
+    expect(receiver.received[2]?.headers['webhook-id']).toBe(await text(rowOf(failing), 'delivery-event-id'))
+
+    // The log is kept, newest first, and the filters narrow it.
+    await page.reload()
+    await expect.poll(() => byTestId(page, 'delivery-row').count()).toBe(2)
+    expect(
+      await byTestId(page, 'delivery-row').evaluateAll((rows) => rows.map((r) => r.dataset.deliveryId)),
+    ).toEqual([failing, ping])
+    await chooseFilter('type', 'hold.created')
+    await expect.poll(() => text(page, 'deliveries-empty')).toContain('No deliveries match these filters.')
+    await byTestId(page, 'deliveries-clear-filters').click()
+    await expect.poll(() => byTestId(page, 'delivery-row').count()).toBe(2)
+    await chooseFilter('status', 'Pending')
+    await expect.poll(() => text(page, 'deliveries-empty')).toContain('No deliveries match these filters.')
+    await byTestId(page, 'deliveries-clear-filters').click()
+    await expect.poll(() => byTestId(page, 'delivery-row').count()).toBe(2)
+
+    // Without an endpoint a retry is refused, and the person is told why.
+    await byTestId(page, 'nav-credentials').click()
+    await byTestId(page, 'webhook-url-remove').click()
+    await expect.poll(notice).toBe('Webhook endpoint removed')
+    await openWebhooks()
+    await expect.poll(() => text(page, 'webhook-endpoint-status')).toBe('Not set')
+    await byTestId(rowOf(ping), 'delivery-retry').click()
+    await expect.poll(notice).toContain('There is no webhook endpoint to send to.')
+    expect(await statusOf(rowOf(ping))).toBe('succeeded')
+    expect(receiver.received).toHaveLength(3)
+  }, 90_000)
+})
