@@ -30,6 +30,8 @@ export interface ProtusClientOptions {
   retries?: number | RetryOptions
   /** Per-attempt timeout in ms; default 30000. */
   timeoutMs?: number
+  /** The issuer you expect (RFC 8414), when `baseUrl` is an internal address; by default the metadata's. */
+  issuer?: string
   /** How long an introspection answer is reused, in ms; default 5000, 0 turns the cache off. */
   introspectionCacheMs?: number
   /** Waits between retries; tests replace it to run without real delays. */

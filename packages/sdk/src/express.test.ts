@@ -5,7 +5,7 @@ import { introspectionOf, newWebhookSecret, signedEvent } from '../test/support/
 import { createWebhookHandler, protusAuth, requireScope } from './express.js'
 
 const secret = newWebhookSecret()
-const oauth = introspectionOf('pat_check', 'acct_tok', ['check'])
+const oauth = introspectionOf('pat_check', 'acct_tok', ['check'], 'prt_check')
 const received: string[] = []
 let base = ''
 let close: () => void
@@ -90,13 +90,15 @@ describe('protusAuth and requireScope (express)', () => {
     })
   })
 
-  it('answers 401 without a person and for a dead token', async () => {
+  it('answers 401 without a person and for a dead token, and takes no refresh token for an access token', async () => {
     const anonymous = await fetch(`${base}/clients`, { method: 'POST' })
     expect(anonymous.status).toBe(401)
     expect(await anonymous.json()).toMatchObject({ code: 'unauthenticated' })
     const dead = await fetch(`${base}/clients`, { method: 'POST', headers: bearer('pat_revoked') })
     expect(dead.status).toBe(401)
     expect(dead.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+    const refresh = await fetch(`${base}/me`, { headers: bearer('prt_check') })
+    expect(await refresh.json()).toBeNull()
   })
 
   it('lets the partner answer a denial its own way', async () => {

@@ -59,7 +59,8 @@ export async function resolveState<Req>(
   if (token !== undefined) {
     const oauth = 'oauth' in options.protus ? options.protus.oauth : options.protus
     const info: Introspection = await oauth.introspect(token)
-    if (!info.active) return { user: null, invalidToken: true, reconsentUrl }
+    // A refresh token is live too, but only access tokens may be presented.
+    if (!info.active || info.token_type !== 'Bearer') return { user: null, invalidToken: true, reconsentUrl }
     return {
       user: { accountId: info.sub, scopes: info.scopes, via: 'token', accessToken: token },
       invalidToken: false,

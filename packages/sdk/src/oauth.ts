@@ -1,6 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { ProtusOAuthError } from './errors.js'
-import { backoff, basicAuthorization, type RetryOptions } from './http.js'
+import type { RetryOptions } from './http.js'
+import { createIntrospectionCache } from './introspection-cache.js'
+import { createOAuthTransport } from './oauth-http.js'
 import type { Scope } from './types.js'
 
 /** Settings of Sign in with PROTUS; the client's options fit as they are. */
@@ -119,10 +121,6 @@ const sameText = (a: string, b: string) => {
 const scopesOf = (scope: string | undefined): Scope[] =>
   (scope ?? '').split(' ').filter((s) => s.length > 0) as Scope[]
 
-const digest = (token: string) => createHash('sha256').update(token).digest('base64url')
-
-const MAX_CACHED = 10_000
-
 /**
  * Sign in with PROTUS (OAuth 2.1: authorization code with PKCE S256, `state`, and the RFC 9207
  * `iss` check), token refresh, cached introspection and revocation. `createProtusClient` makes
@@ -139,62 +137,10 @@ const MAX_CACHED = 10_000
  */
 export function createProtusOAuth(options: ProtusOAuthOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
-  const doFetch = options.fetch ?? globalThis.fetch
-  const given = typeof options.retries === 'number' ? { retries: options.retries } : (options.retries ?? {})
-  const retry = { retries: 2, baseDelayMs: 300, maxDelayMs: 5_000, ...given }
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
   const now = options.now ?? Date.now
-  const cacheMs = options.introspectionCacheMs ?? 5_000
-  const authorization = basicAuthorization(options.clientId, options.clientSecret)
-  const cache = new Map<string, { until: number; sub?: string; value: Promise<Introspection> }>()
+  const { send, form } = createOAuthTransport(options)
+  const cache = createIntrospectionCache(options.introspectionCacheMs ?? 5_000, now)
   let metadata: Promise<ServerMetadata> | undefined
-
-  /** One OAuth call; safe ones are retried on network errors and 5xx. */
-  async function send(url: string, init: RequestInit, retried: boolean): Promise<unknown> {
-    for (let n = 0; ; n++) {
-      let failure: ProtusOAuthError
-      try {
-        const response = await doFetch(url, { ...init, signal: AbortSignal.timeout(30_000) })
-        const text = await response.text()
-        let body: unknown
-        try {
-          body = text ? JSON.parse(text) : null
-        } catch {
-          body = undefined
-        }
-        if (response.ok && body !== undefined) return body
-        const error = body as { error?: string; error_description?: string } | undefined
-        failure = error?.error
-          ? new ProtusOAuthError(
-              error.error as ProtusOAuthError['error'],
-              error.error_description,
-              response.status,
-            )
-          : new ProtusOAuthError('unexpected_response', `HTTP ${response.status}`, response.status)
-        if (response.status < 500) throw failure
-      } catch (error) {
-        if (error instanceof ProtusOAuthError) throw error
-        failure = new ProtusOAuthError('connection_failed', (error as Error).message, 0, error)
-      }
-      if (!retried || n >= retry.retries) throw failure
-      await sleep(backoff(n, retry))
-    }
-  }
-
-  const form = (url: string, params: Record<string, string>, retried: boolean) =>
-    send(
-      url,
-      {
-        method: 'POST',
-        headers: {
-          authorization,
-          accept: 'application/json',
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams(params).toString(),
-      },
-      retried,
-    )
 
   function discover(): Promise<ServerMetadata> {
     metadata ??= (async () => {
@@ -236,10 +182,6 @@ export function createProtusOAuth(options: ProtusOAuthOptions) {
       { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
       true,
     )) as UserInfo
-  }
-
-  function forget(key: string) {
-    cache.delete(key)
   }
 
   return {
@@ -358,38 +300,13 @@ export function createProtusOAuth(options: ProtusOAuthOptions) {
      * ```
      */
     introspect(token: string): Promise<Introspection> {
-      const key = digest(token)
-      const hit = cache.get(key)
-      if (hit && hit.until > now()) return hit.value
-      cache.delete(key)
-      const value = (async (): Promise<Introspection> => {
+      return cache.get(token, async () => {
         const { introspection_endpoint } = await discover()
         const raw = (await form(introspection_endpoint, { token }, true)) as Record<string, unknown>
         if (raw.active !== true) return { active: false }
-        return {
-          ...(raw as Omit<Extract<Introspection, { active: true }>, 'scopes'>),
-          scopes: scopesOf(raw.scope as string),
-        }
-      })()
-      if (cacheMs <= 0) return value
-      const entry: { until: number; sub?: string; value: Promise<Introspection> } = {
-        until: now() + cacheMs,
-        value,
-      }
-      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string)
-      cache.set(key, entry)
-      value.then(
-        (info) => {
-          if (info.active) {
-            entry.sub = info.sub
-            entry.until = Math.min(entry.until, info.exp * 1000)
-          }
-        },
-        () => {
-          if (cache.get(key) === entry) cache.delete(key)
-        },
-      )
-      return value
+        const active = raw as Omit<Extract<Introspection, { active: true }>, 'scopes'>
+        return { ...active, scopes: scopesOf(active.scope) }
+      })
     },
 
     /**
@@ -402,11 +319,11 @@ export function createProtusOAuth(options: ProtusOAuthOptions) {
      * ```
      */
     async revoke(token: string): Promise<void> {
-      forget(digest(token))
+      cache.forgetToken(token)
       const { revocation_endpoint } = await discover()
       await form(revocation_endpoint, { token }, true)
       // An introspection that started before the revocation may have cached the old answer.
-      forget(digest(token))
+      cache.forgetToken(token)
     },
 
     /**
@@ -419,9 +336,7 @@ export function createProtusOAuth(options: ProtusOAuthOptions) {
      * ```
      */
     forgetAccount(accountId?: string): void {
-      for (const [key, entry] of cache) {
-        if (accountId === undefined || entry.sub === accountId) cache.delete(key)
-      }
+      cache.forgetAccount(accountId)
     },
 
     /**

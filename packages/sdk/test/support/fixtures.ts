@@ -19,10 +19,10 @@ export function signedEvent(secret: string, type: string, data: object) {
 }
 
 /** A fake introspection that knows one live token. */
-export function introspectionOf(token: string, sub: string, scopes: Scope[]) {
+export function introspectionOf(token: string, sub: string, scopes: Scope[], refreshToken?: string) {
   return {
     async introspect(presented: string): Promise<Introspection> {
-      if (presented !== token) return { active: false }
+      if (presented !== token && presented !== refreshToken) return { active: false }
       return {
         active: true,
         scope: scopes.join(' '),
@@ -32,7 +32,7 @@ export function introspectionOf(token: string, sub: string, scopes: Scope[]) {
         exp: 4_000_000_000,
         iat: 1,
         iss: 'https://protus.test',
-        token_type: 'Bearer',
+        token_type: presented === token ? 'Bearer' : 'refresh_token',
       }
     },
   }
