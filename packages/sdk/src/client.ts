@@ -18,7 +18,14 @@ import type {
   WebhookEndpoint,
 } from './types.js'
 
-/** How to reach PROTUS as a partner. */
+/**
+ * How to reach PROTUS as a partner.
+ *
+ * @example
+ * ```ts
+ * const options: ProtusClientOptions = { baseUrl, clientId, clientSecret, retries: { retries: 4, maxDelayMs: 10_000 } }
+ * ```
+ */
 export interface ProtusClientOptions {
   /** Where your server reaches PROTUS, such as `https://protus.example`. */
   baseUrl: string

@@ -1,6 +1,11 @@
 /**
  * Every problem `code` a PROTUS server answers with (RFC 9457 problem+json), copied from the
  * server's catalogue so the SDK never imports server code; `docs/problems.md` describes each.
+ *
+ * @example
+ * ```ts
+ * if (problemCodes.includes(body.code)) console.log('a PROTUS problem', body.code)
+ * ```
  */
 export const problemCodes = [
   'validation_failed',
@@ -33,13 +38,25 @@ export const problemCodes = [
   'service_unavailable',
 ] as const
 
-/** A problem code of the PROTUS API. */
+/**
+ * A problem code of the PROTUS API.
+ *
+ * @example
+ * ```ts
+ * const messages: Partial<Record<ProblemCode, string>> = { insufficient_funds: 'Top up your wallet first' }
+ * ```
+ */
 export type ProblemCode = (typeof problemCodes)[number]
 
 /**
  * What went wrong, as a code a partner can `switch` on: a problem code of the API, or one of the
  * SDK's own — `connection_failed` (no answer after every retry) and `unexpected_response` (an
  * answer that is not PROTUS JSON, such as a proxy's HTML page).
+ *
+ * @example
+ * ```ts
+ * const retryLater = (code: ProtusErrorCode) => code === 'connection_failed' || code === 'service_unavailable'
+ * ```
  */
 export type ProtusErrorCode = ProblemCode | 'connection_failed' | 'unexpected_response'
 

@@ -32,7 +32,19 @@ export interface WebhookEventMap {
 /** An event type PROTUS sends. */
 export type WebhookEventType = keyof WebhookEventMap
 
-/** A verified event; switch on `type` to narrow `data`. */
+/**
+ * A verified event; switch on `type` to narrow `data`.
+ *
+ * @example
+ * ```ts
+ * function onEvent(event: WebhookEvent) {
+ *   switch (event.type) {
+ *     case 'charge.succeeded': return ledger.record(event.data.id, event.data.amount)
+ *     case 'grant.revoked': return sessions.dropAccount(event.data.account)
+ *   }
+ * }
+ * ```
+ */
 export type WebhookEvent = {
   [T in WebhookEventType]: {
     /** The `webhook-id` (`evt_…`): the same for every retry of this event. */
@@ -166,6 +178,14 @@ export function verifyWebhook(
 /**
  * Remembers the webhook ids already handled, so a redelivered event is reported as a
  * duplicate. Back it with your database or Redis to share it between processes.
+ *
+ * @example
+ * ```ts
+ * const seen: SeenStore = {
+ *   has: async (id) => (await db.query('SELECT 1 FROM webhook_ids WHERE id = $1', [id])).rowCount > 0,
+ *   add: async (id) => void (await db.query('INSERT INTO webhook_ids VALUES ($1) ON CONFLICT DO NOTHING', [id])),
+ * }
+ * ```
  */
 export interface SeenStore {
   has(id: string): boolean | Promise<boolean>
