@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
@@ -12,9 +12,18 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-/** Starts `protus start` as its own process on a free port and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [cliPath, 'start'], {
+export type CliProcess = Omit<ServerProcess, 'baseUrl'>
+
+/**
+ * Starts `protus <command>` as its own process and waits until its output matches `ready`;
+ * answers the process and the match.
+ */
+async function startCliProcess(
+  command: string,
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ process: CliProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [cliPath, command], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -26,29 +35,61 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     text += d
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${text}`)), 30_000)
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    // PGlite's first start (initdb and migrations in WASM) takes tens of seconds on a busy machine.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`protus ${command} did not start within 90 s: ${text}`))
+    }, 90_000)
     const poll = setInterval(() => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(text)
-      if (match?.[1]) {
+      const found = ready.exec(text)
+      if (found) {
         clearInterval(poll)
         clearTimeout(timer)
-        resolve(match[1])
+        resolve(found)
       }
     }, 50)
     child.on('exit', () => {
       clearInterval(poll)
       clearTimeout(timer)
-      reject(new Error(`server exited: ${text}`))
+      reject(new Error(`protus ${command} exited: ${text}`))
     })
   })
   return {
-    baseUrl,
-    child,
-    output: () => text,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null) child.kill(signal)
-      return exited
+    match,
+    process: {
+      child,
+      output: () => text,
+      async stop(signal = 'SIGTERM') {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+        return exited
+      },
     },
   }
+}
+
+/** Starts `protus start` as its own process on a free port and waits until it listens. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const started = await startCliProcess('start', env, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/)
+  return { ...started.process, baseUrl: started.match[1] as string }
+}
+
+/** Starts `protus worker` (webhooks and the hold sweeper, no HTTP) and waits until it runs. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<CliProcess> {
+  return (await startCliProcess('worker', env, /PROTUS worker is running/)).process
+}
+
+/** Runs a one-shot CLI command (`ledger verify`, `migrate`, …) to its end. */
+export function runCli(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr }),
+    )
+  })
 }

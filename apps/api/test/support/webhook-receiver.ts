@@ -11,14 +11,26 @@ export interface Received {
   body: string
   answered: Answer
   at: number
+  /** The sender's end of the connection (which process sent it, when several do). */
+  remotePort: number
 }
 
 /**
  * A partner's webhook endpoint on loopback. It answers with the queued answers, then with the
  * default; it can be stopped (connection refused) and started again on the same port.
  */
-export async function startReceiver(options: { delayMs?: number } = {}) {
+export async function startReceiver(
+  options: {
+    /** How long to wait before answering: a fixed time, or a function drawn once per request. */
+    delayMs?: number | (() => number)
+    /** Called for every connection a sender opens. */
+    onConnection?: (socket: Socket) => void
+  } = {},
+) {
   const received: Received[] = []
+  /** Requests of each webhook-id not answered yet, and the ids that arrived again meanwhile. */
+  const open = new Map<string, number>()
+  const overlapping: string[] = []
   const queued: Answer[] = []
   let fallback: Answer = 200
   const sockets = new Set<Socket>()
@@ -27,31 +39,44 @@ export async function startReceiver(options: { delayMs?: number } = {}) {
 
   function listen(): Promise<void> {
     server = createServer((req, res) => {
+      const id = String(req.headers['webhook-id'])
+      const already = open.get(id) ?? 0
+      if (already > 0) overlapping.push(id)
+      open.set(id, already + 1)
+      res.on('close', () => {
+        const left = (open.get(id) ?? 1) - 1
+        if (left > 0) open.set(id, left)
+        else open.delete(id)
+      })
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
         const answered = queued.shift() ?? fallback
         received.push({
-          id: String(req.headers['webhook-id']),
+          id,
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           answered,
           at: Date.now(),
+          remotePort: req.socket.remotePort ?? 0,
         })
         if (answered === 'hang') return
         const reply = () =>
           res.writeHead(answered, { 'content-type': 'text/plain' }).end(`answered ${answered}`)
-        if (options.delayMs) setTimeout(reply, options.delayMs)
+        const delay = typeof options.delayMs === 'function' ? options.delayMs() : options.delayMs
+        if (delay) setTimeout(reply, delay)
         else reply()
       })
     })
     server.on('connection', (socket) => {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))
+      options.onConnection?.(socket)
     })
     return new Promise((resolve) => {
-      server?.listen(port, '127.0.0.1', () => {
-        port = (server?.address() as { port: number }).port
+      const listening = server as Server
+      listening.listen(port, '127.0.0.1', () => {
+        port = (listening.address() as { port: number }).port
         resolve()
       })
     })
@@ -66,6 +91,8 @@ export async function startReceiver(options: { delayMs?: number } = {}) {
   return {
     url: `http://127.0.0.1:${port}/hooks/protus`,
     received,
+    /** Webhook-ids that arrived while a request with the same id was still unanswered. */
+    overlapping,
     /** Answers the next deliveries with these, in order. */
     answer(...answers: Answer[]) {
       queued.push(...answers)
@@ -88,12 +115,16 @@ export async function startReceiver(options: { delayMs?: number } = {}) {
 
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>
 
+/** An event as a test reads it: `data` is whatever object the event carries. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read event objects of every type loosely.
+export type EventPayload = { type: string; timestamp: string; data: any }
+
 /** Verifies a delivery as a partner would, with the Standard Webhooks library; answers the payload. */
-export function verify(secret: string, delivery: Received): { type: string; timestamp: string; data: any } {
+export function verify(secret: string, delivery: Received): EventPayload {
   const headers = {
     'webhook-id': String(delivery.headers['webhook-id']),
     'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
     'webhook-signature': String(delivery.headers['webhook-signature']),
   }
-  return new Webhook(secret).verify(delivery.body, headers) as { type: string; timestamp: string; data: any }
+  return new Webhook(secret).verify(delivery.body, headers) as EventPayload
 }
