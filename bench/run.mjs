@@ -2,8 +2,8 @@
 // never in CI. See bench/README.md for what it measures and how to read the table.
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { diffFunctionStats, readFunctionStats, trackFunctions } from './lib/function-stats.mjs'
 import { runScenario } from './lib/http-load.mjs'
@@ -18,10 +18,15 @@ import {
   oauthFailuresOf,
   renderOauthSection,
   renderReport,
+  renderWebhookSection,
+  WEBHOOK_HEADING,
+  webhookFailuresOf,
+  withSection,
 } from './lib/report.mjs'
-import { basic, countOauthTrips, fundAndCountTrips, seedPartner } from './lib/seed.mjs'
-import { freePort, startOidcProvider, startServer } from './lib/server.mjs'
+import { basic, countOauthTrips, fundAndCountTrips, seedPartner, settledCompany } from './lib/seed.mjs'
+import { freePort, startOidcProvider, startServer, startWorker } from './lib/server.mjs'
 import { startWaitSampler } from './lib/wait-sampler.mjs'
+import { awaitArrivals, createPings, startWebhookReceiver } from './lib/webhooks.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const resultsDir = join(import.meta.dirname, 'results')
@@ -42,12 +47,12 @@ function connectionCounts(raw) {
   return counts
 }
 
-/** `--only=billing|oauth` (or BENCH_ONLY): one section of the bench instead of both. */
+/** `--only=billing|oauth|webhooks` (or BENCH_ONLY): one section of the bench instead of all. */
 function onlySection() {
   const arg = process.argv.slice(2).find((a) => a.startsWith('--only='))
   const raw = arg ? arg.slice('--only='.length) : process.env.BENCH_ONLY || ''
-  if (raw !== '' && raw !== 'billing' && raw !== 'oauth') {
-    throw new Error(`--only (or BENCH_ONLY) must be billing or oauth, got "${raw}"`)
+  if (raw !== '' && raw !== 'billing' && raw !== 'oauth' && raw !== 'webhooks') {
+    throw new Error(`--only (or BENCH_ONLY) must be billing, oauth or webhooks, got "${raw}"`)
   }
   return raw || undefined
 }
@@ -56,6 +61,14 @@ function oidcStores(raw) {
   const stores = raw.split(',').filter(Boolean)
   if (stores.some((s) => s !== 'memory' && s !== 'postgres')) {
     throw new Error(`BENCH_OIDC_STORES must list memory and/or postgres, got "${raw}"`)
+  }
+  return stores
+}
+
+function webhookStores(raw) {
+  const stores = raw.split(',').filter(Boolean)
+  if (stores.some((s) => s !== 'postgres' && s !== 'pglite')) {
+    throw new Error(`BENCH_WEBHOOK_STORES must list postgres and/or pglite, got "${raw}"`)
   }
   return stores
 }
@@ -72,6 +85,9 @@ const settings = {
   keepDatabases: process.env.BENCH_KEEP_DATABASES === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
   oidcStores: oidcStores(process.env.BENCH_OIDC_STORES ?? 'memory,postgres'),
+  webhookEvents: setting('BENCH_WEBHOOK_EVENTS', 20_000),
+  webhookEventsPglite: setting('BENCH_WEBHOOK_EVENTS_PGLITE', 5_000),
+  webhookStores: webhookStores(process.env.BENCH_WEBHOOK_STORES ?? 'postgres,pglite'),
 }
 /**
  * Refresh chains (one grant each): every row can lose one chain per connection to the warm-up's
@@ -86,6 +102,13 @@ const PROTUS_DB = 'protus_bench'
 const PGBENCH_DB = 'pgbench_protus'
 const OAUTH_DB = 'protus_bench_oauth'
 const OIDC_DB = 'oidc_provider_bench'
+const WEBHOOKS_DB = 'protus_bench_webhooks'
+/** Extra `protus worker` processes beside the server's own worker, per webhook row. */
+const EXTRA_WORKERS = [0, 2]
+/** Connections that create the events. */
+const WEBHOOK_CREATORS = 32
+/** A row whose events have not all arrived by then fails the run. */
+const WEBHOOK_DEADLINE_MS = 180_000
 /** Access tokens introspected in turn (each a grant of its own). */
 const INTROSPECTED = 8
 const PER_ACCOUNT = 10_000_000
@@ -447,17 +470,127 @@ async function benchOauth() {
   }
 }
 
+/**
+ * One webhook row. `live`: the server (its worker on) and `extra` workers run while the events are
+ * made, so each is sent as soon as a worker claims it. `backlog`: the events are made on a server
+ * whose worker is off; then the server with its worker, and the extra workers, start together and
+ * send them all.
+ */
+async function webhookRow(context, { store, mode, extra, count, receiver }) {
+  const name = `webhooks-${store}-${mode}-${1 + extra}`
+  const env = { ...context.env, PROTUS_WEBHOOK_ALLOW_PRIVATE: '1' }
+  const processes = []
+  /** The measured processes by role: counted from the moment they start. */
+  const measured = { server: [], workers: [] }
+  const startOne = async (label, worker, workerEnv) => {
+    const common = {
+      root,
+      databaseUrl: context.url,
+      secretKey: context.secretKey,
+      logFile: join(resultsDir, `server-${name}-${label}.log`),
+      env: workerEnv,
+    }
+    const started = worker
+      ? await startWorker(common)
+      : await startServer({ ...common, port: await freePort() })
+    processes.push(started)
+    if (label !== 'create') measured[worker ? 'workers' : 'server'].push(started.pid)
+    return started
+  }
+  receiver.reset()
+  try {
+    let creation
+    if (mode === 'backlog') {
+      const creator = await startOne('create', false, { ...env, PROTUS_WEBHOOK_WORKER: '0' })
+      const { auth } = await settledCompany(creator.url, 'hooks', { webhook_url: receiver.url })
+      creation = await createPings({ url: creator.url, auth, count, connections: WEBHOOK_CREATORS })
+      await creator.stop()
+    }
+    const sampler = startSampler({
+      groups: {
+        server: () => measured.server,
+        workers: () => measured.workers,
+        postgres: postgresPids,
+        client: () => [process.pid],
+      },
+    })
+    const started = await Promise.all([
+      startOne('server', false, env),
+      ...Array.from({ length: extra }, (_, i) => startOne(`worker-${i + 1}`, true, env)),
+    ])
+    const [server] = started
+    if (mode === 'live') {
+      const { auth } = await settledCompany(server.url, 'hooks', { webhook_url: receiver.url })
+      creation = await createPings({ url: server.url, auth, count, connections: WEBHOOK_CREATORS })
+    }
+    await awaitArrivals(receiver, creation.accepted, WEBHOOK_DEADLINE_MS)
+    // Late copies of an event would show here.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const usage = sampler.stop()
+    if (started.some((p) => !p.alive))
+      throw new Error(`a process died; see bench/results/server-${name}-*.log`)
+    const row = { store, mode, workers: 1 + extra, creation, ...receiver.summary(), usage }
+    console.log(
+      `  made ${creation.accepted} at ${Math.round(creation.perSecond)}/s; delivered ${row.delivered} ` +
+        `at ${Math.round(row.perSecond)}/s, p50 ${Math.round(row.p50)} ms, p99 ${Math.round(row.p99)} ms, ` +
+        `duplicates ${row.duplicates}, other processes ${Math.round(usage.others)}%`,
+    )
+    return row
+  } finally {
+    for (const p of processes) await p.stop()
+  }
+}
+
+/**
+ * Webhook delivery: ping events made over HTTP, sent to a receiver in this process, with the
+ * server's worker alone and with extra `protus worker` processes; on PostgreSQL and on PGlite
+ * (one process only: PGlite is embedded).
+ */
+async function benchWebhooks() {
+  const receiver = await startWebhookReceiver()
+  const rows = []
+  try {
+    for (const store of settings.webhookStores) {
+      const pglite = store === 'pglite'
+      const dataDir = pglite ? mkdtempSync(join(tmpdir(), 'protus-bench-webhooks-')) : undefined
+      const context = {
+        url: pglite ? '' : databaseUrl(settings.adminUrl, WEBHOOKS_DB),
+        secretKey: randomBytes(32).toString('hex'),
+        env: pglite ? { PROTUS_DATA_DIR: dataDir } : {},
+      }
+      if (!pglite) recreateDatabase(settings.adminUrl, WEBHOOKS_DB)
+      try {
+        const count = pglite ? settings.webhookEventsPglite : settings.webhookEvents
+        for (const extra of pglite ? [0] : EXTRA_WORKERS) {
+          for (const mode of ['live', 'backlog']) {
+            step(`webhooks on ${store}, ${mode}: ${count} events, the server's worker + ${extra} more`)
+            rows.push(await webhookRow(context, { store, mode, extra, count, receiver }))
+          }
+        }
+      } finally {
+        if (pglite) rmSync(dataDir, { recursive: true, force: true })
+        else if (!settings.keepDatabases) dropDatabase(settings.adminUrl, WEBHOOKS_DB)
+      }
+    }
+  } finally {
+    await receiver.close()
+  }
+  return rows
+}
+
 async function main() {
   const started = Date.now()
   mkdirSync(resultsDir, { recursive: true })
   step(`checking PostgreSQL at ${redact(settings.adminUrl)}`)
   const postgres = checkPostgres(settings.adminUrl)
   build()
-  const billing = settings.only !== 'oauth'
-  const oauth = settings.only !== 'billing'
+  const billing = !settings.only || settings.only === 'billing'
+  const oauth = !settings.only || settings.only === 'oauth'
+  const webhooks = !settings.only || settings.only === 'webhooks'
   const protus = billing ? await benchProtus() : undefined
   const pgbench = billing ? await benchPgbench() : undefined
   const oauthRuns = oauth ? await benchOauth() : undefined
+  const webhookRows = webhooks ? await benchWebhooks() : undefined
 
   const machine = [
     `commit ${gitDescription()}; Node ${process.version}; autocannon and the servers on 127.0.0.1`,
@@ -496,6 +629,8 @@ async function main() {
       failures: billingFailures,
     })
   }
+  // A section run on its own replaces its part of latest.md and keeps the others.
+  const sections = []
   if (oauth) {
     const oauthFailures = oauthRuns.rows
       .filter((r) => oauthFailuresOf(r) > settings.tolerated)
@@ -504,38 +639,61 @@ async function main() {
           `OAuth ${r.target} ${r.label}, ${r.connections} connections: ${oauthFailuresOf(r)} failed requests`,
       )
     failures.push(...oauthFailures)
-    const section = renderOauthSection({
-      meta: {
-        date,
-        duration: settings.duration,
-        warmup: settings.warmup,
-        cores: cpus().length,
-        lines: billing ? [] : machine,
-        grants: settings.oauthGrants,
-        introspected: INTROSPECTED,
-        oidcVersion: JSON.parse(readFileSync(join(root, 'node_modules/oidc-provider/package.json'), 'utf8'))
-          .version,
-        seedSeconds: oauthRuns.seedSeconds,
-        poolSize: oauthRuns.poolSize,
-        wholeRun: Math.round((Date.now() - started) / 1000),
-      },
-      rows: oauthRuns.rows,
-      trips: oauthRuns.trips,
-      failures: oauthFailures,
+    sections.push({
+      heading: OAUTH_HEADING,
+      text: renderOauthSection({
+        meta: {
+          date,
+          duration: settings.duration,
+          warmup: settings.warmup,
+          cores: cpus().length,
+          lines: billing ? [] : machine,
+          grants: settings.oauthGrants,
+          introspected: INTROSPECTED,
+          oidcVersion: JSON.parse(readFileSync(join(root, 'node_modules/oidc-provider/package.json'), 'utf8'))
+            .version,
+          seedSeconds: oauthRuns.seedSeconds,
+          poolSize: oauthRuns.poolSize,
+          wholeRun: Math.round((Date.now() - started) / 1000),
+        },
+        rows: oauthRuns.rows,
+        trips: oauthRuns.trips,
+        failures: oauthFailures,
+      }),
     })
-    console.log(`\n${billing ? `${report}\n` : ''}${section}`)
-    if (billing) report = `${report}\n${section}`
-    else {
-      // Only the OAuth section ran: it replaces the one in latest.md and keeps the billing report.
-      const file = join(resultsDir, 'latest.md')
-      const before = existsSync(file) ? readFileSync(file, 'utf8') : ''
-      const cut = before.indexOf(OAUTH_HEADING)
-      const kept = (cut >= 0 ? before.slice(0, cut) : before).trimEnd()
-      report = kept ? `${kept}\n\n${section}` : section
-    }
-  } else {
-    console.log(`\n${report}`)
   }
+  if (webhooks) {
+    const webhookFailures = webhookRows
+      .map((r) => ({ r, n: webhookFailuresOf(r) }))
+      .filter(({ r, n }) => n > settings.tolerated || r.duplicates > 0)
+      .map(
+        ({ r, n }) =>
+          `webhooks ${r.store} ${r.mode} with ${r.workers} worker(s): ${n} failed creations, ${r.duplicates} events delivered twice`,
+      )
+    failures.push(...webhookFailures)
+    sections.push({
+      heading: WEBHOOK_HEADING,
+      text: renderWebhookSection({
+        meta: {
+          date,
+          cores: cpus().length,
+          lines: billing || oauth ? [] : machine,
+          creators: WEBHOOK_CREATORS,
+          wholeRun: Math.round((Date.now() - started) / 1000),
+        },
+        rows: webhookRows,
+        failures: webhookFailures,
+      }),
+    })
+  }
+  const file = join(resultsDir, 'latest.md')
+  if (billing) {
+    report = [report, ...sections.map((x) => x.text)].join('\n')
+  } else {
+    report = existsSync(file) ? readFileSync(file, 'utf8') : ''
+    for (const { heading, text } of sections) report = withSection(report, heading, text)
+  }
+  console.log(`\n${billing ? report : sections.map((x) => x.text).join('\n')}`)
   writeFileSync(join(resultsDir, 'latest.md'), report)
   console.log('\nwritten to bench/results/latest.md')
   if (failures.length > 0) {

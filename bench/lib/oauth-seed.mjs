@@ -1,26 +1,14 @@
 // Grants and tokens on PROTUS the way a partner gets them: over HTTP, through the authorization
 // endpoint with a signed-in person's cookie, the consent decision, and the code exchange.
 import { createHash, randomBytes } from 'node:crypto'
-import { basic, inParallel, post } from './seed.mjs'
+import { inParallel, post, settledCompany } from './seed.mjs'
 
 export const REDIRECT_URI = 'https://messages.example/auth/protus/callback'
 export const SCOPE = 'check charge'
 
 /** A partner company with a registered redirect URI; answers its client credentials. */
 async function partnerClient(url) {
-  const tag = randomBytes(4).toString('hex')
-  const company = await post(url, '/v1/companies', {
-    email: `bench-oauth-${tag}@example.com`,
-    name: `Bench OAuth ${tag}`,
-    password: 'bench company password',
-  })
-  const auth = basic(company.client_id, company.client_secret)
-  const res = await fetch(`${url}/v1/company`, {
-    method: 'PATCH',
-    headers: { authorization: auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ redirect_uris: [REDIRECT_URI] }),
-  })
-  if (!res.ok) throw new Error(`PATCH /v1/company answered ${res.status}: ${await res.text()}`)
+  const { company, auth } = await settledCompany(url, 'oauth', { redirect_uris: [REDIRECT_URI] })
   return { clientId: company.client_id, auth }
 }
 

@@ -359,3 +359,86 @@ ${table(['server', 'operation', 'conns', 'connections by state'], states)}
 ${tripSections.join('\n\n')}
 ${failures.length > 0 ? `\n### FAILED\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`
 }
+
+/** Where the webhook section starts in latest.md (`--only=webhooks` replaces it). */
+export const WEBHOOK_HEADING = '## Webhook delivery to a loopback receiver'
+
+/** Sections that a run of one of them replaces in latest.md, in the order they appear. */
+const SECTION_HEADINGS = [OAUTH_HEADING, WEBHOOK_HEADING]
+
+/**
+ * `doc` with the section under `heading` replaced by `section` (up to the next known section),
+ * or with `section` put where it belongs when `doc` has none yet.
+ */
+export function withSection(doc, heading, section) {
+  const at = doc.indexOf(heading)
+  const later = SECTION_HEADINGS.slice(SECTION_HEADINGS.indexOf(heading) + 1)
+    .map((h) => doc.indexOf(h, Math.max(at, 0)))
+    .filter((i) => i >= 0)
+  const end = later.length > 0 ? Math.min(...later) : doc.length
+  const before = doc.slice(0, at >= 0 ? at : end).trimEnd()
+  const after = doc.slice(end).trim()
+  return [before, section.trimEnd(), after].filter(Boolean).join('\n\n')
+}
+
+/** A webhook row's failures: events that could not be made (the API answered other than 202). */
+export function webhookFailuresOf(row) {
+  return row.creation.failures
+}
+
+export function renderWebhookSection({ meta, rows, failures }) {
+  const head = [
+    'database',
+    'mode',
+    'workers',
+    'events',
+    'made/s',
+    'first→last arrival',
+    'delivered/s',
+    'creation→arrival p50',
+    'p99',
+    'max',
+    'twice',
+    'CPU server',
+    'CPU workers',
+    'CPU postgres',
+    'CPU bench',
+    'other processes',
+  ]
+  const body = rows.map((r) => [
+    r.store === 'pglite' ? 'PGlite' : 'PostgreSQL',
+    r.mode,
+    String(r.workers),
+    int(r.delivered),
+    int(r.creation.perSecond),
+    `${r.seconds.toFixed(1)} s`,
+    `**${int(r.perSecond)}**`,
+    r.mode === 'live' ? `${ms(r.p50)} ms` : '–',
+    r.mode === 'live' ? `${ms(r.p99)} ms` : '–',
+    r.mode === 'live' ? `${ms(r.max)} ms` : '–',
+    String(r.duplicates),
+    pct(r.usage.cpu.server),
+    r.workers > 1 ? pct(r.usage.cpu.workers) : '–',
+    r.store === 'pglite' ? '–' : pct(r.usage.cpu.postgres),
+    pct(r.usage.cpu.client),
+    `${pct(r.usage.others)}${r.usage.others > DISTURBED ? ' ⚠' : ''}`,
+  ])
+  return `${WEBHOOK_HEADING}
+
+${meta.date}; ${meta.cores} cores. ${meta.lines.map((l) => `${l}.`).join(' ')}
+
+Ping events made with \`POST /v1/company/webhooks/test\` (${meta.creators} connections), sent by
+PROTUS's delivery workers to a plain \`node:http\` receiver in the bench process that answers 200
+at once. **live**: the workers run while the events are made; **backlog**: the events are made
+with every worker off, then the workers start and send them all. \`delivered/s\` counts from the
+first arrival to the last; latency is from the event's \`timestamp\` (when PROTUS wrote it) to its
+arrival, for live rows only. "workers" counts the server's own and the extra \`protus worker\`
+processes; \`twice\` counts events that arrived more than once (must be 0). CPU is a percentage of
+one core: live rows from the start of the workers to the last arrival, the making of events
+included; backlog rows from the start of the workers on.
+
+${table(head, body)}
+
+whole run: ${meta.wholeRun} s
+${failures.length > 0 ? `\n### FAILED\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`
+}

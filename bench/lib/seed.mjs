@@ -31,6 +31,27 @@ export async function inParallel(count, width, task) {
 }
 
 /**
+ * A company registered with `POST /v1/companies` (`label` in its name) and its settings changed
+ * with `PATCH /v1/company`; answers the company and its Basic authorization.
+ */
+export async function settledCompany(url, label, settings) {
+  const tag = randomBytes(4).toString('hex')
+  const company = await post(url, '/v1/companies', {
+    email: `bench-${label}-${tag}@example.com`,
+    name: `Bench ${label} ${tag}`,
+    password: 'bench company password',
+  })
+  const auth = basic(company.client_id, company.client_secret)
+  const res = await fetch(`${url}/v1/company`, {
+    method: 'PATCH',
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body: JSON.stringify(settings),
+  })
+  if (!res.ok) throw new Error(`PATCH /v1/company answered ${res.status}: ${await res.text()}`)
+  return { company, auth }
+}
+
+/**
  * A partner company (`POST /v1/companies`) with `count` managed accounts and one more, the hot
  * account (`POST /v1/accounts`), all over HTTP.
  */

@@ -25,7 +25,16 @@ export function freePort() {
  * `logFile`; `nodeArgs` go to node itself (for example `--cpu-prof`). With `loopDelayFile`, the
  * server's event-loop delay is written there when it exits.
  */
-export function startServer({ root, databaseUrl, port, secretKey, logFile, nodeArgs = [], loopDelayFile }) {
+export function startServer({
+  root,
+  databaseUrl,
+  port,
+  secretKey,
+  logFile,
+  nodeArgs = [],
+  loopDelayFile,
+  env = {},
+}) {
   const url = `http://${HOST}:${port}`
   return startProcess({
     script: join(root, 'apps/api/dist/cli.js'),
@@ -38,12 +47,31 @@ export function startServer({ root, databaseUrl, port, secretKey, logFile, nodeA
       LOG_LEVEL: 'warn',
       PROTUS_SECRET_KEY: secretKey,
       PROTUS_MIGRATE_ON_START: 'true',
+      ...env,
     },
     url,
     logFile,
     nodeArgs,
     loopDelayFile,
     ready: async () => (await fetch(`${url}/readyz`)).ok,
+  })
+}
+
+/**
+ * Starts `protus worker` (webhook delivery and the hold sweeper, no HTTP) against `databaseUrl`
+ * and waits until it says it runs. `env` is added to its environment.
+ */
+export function startWorker({ root, databaseUrl, secretKey, logFile, nodeArgs = [], env = {} }) {
+  return startProcess({
+    script: join(root, 'apps/api/dist/cli.js'),
+    args: ['worker'],
+    cwd: root,
+    env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', PROTUS_SECRET_KEY: secretKey, ...env },
+    url: undefined,
+    logFile,
+    nodeArgs,
+    ready: async () =>
+      existsSync(logFile) && readFileSync(logFile, 'utf8').includes('PROTUS worker is running'),
   })
 }
 
