@@ -79,7 +79,8 @@ export function createDeliveryWorker(deps: {
     const missing: string[] = []
     for (const id of new Set(deliveries.map((d) => d.company_id))) {
       const cached = targetCache.get(id)
-      if (cached && cached.until > now) found.set(id, cached.target)
+      // Only a URL is remembered: "no URL" is read afresh, so a URL just set is never missed.
+      if (cached && cached.until > now && cached.target.url) found.set(id, cached.target)
       else missing.push(id)
     }
     if (missing.length > 0) {

@@ -151,15 +151,6 @@ export function createWebhooksRepository() {
       )
     },
 
-    /** Gives back a claim without an attempt (the worker is stopping). */
-    async release(q: Queryable, ids: readonly string[], leaseId: string): Promise<void> {
-      if (ids.length === 0) return
-      await q.query(
-        'UPDATE webhook_deliveries SET lease_id = NULL, leased_until = NULL WHERE id = ANY ($1::text[]) AND lease_id = $2',
-        [ids, leaseId],
-      )
-    },
-
     /**
      * Makes a delivery due now, as a manual attempt: a finished one goes back to pending. One being
      * sent right now is left alone. Answers the row as it is afterwards.
