@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createProtusClient, type ProtusClient } from '../src/client.js'
 import { ProtusError } from '../src/errors.js'
 import { refusal } from './support/fixtures.js'
 import { payCheckout, registerCompany } from './support/people.js'
-import { type ProtusServer, startProtus } from './support/server.js'
+import { protusServer } from './support/server.js'
 
-let server: ProtusServer
+const server = protusServer()
 let protus: ProtusClient
 let credentials: Awaited<ReturnType<typeof registerCompany>>
 
 beforeAll(async () => {
-  server = await startProtus()
   credentials = await registerCompany(server.baseUrl)
   protus = createProtusClient({ baseUrl: server.baseUrl, ...credentials, retries: { baseDelayMs: 10 } })
 })
-afterAll(() => server?.stop())
 
 const refused = (call: Promise<unknown>) => refusal(call, ProtusError)
 

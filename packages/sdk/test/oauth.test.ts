@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createProtusClient, type ProtusClient } from '../src/client.js'
 import { ProtusError, ProtusOAuthError } from '../src/errors.js'
 import { protusAuth, requireScope } from '../src/express.js'
@@ -15,21 +15,19 @@ import {
   topUpWallet,
   walletOf,
 } from './support/people.js'
-import { type ProtusServer, startProtus } from './support/server.js'
+import { protusServer } from './support/server.js'
 
 const redirectUri = 'http://127.0.0.1:9/auth/protus/callback'
-let server: ProtusServer
+const server = protusServer()
 let protus: ProtusClient
 let clientId: string
 
 beforeAll(async () => {
-  server = await startProtus()
   const credentials = await registerCompany(server.baseUrl)
   clientId = credentials.clientId
   protus = createProtusClient({ baseUrl: server.baseUrl, ...credentials })
   await protus.company.update({ redirect_uris: [redirectUri] })
 })
-afterAll(() => server?.stop())
 
 /** The partner starts a sign-in, the person consents in their browser, the partner handles the callback. */
 async function signIn(person: Person, scope: Scope[], granted: Scope[] = scope) {

@@ -7,7 +7,7 @@ import { createWebhookHandler, protusAuth, requireScope } from '../src/express.j
 import type { Charge, Scope } from '../src/types.js'
 import type { WebhookEvent } from '../src/webhooks.js'
 import { type Person, registerCompany, signedInPerson, topUpWallet, walletOf } from './support/people.js'
-import { type ProtusServer, startProtus } from './support/server.js'
+import { protusServer } from './support/server.js'
 
 /** The partner app of the README, built from its snippets, driven as a person's browser would. */
 
@@ -36,7 +36,7 @@ function sessions() {
   }
 }
 
-let server: ProtusServer
+const server = protusServer()
 let protus: ProtusClient
 let partner: string
 let clientService: string
@@ -44,7 +44,6 @@ const events: WebhookEvent[] = []
 let close: () => void
 
 beforeAll(async () => {
-  server = await startProtus({ PROTUS_WEBHOOK_ALLOW_PRIVATE: '1', PROTUS_WEBHOOK_POLL_MS: '50' })
   const credentials = await registerCompany(server.baseUrl)
   protus = createProtusClient({ baseUrl: server.baseUrl, ...credentials })
   clientService = (await protus.services.create({ name: 'Client', price: 1_500 })).id
@@ -97,7 +96,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   close?.()
-  await server?.stop()
 })
 
 /** A browser: one cookie jar per host, following redirects through the partner and PROTUS. */

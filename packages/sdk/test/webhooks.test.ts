@@ -6,9 +6,9 @@ import { createWebhookHandler } from '../src/fastify.js'
 import { verifyWebhook, type WebhookEvent } from '../src/webhooks.js'
 import { refusal } from './support/fixtures.js'
 import { payCheckout, registerCompany } from './support/people.js'
-import { type ProtusServer, startProtus } from './support/server.js'
+import { protusServer } from './support/server.js'
 
-let server: ProtusServer
+const server = protusServer()
 let protus: ProtusClient
 let webhookSecret: string
 let receiver: FastifyInstance
@@ -19,11 +19,6 @@ const duplicates: string[] = []
 let failNextCharge = false
 
 beforeAll(async () => {
-  server = await startProtus({
-    PROTUS_WEBHOOK_ALLOW_PRIVATE: '1',
-    PROTUS_WEBHOOK_POLL_MS: '50',
-    PROTUS_WEBHOOK_RETRY_SCHEDULE: '1,1,1',
-  })
   const credentials = await registerCompany(server.baseUrl)
   webhookSecret = credentials.webhookSecret
   protus = createProtusClient({ baseUrl: server.baseUrl, ...credentials })
@@ -60,7 +55,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await receiver?.close()
-  await server?.stop()
 })
 
 async function eventually<T>(

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { inject } from 'vitest'
 
 const cliPath = fileURLToPath(new URL('../../../../apps/api/dist/cli.js', import.meta.url))
 
@@ -79,4 +80,9 @@ export async function startProtus(env: Record<string, string> = {}): Promise<Pro
       await exited
     },
   }
+}
+
+/** The server the global setup started for this run. */
+export function protusServer(): { baseUrl: string } {
+  return { baseUrl: inject('protusUrl') }
 }
