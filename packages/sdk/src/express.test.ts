@@ -75,7 +75,7 @@ describe('protusAuth and requireScope (express)', () => {
     expect(await res.json()).toEqual({ charged: 'acct_direct' })
   })
 
-  it('answers 403 insufficient_scope with a URL asking for the missing scope', async () => {
+  it('answers 403 insufficient_scope naming the missing scope, with a URL asking for it and those granted', async () => {
     const res = await fetch(`${base}/clients`, { method: 'POST', headers: bearer('pat_check') })
     expect(res.status).toBe(403)
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/)
@@ -86,7 +86,7 @@ describe('protusAuth and requireScope (express)', () => {
       code: 'insufficient_scope',
       scope: 'charge',
       missing_scopes: ['charge'],
-      reconsent_url: '/auth/protus?scope=charge',
+      reconsent_url: '/auth/protus?scope=check%20charge',
     })
   })
 
@@ -104,7 +104,7 @@ describe('protusAuth and requireScope (express)', () => {
   it('lets the partner answer a denial its own way', async () => {
     const res = await fetch(`${base}/page`, { method: 'POST', headers: bearer('pat_check') })
     expect(res.status).toBe(403)
-    expect(await res.text()).toBe('grant at /auth/protus?scope=hold%20charge')
+    expect(await res.text()).toBe('grant at /auth/protus?scope=check%20hold%20charge')
   })
 })
 

@@ -15,7 +15,7 @@ beforeAll(async () => {
       protus: oauth,
       session: (request) =>
         request.headers['x-session'] === 'person' ? { accountId: 'acct_ses', scopes: ['check'] } : undefined,
-      reconsentUrl: (missing) => `https://partner.test/grant?scope=${missing.join('+')}`,
+      reconsentUrl: (scopes) => `https://partner.test/grant?scope=${scopes.join('+')}`,
     }),
   )
   await app.register(
@@ -49,7 +49,7 @@ describe('protusAuth and requireScope (fastify)', () => {
     expect(res.json()).toMatchObject({
       code: 'insufficient_scope',
       scope: 'charge',
-      reconsent_url: 'https://partner.test/grant?scope=charge',
+      reconsent_url: 'https://partner.test/grant?scope=check+charge',
     })
   })
 

@@ -25,10 +25,12 @@ export interface ProtusAuthOptions<Req> {
   /** Finds the person in your own session when the request has no bearer token. */
   session?: (request: Req) => SessionUser | null | undefined | Promise<SessionUser | null | undefined>
   /**
-   * Where the person grants missing scopes; by default `/auth/protus?scope=<missing>`, a route
+   * Where the person grants missing scopes. It is given the scopes to ask for: those granted
+   * already and the missing ones, since PROTUS issues a token with just the scopes asked for.
+   * By default `/auth/protus?scope=<scopes>`, a route
    * of yours that starts Sign in with PROTUS with that scope (see the README).
    */
-  reconsentUrl?: (missing: Scope[], request: Req) => string | Promise<string>
+  reconsentUrl?: (scopes: Scope[], request: Req) => string | Promise<string>
 }
 
 /** What `protusAuth()` leaves on the request for `requireScope()` and your handlers. */
@@ -36,12 +38,14 @@ export interface ProtusRequestState {
   user: ProtusUser | null
   /** A bearer token was presented but is not live. */
   invalidToken: boolean
-  reconsentUrl: (missing: Scope[]) => string | Promise<string>
+  reconsentUrl: (scopes: Scope[]) => string | Promise<string>
 }
 
 const problemBase = 'https://protus.dev/problems/'
 
-const defaultReconsent = (missing: Scope[]) => `/auth/protus?scope=${encodeURIComponent(missing.join(' '))}`
+const defaultReconsent = (scopes: Scope[]) => `/auth/protus?scope=${encodeURIComponent(scopes.join(' '))}`
+
+const scopeOrder: readonly Scope[] = ['check', 'hold', 'charge', 'profile', 'email']
 
 function bearerOf(authorization: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
@@ -54,7 +58,7 @@ export async function resolveState<Req>(
   request: Req,
   authorization: string | undefined,
 ): Promise<ProtusRequestState> {
-  const reconsentUrl = (missing: Scope[]) => (options.reconsentUrl ?? defaultReconsent)(missing, request)
+  const reconsentUrl = (scopes: Scope[]) => (options.reconsentUrl ?? defaultReconsent)(scopes, request)
   const token = bearerOf(authorization)
   if (token !== undefined) {
     const oauth = 'oauth' in options.protus ? options.protus.oauth : options.protus
@@ -126,7 +130,9 @@ export async function checkScopes(
       detail: `This needs the ${scope} scope${missing.length > 1 ? 's' : ''}, which you did not allow. Grant ${missing.length > 1 ? 'them' : 'it'} at reconsent_url.`,
       scope,
       missing_scopes: missing,
-      reconsent_url: await state.reconsentUrl(missing),
+      reconsent_url: await state.reconsentUrl(
+        scopeOrder.filter((s) => granted.includes(s) || missing.includes(s)),
+      ),
     },
   }
 }

@@ -168,7 +168,7 @@ describe('scope guard against real tokens', () => {
       expect(denied.status).toBe(403)
       expect(await denied.json()).toMatchObject({
         code: 'insufficient_scope',
-        reconsent_url: '/auth/protus?scope=charge',
+        reconsent_url: '/auth/protus?scope=check%20charge',
       })
 
       const charging = await signIn(person, ['check', 'charge'])

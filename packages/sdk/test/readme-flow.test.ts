@@ -154,10 +154,15 @@ describe('the README integration, end to end', () => {
     const denied = await tab.go(`${partner}/clients`, { method: 'POST' })
     expect(denied.status).toBe(403)
     const problem = (await denied.json()) as { reconsent_url: string }
-    expect(problem).toMatchObject({ code: 'insufficient_scope', reconsent_url: '/auth/protus?scope=charge' })
+    expect(problem).toMatchObject({
+      code: 'insufficient_scope',
+      reconsent_url: '/auth/protus?scope=check%20charge',
+    })
     expect(await walletOf(person)).toMatchObject({ available: 10_000 })
 
-    await tab.granting(['charge']).go(`${partner}${problem.reconsent_url}`)
+    const again = await tab.granting(['check', 'charge']).go(`${partner}${problem.reconsent_url}`)
+    // The new token carries what was granted before too, so pages needing check still work.
+    expect(await again.json()).toMatchObject({ scopes: ['check', 'charge'] })
     const paid = await tab.go(`${partner}/clients`, { method: 'POST' })
     expect(paid.status).toBe(201)
     const charge = (await paid.json()) as Charge
