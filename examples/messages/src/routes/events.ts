@@ -1,0 +1,115 @@
+import type { SeenStore, WebhookEvent, WebhookEventType, WebhookHandlers } from '@protus/sdk'
+import { createWebhookHandler } from '@protus/sdk/fastify'
+import type { FastifyInstance } from 'fastify'
+import { html, money, page } from '../html.js'
+import type { Protus } from '../protus.js'
+import { viewerOf } from '../session.js'
+import type { Store } from '../store.js'
+
+const EVENT_TYPES: WebhookEventType[] = [
+  'account.created',
+  'grant.created',
+  'grant.revoked',
+  'hold.created',
+  'hold.captured',
+  'hold.released',
+  'hold.expired',
+  'charge.succeeded',
+  'charge.refunded',
+  'wallet.topped_up',
+  'ping',
+]
+
+function summaryOf(event: WebhookEvent): { account: string | null; summary: string } {
+  switch (event.type) {
+    case 'charge.succeeded':
+      return {
+        account: event.data.account,
+        summary: `${money(event.data.amount, event.data.currency)} · ${event.data.description ?? ''}`,
+      }
+    case 'hold.created':
+    case 'hold.captured':
+    case 'hold.released':
+    case 'hold.expired':
+      return {
+        account: event.data.account,
+        summary: `${money(event.data.amount, event.data.currency)} held, ${money(event.data.captured_amount, event.data.currency)} captured`,
+      }
+    case 'charge.refunded':
+      return { account: event.data.account, summary: `refund of ${event.data.charge}` }
+    case 'grant.created':
+    case 'grant.revoked':
+      return { account: event.data.account, summary: `scopes: ${event.data.scopes.join(' ')}` }
+    case 'wallet.topped_up':
+      return {
+        account: event.data.account,
+        summary: `${money(event.data.amount, event.data.currency)} topped up`,
+      }
+    case 'account.created':
+      return { account: event.data.id, summary: event.data.kind }
+    case 'ping':
+      return { account: null, summary: 'test event' }
+  }
+}
+
+/**
+ * `POST /webhooks/protus`: the SDK verifies each webhook, skips the ones already received (the
+ * received events are the "seen" store) and hands the rest to `record`.
+ */
+export async function webhookReceiver(
+  app: FastifyInstance,
+  { store, protus, secret }: { store: Store; protus: Protus; secret: string },
+) {
+  const seen: SeenStore = {
+    has: (id) => store.data.events.some((e) => e.id === id),
+    add: () => {}, // `record` saved it already
+  }
+  async function record(event: WebhookEvent) {
+    store.data.events.push({
+      id: event.id,
+      type: event.type,
+      timestamp: event.timestamp,
+      ...summaryOf(event),
+      duplicates: 0,
+      receivedAt: new Date().toISOString(),
+    })
+    await store.save()
+  }
+  const userOf = (account: string) => store.data.users.find((u) => u.protusAccount === account)
+  const handlers: WebhookHandlers = Object.fromEntries(EVENT_TYPES.map((type) => [type, record]))
+  handlers['grant.revoked'] = async (event) => {
+    // The person took access back in PROTUS: forget cached tokens, show the explanation page.
+    protus.client.oauth.forgetAccount(event.data.account)
+    const user = userOf(event.data.account)
+    if (user) user.revoked = true
+    await record(event)
+  }
+  await app.register(
+    createWebhookHandler(secret, handlers, {
+      path: '/webhooks/protus',
+      seen,
+      onDuplicate: async (event) => {
+        const known = store.data.events.find((e) => e.id === event.id)
+        if (known) known.duplicates += 1
+        await store.save()
+      },
+    }),
+  )
+}
+
+/** What PROTUS told Messages, newest first. */
+export function eventRoutes(app: FastifyInstance, { store }: { store: Store }) {
+  app.get('/events', async (request, reply) => {
+    const events = [...store.data.events].reverse()
+    return reply.type('text/html').send(
+      page(
+        'Webhooks from PROTUS',
+        viewerOf(request),
+        html`<p class="muted">Every event PROTUS sent to <code>/webhooks/protus</code>, verified with the SDK. A repeated delivery is counted, not recorded twice. (An operator's page: a real partner keeps it behind its admin sign-in.)</p>
+<table data-testid="events"><tr><th>Event</th><th>Account</th><th>What</th><th>When</th><th>Repeats</th></tr>
+${events.map((e) => html`<tr data-testid="event-row" data-type="${e.type}" data-account="${e.account ?? ''}"><td><b>${e.type}</b><br><small class="muted">${e.id}</small></td><td>${e.account ?? ''}</td><td>${e.summary}</td><td>${e.timestamp}</td><td>${e.duplicates}</td></tr>`)}</table>
+${events.length === 0 ? html`<p data-testid="no-events">No webhooks received yet.</p>` : ''}`,
+      ),
+    )
+  })
+}
