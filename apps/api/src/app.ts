@@ -114,7 +114,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes, { db })
   await app.register(identityRoutes, { identity, companies })
   await app.register(companyRoutes, { companies })
-  await app.register(catalogueRoutes, { catalogue })
+  await app.register(catalogueRoutes, { catalogue, idempotency })
   await app.register(accountRoutes, { accounts, idempotency })
   await app.register(paymentRoutes, { payments })
   await app.register(topupRoutes, { topups, idempotency })
@@ -122,7 +122,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(walletRoutes, { wallet })
   await app.register(oauthRoutes, { identity, authorize, tokens, issuer: config.issuer })
   await app.register(grantRoutes, { authorize, grants })
-  await app.register(webhookRoutes, { webhooks })
+  await app.register(webhookRoutes, { webhooks, idempotency })
   await app.register(metricsRoutes, { sources: [webhookMetrics(webhooks, webhookWorker)] })
   await app.register(webPlugin, { webDir: config.webDir })
 

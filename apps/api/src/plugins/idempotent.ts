@@ -1,10 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Queryable } from '../db/database.js'
 import { DomainError } from '../lib/domain-error.js'
 import {
+  type IdempotencyService,
   type IdempotentRequest,
   requestHash,
   type StoredResponse,
 } from '../modules/idempotency/idempotency.service.js'
+import { problemCatalogue } from './problem/catalogue.js'
+import { problemBody } from './problem/problem.plugin.js'
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key'
 
@@ -24,4 +28,38 @@ export function sendStored(reply: FastifyReply, stored: StoredResponse) {
   if (stored.status >= 400) reply.type('application/problem+json')
   else reply.type('application/json; charset=utf-8')
   return reply.status(stored.status).serializer(JSON.stringify).send(stored.body)
+}
+
+/** A response as it is saved under a key: JSON only (dates as ISO strings, bigints as numbers). */
+export function jsonResponse(status: number, body: unknown): { status: number; body: unknown } {
+  return {
+    status,
+    body: JSON.parse(JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))),
+  }
+}
+
+/**
+ * A POST that moves no money: without an Idempotency-Key it simply runs; with one it runs once
+ * per key (Stripe semantics), its answer or decided refusal saved and replayed. The effect runs in
+ * the key's transaction when there is a key, so it must use only the `Queryable` it is given.
+ */
+export async function honourIdempotencyKey(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: { idempotency: IdempotencyService; principal: string },
+  effect: (q: Queryable) => Promise<{ status: number; body: unknown }>,
+) {
+  if (request.headers[IDEMPOTENCY_HEADER] === undefined) {
+    const { status, body } = await deps.idempotency.runWithoutKey(effect)
+    return reply.status(status).send(body)
+  }
+  const refusal = (error: DomainError) => {
+    const { headers: _headers, ...extra } = error.extra
+    return {
+      status: problemCatalogue[error.code].status,
+      body: problemBody(error.code, request.id, error.message, extra),
+    }
+  }
+  const stored = await deps.idempotency.run(idempotentRequest(request, deps.principal), effect, refusal)
+  return sendStored(reply, stored)
 }

@@ -29,6 +29,32 @@ describe('POST /v1/services', () => {
     })
   })
 
+  it('honours an Idempotency-Key: a retry answers the service created first and creates no other', async () => {
+    const { auth } = await registerCompany(app)
+    const post = (payload: object, key: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/services',
+        headers: { authorization: auth, 'idempotency-key': key },
+        payload,
+      })
+    const first = await post({ name: 'Client', price: 15000 }, 'svc-key-1')
+    const retry = await post({ name: 'Client', price: 15000 }, 'svc-key-1')
+    expect(first.statusCode, first.body).toBe(201)
+    expect(retry.statusCode).toBe(201)
+    expect(retry.headers['idempotent-replayed']).toBe('true')
+    expect(retry.json()).toEqual(first.json())
+    expectProblem(await post({ name: 'Campaign', price: 100 }, 'svc-key-1'), 422, 'idempotency_key_reused')
+    const list = await app.inject({ method: 'GET', url: '/v1/services', headers: { authorization: auth } })
+    expect(list.json().data).toHaveLength(1)
+    // A refusal is saved too: the same bad request with the same key gets the same answer.
+    const bad = await post({ name: 'Euro plan', price: 100, currency: 'XXY' }, 'svc-key-2')
+    expectProblem(bad, 400, 'validation_failed')
+    expect((await post({ name: 'Euro plan', price: 100, currency: 'XXY' }, 'svc-key-2')).json()).toEqual(
+      bad.json(),
+    )
+  })
+
   it('publishes a recurring service in another currency', async () => {
     const { auth } = await registerCompany(app)
     const res = await create(auth, {

@@ -261,6 +261,24 @@ describe('the delivery log', () => {
     await app.services.webhookWorker.drain()
   })
 
+  it('sends one ping for one Idempotency-Key, however often the request is retried', async () => {
+    const partner = await partnerListening()
+    const send = () =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/company/webhooks/test',
+        headers: { authorization: partner.auth, 'idempotency-key': 'ping-1' },
+      })
+    const first = await send()
+    const again = await send()
+    expect(first.statusCode, first.body).toBe(202)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(again.json().id).toBe(first.json().id)
+    const list = await call(partner, 'GET', '/v1/webhook-deliveries?type=ping')
+    expect(list.json().data).toHaveLength(1)
+    await app.services.webhookWorker.drain()
+  })
+
   it('is open to the company’s dashboard session, with its CSRF token for retries', async () => {
     const partner = await partnerListening()
     const session = await signIn(app, 'company', partner.email, partner.password)

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { Page, PageQuery, partnerSecurity, problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
+import { honourIdempotencyKey, jsonResponse } from '../../plugins/idempotent.js'
+import type { IdempotencyService } from '../idempotency/idempotency.service.js'
 import { CreateServiceBody, ServiceParams, UpdateServiceBody } from './catalogue.schemas.js'
 import type { CatalogueService } from './catalogue.service.js'
 
@@ -10,10 +12,10 @@ const security = partnerSecurity
 const config = { auth: 'partner' as const }
 
 /** The partner's catalogue of paid services. */
-export const catalogueRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueService }> = async (
-  app,
-  { catalogue },
-) => {
+export const catalogueRoutes: FastifyPluginAsyncTypebox<{
+  catalogue: CatalogueService
+  idempotency: IdempotencyService
+}> = async (app, { catalogue, idempotency }) => {
   app.post(
     '/v1/services',
     {
@@ -22,12 +24,17 @@ export const catalogueRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueSe
         tags,
         security,
         summary: 'Publish a paid service',
+        description: 'An Idempotency-Key, when sent, makes a retry return the service created first.',
         body: CreateServiceBody,
         response: { 201: Type.Ref('Service'), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await catalogue.create(principalOf(request).id, request.body)),
+    async (request, reply) => {
+      const principal = principalOf(request).id
+      return honourIdempotencyKey(request, reply, { idempotency, principal }, async (q) =>
+        jsonResponse(201, await catalogue.create(principal, request.body, q)),
+      )
+    },
   )
 
   app.get(

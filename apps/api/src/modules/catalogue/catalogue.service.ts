@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.js'
+import type { Database, Queryable } from '../../db/database.js'
 import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
 import { newId } from '../../lib/ids.js'
@@ -44,7 +44,7 @@ export function createCatalogueService(deps: { db: Database; repo: CatalogueRepo
   const { db, repo, clock } = deps
 
   return {
-    async create(companyId: string, input: NewService): Promise<Service> {
+    async create(companyId: string, input: NewService, q: Queryable = db): Promise<Service> {
       const currency = input.currency ?? DEFAULT_CURRENCY
       if (!currencies.has(currency)) {
         throw new DomainError('validation_failed', `${currency} is not an ISO 4217 currency`, {
@@ -64,7 +64,7 @@ export function createCatalogueService(deps: { db: Database; repo: CatalogueRepo
         created_at: now,
         updated_at: now,
       }
-      await repo.insert(db, row)
+      await repo.insert(q, row)
       return toService(row)
     },
 

@@ -98,6 +98,9 @@ export function createIdempotencyService(deps: { db: Database; repo: Idempotency
       })
     },
 
+    /** The effect of a POST sent without a key (where a key is optional): run as it is. */
+    runWithoutKey: <T>(effect: (q: Queryable) => Promise<T>): Promise<T> => effect(db),
+
     sweep: () => repo.deleteOlderThan(db, new Date(clock.now().getTime() - KEY_RETENTION_MS)),
   }
 }

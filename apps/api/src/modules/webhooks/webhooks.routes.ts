@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { Page, problemResponses, partnerSecurity as security } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
+import { honourIdempotencyKey, jsonResponse } from '../../plugins/idempotent.js'
+import type { IdempotencyService } from '../idempotency/idempotency.service.js'
 import { DeliveryListQuery, DeliveryParams } from './webhooks.schemas.js'
 import type { WebhooksService } from './webhooks.service.js'
 
@@ -9,10 +11,10 @@ const tags = ['Webhooks']
 const config = { auth: 'partner' as const }
 
 /** The partner's webhook endpoint, delivery log, manual retries and test event. */
-export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhooksService }> = async (
-  app,
-  { webhooks },
-) => {
+export const webhookRoutes: FastifyPluginAsyncTypebox<{
+  webhooks: WebhooksService
+  idempotency: IdempotencyService
+}> = async (app, { webhooks, idempotency }) => {
   app.get(
     '/v1/company/webhooks',
     {
@@ -37,10 +39,18 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhooksServic
         tags,
         security,
         summary: 'Send a ping event',
+        description:
+          'An Idempotency-Key, when sent, makes a retry answer the first ping instead of sending another.',
         response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(401, 403, 409) },
       },
     },
-    async (request, reply) => reply.code(202).send(await webhooks.sendTest(principalOf(request).id)),
+    async (request, reply) => {
+      const principal = principalOf(request).id
+      await webhooks.ensureSendable(principal)
+      return honourIdempotencyKey(request, reply, { idempotency, principal }, async (q) =>
+        jsonResponse(202, await webhooks.sendTest(principal, q)),
+      )
+    },
   )
 
   app.get(
@@ -94,7 +104,12 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhooksServic
         response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(401, 403, 404, 409) },
       },
     },
-    async (request, reply) =>
-      reply.code(202).send(await webhooks.retry(principalOf(request).id, request.params.id)),
+    async (request, reply) => {
+      const principal = principalOf(request).id
+      await webhooks.ensureRetryable(principal, request.params.id)
+      return honourIdempotencyKey(request, reply, { idempotency, principal }, async (q) =>
+        jsonResponse(202, await webhooks.retry(principal, request.params.id, q)),
+      )
+    },
   )
 }

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.js'
+import type { Database, Queryable } from '../../db/database.js'
 import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
 import type { WebhookEvents } from './webhook-events.js'
@@ -51,8 +51,8 @@ export function createWebhooksService(deps: {
 }) {
   const { db, repo, events, clock } = deps
 
-  async function view(row: DeliveryRow): Promise<DeliveryView> {
-    const attempts = await repo.attemptsOf(db, [row.id])
+  async function view(row: DeliveryRow, q: Queryable = db): Promise<DeliveryView> {
+    const attempts = await repo.attemptsOf(q, [row.id])
     return deliveryView(row, attempts.get(row.id) ?? [])
   }
 
@@ -111,26 +111,33 @@ export function createWebhooksService(deps: {
       return view(row)
     },
 
-    /** Sends the delivery again now, whatever its state; the answer shows it pending. */
-    async retry(companyId: string, id: string): Promise<DeliveryView> {
+    /** Refuses (409) while the company's endpoint cannot receive anything. */
+    ensureSendable,
+
+    /** 404 for a delivery that is not the company's, 409 while its endpoint cannot receive. */
+    async ensureRetryable(companyId: string, id: string): Promise<void> {
       const found = await repo.find(db, id)
       if (!found || found.company_id !== companyId)
         throw new DomainError('not_found', `no webhook delivery ${id}`)
       await ensureSendable(companyId)
-      const row = (await repo.requeue(db, id, clock.now())) ?? found
+    },
+
+    /** Sends the delivery again now, whatever its state; the answer shows it pending. */
+    async retry(companyId: string, id: string, q: Queryable = db): Promise<DeliveryView> {
+      const found = await repo.find(q, id)
+      if (!found || found.company_id !== companyId)
+        throw new DomainError('not_found', `no webhook delivery ${id}`)
+      const row = (await repo.requeue(q, id, clock.now())) ?? found
       deps.onRequeued()
-      return view(row)
+      return view(row, q)
     },
 
     /** Emits a `ping` event for the company and answers its delivery. */
-    async sendTest(companyId: string): Promise<DeliveryView> {
-      await ensureSendable(companyId)
-      const [id] = await db.transaction((tx) =>
-        events.emit(tx, [{ companyId, type: 'ping', data: { company: companyId } }]),
-      )
-      const row = id === undefined ? undefined : await repo.find(db, id)
+    async sendTest(companyId: string, q: Queryable = db): Promise<DeliveryView> {
+      const [id] = await events.emit(q, [{ companyId, type: 'ping', data: { company: companyId } }])
+      const row = id === undefined ? undefined : await repo.find(q, id)
       if (!row) throw new Error('the test event was not written')
-      return view(row)
+      return view(row, q)
     },
 
     /** `protus webhooks retry`: failed and skipped deliveries since a date become due again. */
