@@ -203,7 +203,10 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     const asked = byTestId(page, 'consent-scopes').locator('li')
     await expect
       .poll(() => asked.evaluateAll((all) => all.map((li) => li.getAttribute('data-scope'))))
-      .toEqual(['charge'])
+      .toEqual(['check', 'charge'])
+    // Check was allowed before and stays; charge is what is new.
+    expect(await byTestId(asked.nth(0), 'scope-allowed-before').count()).toBe(1)
+    expect(await byTestId(asked.nth(1), 'scope-allowed-before').count()).toBe(0)
     await byTestId(page, 'consent-allow').click()
     await page.waitForURL(at(`${demo.messagesUrl}/clients`))
     expect(await clientCount()).toBe(1)

@@ -16,7 +16,8 @@ export function paidRoute(store: Store, whatFor: string, ...scopes: Scope[]) {
         return reply.redirect('/')
       }
       const missing = (problem.missing_scopes as Scope[] | undefined) ?? scopes
-      return explainRefusal(request, reply, store, { kind: 'missing_scope', missing }, whatFor)
+      const reconsentUrl = problem.reconsent_url as string | undefined
+      return explainRefusal(request, reply, store, { kind: 'missing_scope', missing, reconsentUrl }, whatFor)
     },
   })
 }

@@ -48,7 +48,7 @@ export async function accountOf(protus: Protus, store: Store, user: User): Promi
 /** Why PROTUS refused to move money, in the terms of the pages that explain it. */
 export type Refusal =
   | { kind: 'insufficient_funds' }
-  | { kind: 'missing_scope'; missing: Scope[] }
+  | { kind: 'missing_scope'; missing: Scope[]; reconsentUrl?: string }
   | { kind: 'revoked' }
 
 /** Turns a billing error into a refusal to explain, or rethrows what is not one. */

@@ -58,13 +58,23 @@ charge your wallet. Nothing was charged and nothing was saved.</p>
         ),
       )
   }
-  return missingScope(request, reply, refusal.missing, whatFor)
+  return missingScope(request, reply, refusal, whatFor)
 }
 
 /** The page of a missing scope, with a button that asks PROTUS for just that scope. */
-async function missingScope(request: FastifyRequest, reply: FastifyReply, missing: Scope[], whatFor: string) {
-  // The SDK's re-consent URL: a route of ours that starts Sign in with PROTUS for these scopes.
-  const reconsentUrl = (await request.protus?.reconsentUrl(missing)) ?? '/auth/protus'
+async function missingScope(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { missing, reconsentUrl: fromGuard }: { missing: Scope[]; reconsentUrl?: string },
+  whatFor: string,
+) {
+  // The SDK's re-consent URL (a route of ours that starts Sign in with PROTUS), asking for the
+  // scopes granted already together with the missing ones, so the new token keeps them all.
+  const granted = request.user?.scopes ?? []
+  const reconsentUrl =
+    fromGuard ??
+    (await request.protus?.reconsentUrl([...new Set([...granted, ...missing])])) ??
+    '/auth/protus'
   const rights = missing.map((s) => SCOPE_NAMES[s] ?? s).join(' and ')
   return reply
     .status(403)
