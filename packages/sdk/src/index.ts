@@ -46,4 +46,5 @@ export {
   type WebhookReceiverOptions,
   WebhookVerificationError,
   type WebhookVerificationReason,
+  webhookEventTypes,
 } from './webhooks.js'

@@ -33,6 +33,33 @@ export interface WebhookEventMap {
 export type WebhookEventType = keyof WebhookEventMap
 
 /**
+ * Every event type PROTUS sends, at run time (to subscribe a handler to all of them, say).
+ *
+ * @example
+ * ```ts
+ * const handlers = Object.fromEntries(webhookEventTypes.map((type) => [type, record]))
+ * ```
+ */
+export const webhookEventTypes = [
+  'account.created',
+  'grant.created',
+  'grant.revoked',
+  'hold.created',
+  'hold.captured',
+  'hold.released',
+  'hold.expired',
+  'charge.succeeded',
+  'charge.refunded',
+  'wallet.topped_up',
+  'ping',
+] as const satisfies readonly WebhookEventType[]
+
+// Fails to compile when an event type is added to the map but not to the list.
+type MissingEventTypes = Exclude<WebhookEventType, (typeof webhookEventTypes)[number]>
+const everyEventTypeListed: MissingEventTypes extends never ? true : never = true
+void everyEventTypeListed
+
+/**
  * A verified event; switch on `type` to narrow `data`.
  *
  * @example

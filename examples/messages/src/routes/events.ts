@@ -1,24 +1,10 @@
-import type { SeenStore, WebhookEvent, WebhookEventType, WebhookHandlers } from '@protus/sdk'
+import { type SeenStore, type WebhookEvent, type WebhookHandlers, webhookEventTypes } from '@protus/sdk'
 import { createWebhookHandler } from '@protus/sdk/fastify'
 import type { FastifyInstance } from 'fastify'
 import { html, money, page } from '../html.js'
 import type { Protus } from '../protus.js'
 import { viewerOf } from '../session.js'
 import type { Store } from '../store.js'
-
-const EVENT_TYPES: WebhookEventType[] = [
-  'account.created',
-  'grant.created',
-  'grant.revoked',
-  'hold.created',
-  'hold.captured',
-  'hold.released',
-  'hold.expired',
-  'charge.succeeded',
-  'charge.refunded',
-  'wallet.topped_up',
-  'ping',
-]
 
 function summaryOf(event: WebhookEvent): { account: string | null; summary: string } {
   switch (event.type) {
@@ -76,7 +62,7 @@ export async function webhookReceiver(
     await store.save()
   }
   const userOf = (account: string) => store.data.users.find((u) => u.protusAccount === account)
-  const handlers: WebhookHandlers = Object.fromEntries(EVENT_TYPES.map((type) => [type, record]))
+  const handlers: WebhookHandlers = Object.fromEntries(webhookEventTypes.map((type) => [type, record]))
   handlers['grant.revoked'] = async (event) => {
     // The person took access back in PROTUS: forget cached tokens, show the explanation page.
     protus.client.oauth.forgetAccount(event.data.account)
