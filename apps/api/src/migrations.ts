@@ -7,6 +7,7 @@ import { identityMigrations } from './modules/identity/migrations/001-identity.j
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
+import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-return-url.js'
 import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
 
 /** Every module's migrations, in the order modules depend on each other. */
@@ -19,5 +20,6 @@ export const allMigrations: readonly Migration[] = [
   ...billingGrantMigrations,
   ...oauthMigrations,
   ...topupsMigrations,
+  ...topupsReturnUrlMigrations,
   ...webhooksMigrations,
 ]

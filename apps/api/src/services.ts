@@ -102,6 +102,8 @@ export function createServices(deps: {
     accounts,
     checkout: sandbox,
     events,
+    partnerOrigins: async (companyId) =>
+      (await companies.getCompany(companyId)).redirect_uris.map((uri) => new URL(uri).origin),
     clock,
   })
   const wallet = createWalletService({ ledger, accounts, companies, catalogue })

@@ -240,6 +240,10 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     expect(readable(await page.locator('.amount').textContent())).toContain('500.00')
     await page.getByRole('button', { name: 'Pay' }).click()
     await page.getByRole('heading', { name: 'Payment received' }).waitFor()
+    // The payment page leads back to Messages.
+    await page.getByRole('link', { name: 'Return to the merchant' }).click()
+    await page.waitForURL(at(`${demo.messagesUrl}/account`))
+    expect(minorUnits(await text('balance-available'))).toBe(50_000)
 
     expect(await partnerBalance()).toBe(50_000)
     await expect.poll(() => eventTypes(account), webhooks).toEqual(['account.created', 'wallet.topped_up'])

@@ -45,7 +45,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     signInWithProtusRoutes(site, { ...deps, redirectUri: `${config.publicUrl}/auth/protus/callback` })
     clientRoutes(site, deps)
     campaignRoutes(site, deps)
-    accountRoutes(site, deps)
+    accountRoutes(site, { ...deps, returnUrl: `${config.publicUrl}/account` })
     eventRoutes(site, deps)
   })
   return app

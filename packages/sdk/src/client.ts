@@ -119,8 +119,11 @@ export function createProtusClient(options: ProtusClientOptions) {
         { external_id: user.externalId, email: user.email, username: user.username },
         { idempotencyKey: ensureKey(user), ...o },
       ),
-    /** A top-up link for a managed account: hand `checkout_url` to its user. */
-    createTopup: (id: string, body: { amount: number }, o?: RequestOptions) =>
+    /**
+     * A top-up link for a managed account: hand `checkout_url` to its user. With `return_url`
+     * (on the origin of one of your redirect URIs) the payment page offers a way back.
+     */
+    createTopup: (id: string, body: { amount: number; return_url?: string }, o?: RequestOptions) =>
       post<Topup>(path`/v1/accounts/${id}/topups`, body, o),
   }
 

@@ -41,6 +41,41 @@ describe('POST /v1/accounts/{id}/topups', () => {
     await expectLedgerSound(app)
   })
 
+  it('sends the user back to a return_url on the origin of a redirect URI, and refuses any other', async () => {
+    const p = await partnerWithAccount(app, 0)
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: '/v1/company',
+      headers: { authorization: p.auth },
+      payload: { redirect_uris: ['https://messages.example/auth/protus/callback'] },
+    })
+    expect(patched.statusCode).toBe(200)
+    for (const returnUrl of [
+      'https://evil.example/account',
+      'https://messages.example.evil.example/x',
+      'javascript:alert(1)',
+      'https://messages.example/a#b',
+    ]) {
+      const refused = await p.post(`/v1/accounts/${p.account.id}/topups`, {
+        amount: 100,
+        return_url: returnUrl,
+      })
+      expectProblem(refused, 400, 'validation_failed')
+      expect(refused.json().errors[0].field).toBe('/return_url')
+    }
+    const res = await p.post(`/v1/accounts/${p.account.id}/topups`, {
+      amount: 2_500,
+      return_url: 'https://messages.example/account?paid=1',
+    })
+    expect(res.statusCode, res.body).toBe(201)
+    const paid = await submitCheckout(app, res.json() as Topup, 'succeeded')
+    expect(paid.body).toContain('href="https://messages.example/account?paid=1"')
+    expect(await balanceOf(p)).toMatchObject({ available: 2_500 })
+    // Without a return_url, a partner's user sees only the result.
+    const plain = await p.post(`/v1/accounts/${p.account.id}/topups`, { amount: 100 })
+    expect((await submitCheckout(app, plain.json() as Topup, 'failed')).body).not.toContain('<a href')
+  })
+
   it('works from the dashboard session too', async () => {
     const p = await partnerWithAccount(app, 0)
     const session = await signIn(app, 'company', p.email, p.password)

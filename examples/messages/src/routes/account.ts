@@ -51,7 +51,10 @@ async function paymentsOf(protus: Protus, account: string): Promise<Payment[]> {
 }
 
 /** The user's PROTUS balance (scope `check`), payments, and for direct users a top-up link. */
-export function accountRoutes(app: FastifyInstance, { store, protus }: { store: Store; protus: Protus }) {
+export function accountRoutes(
+  app: FastifyInstance,
+  { store, protus, returnUrl }: { store: Store; protus: Protus; returnUrl: string },
+) {
   app.get('/account', { preHandler: signedIn }, async (request, reply) => {
     const user = userOf(request)
     const account = await accountOf(protus, store, user)
@@ -103,8 +106,9 @@ ${payments.map((p) => html`<tr data-testid="payment-row"><td>${new Date(p.at).to
       const user = userOf(request)
       const amount = Number(request.body.amount)
       if (user.kind !== 'direct' || !TOP_UP_AMOUNTS.includes(amount)) return reply.redirect('/account', 303)
-      const topup = await protus.client.accounts.createTopup(await accountOf(protus, store, user), { amount })
-      // PROTUS's sandbox checkout page; a real provider's page in production.
+      const account = await accountOf(protus, store, user)
+      const topup = await protus.client.accounts.createTopup(account, { amount, return_url: returnUrl })
+      // PROTUS's sandbox checkout page (a real provider's page in production), with a way back here.
       return reply.redirect(topup.checkout_url ?? '/account', 303)
     },
   )

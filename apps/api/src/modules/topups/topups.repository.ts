@@ -12,20 +12,22 @@ export interface TopupRow {
   provider: string
   provider_payment_id: string
   checkout_url: string | null
+  /** Where the payment page sends the payer back to (partner top-ups that asked for it). */
+  return_url: string | null
   created_by: string
   created_at: Date
   completed_at: Date | null
 }
 
 const columns = `id, owner_id, wallet_account_id, amount, currency, status, provider, provider_payment_id,
-  checkout_url, created_by, created_at, completed_at`
+  checkout_url, return_url, created_by, created_at, completed_at`
 
 /** The only code that reads or writes `topups_*` tables. */
 export function createTopupsRepository() {
   return {
     async insert(q: Queryable, row: TopupRow): Promise<void> {
       await q.query(
-        `INSERT INTO topups_payments (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        `INSERT INTO topups_payments (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           row.id,
           row.owner_id,
@@ -36,6 +38,7 @@ export function createTopupsRepository() {
           row.provider,
           row.provider_payment_id,
           row.checkout_url,
+          row.return_url,
           row.created_by,
           row.created_at,
           row.completed_at,

@@ -9,7 +9,7 @@ import { problemCatalogue } from '../../plugins/problem/catalogue.js'
 import { problemBody } from '../../plugins/problem/problem.plugin.js'
 import type { IdempotencyService } from '../idempotency/idempotency.service.js'
 import type { TopupRow } from './topups.repository.js'
-import { CreateTopupBody, TopupHeaders, TopupParams } from './topups.schemas.js'
+import { CreateManagedTopupBody, CreateTopupBody, TopupHeaders, TopupParams } from './topups.schemas.js'
 import type { TopupsService } from './topups.service.js'
 import { topupView } from './topups.views.js'
 
@@ -81,17 +81,19 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{
         security: partnerSecurity,
         summary: "Top-up link for one of the partner's managed accounts",
         description:
-          "Answers the pending top-up with checkout_url: hand it to the account's user. Only managed accounts can be topped up by their partner.",
+          "Answers the pending top-up with checkout_url: hand it to the account's user. Only managed accounts can be topped up by their partner. With return_url, the payment page offers a way back to it.",
         headers: TopupHeaders,
         params: TopupParams,
-        body: CreateTopupBody,
+        body: CreateManagedTopupBody,
         response: created,
       },
     },
     async (request, reply) => {
       const companyId = principalOf(request).id
+      const { amount, return_url } = request.body
+      if (return_url !== undefined) await topups.checkReturnUrl(companyId, return_url)
       const stored = await openOnce(request, companyId, (tx) =>
-        topups.forManagedAccount(tx, companyId, request.params.id, request.body.amount),
+        topups.forManagedAccount(tx, companyId, request.params.id, amount, return_url),
       )
       return sendStored(reply, stored)
     },

@@ -15,6 +15,20 @@ export const CreateTopupBody = Type.Object(
   closed,
 )
 
+export const CreateManagedTopupBody = Type.Object(
+  {
+    amount: CreateTopupBody.properties.amount,
+    return_url: Type.Optional(
+      Type.String({
+        maxLength: 2048,
+        description:
+          'Where the payment page offers to send the user back to; on the origin of one of your redirect URIs',
+      }),
+    ),
+  },
+  closed,
+)
+
 export const TopupParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, closed)
 
 export const TopupHeaders = Type.Object({

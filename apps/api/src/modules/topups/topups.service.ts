@@ -15,6 +15,7 @@ interface Destination {
   wallet: bigint
   currency: string
   createdBy: string
+  returnUrl?: string
 }
 
 /**
@@ -30,6 +31,8 @@ export function createTopupsService(deps: {
   /** Where people and partners' users pay. */
   checkout: PaymentProvider
   events: Pick<WebhookEvents, 'emit'>
+  /** The origins of a partner's registered redirect URIs: where its users may be sent back to. */
+  partnerOrigins: (companyId: string) => Promise<string[]>
   clock: Clock
 }) {
   const { db, repo, ledger, accounts, checkout, events, clock } = deps
@@ -57,6 +60,7 @@ export function createTopupsService(deps: {
       provider: provider.name,
       provider_payment_id: payment.paymentId,
       checkout_url: payment.checkoutUrl,
+      return_url: to.returnUrl ?? null,
       created_by: to.createdBy,
       created_at: now,
       completed_at: null,
@@ -111,8 +115,37 @@ export function createTopupsService(deps: {
       return open(tx, checkout, to, BigInt(amount))
     },
 
+    /**
+     * A return URL a partner may give: on the origin of one of its redirect URIs, so that the
+     * payment page never sends a payer anywhere the partner has not registered (400 otherwise).
+     */
+    async checkReturnUrl(companyId: string, returnUrl: string): Promise<void> {
+      const origins = await deps.partnerOrigins(companyId)
+      const origin = URL.canParse(returnUrl) ? new URL(returnUrl).origin : undefined
+      if (!origin || !origins.includes(origin) || returnUrl.includes('#')) {
+        throw new DomainError(
+          'validation_failed',
+          'return_url must be on the origin of a registered redirect URI',
+          {
+            errors: [
+              {
+                field: '/return_url',
+                message: 'must be on the origin of one of your redirect URIs, without a fragment',
+              },
+            ],
+          },
+        )
+      }
+    },
+
     /** A partner's top-up link for its own managed account; any other account does not exist here. */
-    async forManagedAccount(tx: Queryable, companyId: string, accountId: string, amount: number) {
+    async forManagedAccount(
+      tx: Queryable,
+      companyId: string,
+      accountId: string,
+      amount: number,
+      returnUrl?: string,
+    ) {
       const account = await accounts.forPartner(companyId, accountId, undefined, tx)
       if (account.kind !== 'managed') throw new DomainError('not_found', `no managed account ${accountId}`)
       const to = {
@@ -120,6 +153,7 @@ export function createTopupsService(deps: {
         wallet: account.wallet_account_id,
         currency: account.currency,
         createdBy: companyId,
+        returnUrl,
       }
       return open(tx, checkout, to, BigInt(amount))
     },

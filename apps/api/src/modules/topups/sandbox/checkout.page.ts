@@ -64,7 +64,7 @@ ${button('succeeded', 'Pay', 'pay')}${button('failed', 'Decline', 'decline')}`,
 }
 
 /** What the payer sees after paying or declining; people get a link back to their wallet. */
-export function resultPage(topup: TopupRow, walletLink: string | null): string {
+export function resultPage(topup: TopupRow, link: { href: string; label: string } | null): string {
   const amount = escapeHtml(formatMinorUnits(topup.amount, topup.currency))
   const message =
     topup.status === 'succeeded'
@@ -72,7 +72,7 @@ export function resultPage(topup: TopupRow, walletLink: string | null): string {
       : topup.status === 'failed'
         ? `<h1>Payment declined</h1><p class="amount">${amount}</p><p>Nothing was charged and the wallet is unchanged.</p>`
         : `<h1>Payment pending</h1><p class="amount">${amount}</p><p>The payment is still being processed.</p>`
-  const back = walletLink ? `<p><a href="${escapeHtml(walletLink)}">Back to your wallet</a></p>` : ''
+  const back = link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : ''
   return layout('Payment result', message + back)
 }
 

@@ -47,5 +47,8 @@ export function createSandboxCheckout(deps: {
   }
 }
 
-/** People go back to their wallet in the web app; a partner's user just sees the result. */
-export const walletLinkOf = (topup: TopupRow) => (topup.owner_id.startsWith('cus_') ? '/wallet' : null)
+/** Where the result page leads: the partner's return URL, a person's wallet, or nowhere. */
+export function returnLinkOf(topup: TopupRow): { href: string; label: string } | null {
+  if (topup.return_url) return { href: topup.return_url, label: 'Return to the merchant' }
+  return topup.owner_id.startsWith('cus_') ? { href: '/wallet', label: 'Back to your wallet' } : null
+}

@@ -4,7 +4,7 @@ import { problemResponses } from '../../../lib/schemas.js'
 import { CheckoutForm, CheckoutParams } from '../topups.schemas.js'
 import type { TopupsService } from '../topups.service.js'
 import { checkoutPage, failurePage, missingPage, resultPage } from './checkout.page.js'
-import { createSandboxCheckout, walletLinkOf } from './sandbox.checkout.js'
+import { createSandboxCheckout, returnLinkOf } from './sandbox.checkout.js'
 import {
   SANDBOX,
   SANDBOX_EVENTS_PATH,
@@ -54,7 +54,7 @@ const checkoutRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { topups,
       reply.headers(pageHeaders)
       const topup = await checkout.find(request.params.paymentId)
       if (!topup) return reply.status(404).send(missingPage())
-      if (topup.status !== 'pending') return reply.send(resultPage(topup, walletLinkOf(topup)))
+      if (topup.status !== 'pending') return reply.send(resultPage(topup, returnLinkOf(topup)))
       return reply.send(checkoutPage(topup))
     },
   )
@@ -67,7 +67,7 @@ const checkoutRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { topups,
       const done = await checkout.submit(request.params.paymentId, request.body.outcome)
       if (!done) return reply.status(404).send(missingPage())
       if (!done.accepted) return reply.status(502).send(failurePage())
-      return reply.send(resultPage(done.topup, walletLinkOf(done.topup)))
+      return reply.send(resultPage(done.topup, returnLinkOf(done.topup)))
     },
   )
 }
