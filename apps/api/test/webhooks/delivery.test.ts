@@ -170,11 +170,7 @@ describe('an endpoint that answers 410 Gone', () => {
       disabled_reason: `${receiver.url} answered 410 Gone`,
     })
     expectProblem(
-      await app.inject({
-        method: 'POST',
-        url: '/v1/company/webhooks/test',
-        headers: { authorization: partner.auth },
-      }),
+      await call(partner, 'POST', '/v1/company/webhooks/test'),
       409,
       'webhook_endpoint_unavailable',
     )
@@ -306,11 +302,7 @@ describe('the delivery log', () => {
   it('refuses a test event when no webhook URL is set, and skips events that had nowhere to go', async () => {
     const partner = await partnerWithAccount(app, 500)
     expectProblem(
-      await app.inject({
-        method: 'POST',
-        url: '/v1/company/webhooks/test',
-        headers: { authorization: partner.auth },
-      }),
+      await call(partner, 'POST', '/v1/company/webhooks/test'),
       409,
       'webhook_endpoint_unavailable',
     )
