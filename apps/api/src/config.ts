@@ -116,7 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivate: bool('PROTUS_WEBHOOK_ALLOW_PRIVATE', false),
       timeoutSeconds: int('PROTUS_WEBHOOK_TIMEOUT_SECONDS', 15, 1, 60),
       retrySchedule: parseSchedule(env.PROTUS_WEBHOOK_RETRY_SCHEDULE, problems),
-      concurrency: int('PROTUS_WEBHOOK_CONCURRENCY', 32, 1, 1000),
+      concurrency: int('PROTUS_WEBHOOK_CONCURRENCY', 128, 1, 1000),
       pollMs: int('PROTUS_WEBHOOK_POLL_MS', 1000, 10, 60_000),
     }),
   }

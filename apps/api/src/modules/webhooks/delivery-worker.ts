@@ -54,6 +54,7 @@ export function createDeliveryWorker(deps: {
   let running = false
   let loop: Promise<void> | undefined
   let wake: (() => void) | undefined
+  let wokenWhileBusy = false
 
   const recorder = createBatcher<AttemptRecord & { company_id: string }, void>({
     maxBatch: 256,
@@ -165,7 +166,12 @@ export function createDeliveryWorker(deps: {
     return claimed.length
   }
 
+  /** Waits for a wake-up or the poll interval; a wake-up that came while busy ends it at once. */
   function idle(ms: number): Promise<void> {
+    if (wokenWhileBusy) {
+      wokenWhileBusy = false
+      return Promise.resolve()
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms)
       function done() {
@@ -180,7 +186,8 @@ export function createDeliveryWorker(deps: {
   async function run(): Promise<void> {
     while (running) {
       const free = options.concurrency - inFlight.size
-      if (free <= 0) {
+      // Claim in chunks, not one row per finished delivery: each claim is a query.
+      if (free <= 0 || (inFlight.size > 0 && free < options.concurrency / 2)) {
         await Promise.race(inFlight)
         continue
       }
@@ -203,7 +210,8 @@ export function createDeliveryWorker(deps: {
 
     /** Looks for due deliveries now instead of at the next poll. */
     wake(): void {
-      wake?.()
+      if (wake) wake()
+      else wokenWhileBusy = true
     },
 
     /** Stops claiming; waits a little for deliveries in flight (unfinished ones are sent again after their lease). */
