@@ -181,6 +181,14 @@ describe('events about access', () => {
     const revoke = byType.get('grant.revoked')
     expect(revoke?.data).toMatchObject({ object: 'grant', account: accountId })
     expect(Date.parse(revoke?.data.revoked_at)).toBeGreaterThanOrEqual(Date.parse(revoke?.timestamp ?? ''))
+    // A second revocation of the same grant (a reused token found later) tells the partner nothing new.
+    await app.db.transaction((tx) => app.services.accounts.revokeGrant(tx, accountId, ['check', 'charge']))
+    const revokes = await app.inject({
+      method: 'GET',
+      url: '/v1/webhook-deliveries?type=grant.revoked',
+      headers: { authorization: partner.auth },
+    })
+    expect(revokes.json().data).toHaveLength(1)
     // The person's wallet is never named to the partner.
     expect(JSON.stringify(events)).not.toContain(person.customer.id)
   })

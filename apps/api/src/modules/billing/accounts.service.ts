@@ -123,10 +123,14 @@ export function createAccountsService(deps: {
       return account
     },
 
-    /** Mirrors a revoked grant: every billing call for the account answers 403 grant_revoked. */
+    /**
+     * Mirrors a revoked grant: every billing call for the account answers 403 grant_revoked, and
+     * the partner gets `grant.revoked` once.
+     */
     async revokeGrant(tx: Queryable, accountId: string, grantScopes: readonly string[]): Promise<void> {
       const account = await repo.findAccount(tx, { id: accountId })
-      if (!account) return
+      // Revoked already (a reused token found after the person revoked): nothing new to tell.
+      if (!account || account.grant_revoked_at) return
       const now = clock.now()
       await repo.setGrant(tx, accountId, account.scopes, now)
       const data = grantView(account, grantScopes, { revoked_at: now })
