@@ -8,7 +8,7 @@
 //
 // PROTUS_PORT (8080), MESSAGES_PORT (8088) and DEMO_DATA_DIR (./data/demo) change the defaults.
 import { spawn } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { buildIfStale, root } from './build-if-stale.mjs'
@@ -200,6 +200,23 @@ async function fundedPerson() {
   if (paid.status !== 'succeeded') throw new Error(`the top-up of the person ended ${paid.status}`)
 }
 
+/**
+ * The demo's key for secrets at rest, kept beside its data: PROTUS needs one given on PostgreSQL,
+ * and the demo's data must stay readable from run to run.
+ */
+async function secretKey() {
+  if (process.env.PROTUS_SECRET_KEY) return process.env.PROTUS_SECRET_KEY
+  const file = join(dataDir, 'secret.key')
+  try {
+    return (await readFile(file, 'utf8')).trim()
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error
+  }
+  const key = randomBytes(32).toString('hex')
+  await writeFile(file, `${key}\n`, { mode: 0o600 })
+  return key
+}
+
 async function main() {
   buildIfStale('packages/sdk', 'dist/.tsbuildinfo', ['src', 'package.json', 'tsconfig.build.json'])
   buildIfStale('apps/api', 'dist/.tsbuildinfo', ['src', 'package.json', 'tsconfig.build.json'])
@@ -217,6 +234,8 @@ async function main() {
     PORT: String(protusPort),
     PROTUS_PUBLIC_URL: protusUrl,
     PROTUS_DATA_DIR: dataDir,
+    PROTUS_MODE: 'sandbox',
+    PROTUS_SECRET_KEY: await secretKey(),
     PROTUS_WEBHOOK_ALLOW_PRIVATE: '1',
   })
   await waitUntilUp(`${protusUrl}/readyz`, 'PROTUS')

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { migrate } from './db/migrations.js'
+import { ensureMode } from './db/mode.js'
 import { openDatabase } from './db/open.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { Problem } from './lib/schemas.js'
@@ -73,6 +74,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('db', db)
   if (!deps.db) app.addHook('onClose', () => db.close())
   if (config.migrateOnStart) await migrate(db, allMigrations)
+  await ensureMode(db, config.mode)
   const secretKey = await resolveSecretKey(config, app.log)
 
   for (const schema of [
@@ -111,14 +113,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const { topups, sandbox, wallet, webhooks, webhookWorker } = services
 
   await app.register(authPlugin, { identity })
-  await app.register(healthRoutes, { db })
+  await app.register(healthRoutes, { db, mode: config.mode })
   await app.register(identityRoutes, { identity, companies })
   await app.register(companyRoutes, { companies })
   await app.register(catalogueRoutes, { catalogue, idempotency })
   await app.register(accountRoutes, { accounts, idempotency })
   await app.register(paymentRoutes, { payments })
   await app.register(topupRoutes, { topups, idempotency })
-  await app.register(sandboxRoutes, { topups, sandbox })
+  if (config.mode === 'sandbox') await app.register(sandboxRoutes, { topups, sandbox })
   await app.register(walletRoutes, { wallet })
   await app.register(oauthRoutes, { identity, authorize, tokens, issuer: config.issuer })
   await app.register(grantRoutes, { authorize, grants })

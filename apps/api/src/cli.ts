@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import pino from 'pino'
-import { ConfigError, loadConfig } from './config.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
 import { migrate } from './db/migrations.js'
+import { ensureMode, ModeMismatchError } from './db/mode.js'
 import { openDatabase } from './db/open.js'
 import { systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
@@ -28,10 +29,22 @@ Commands:
 
 const MAX_AMOUNT = 1_000_000_000_000n
 
+/** The configured database, refused when it was created in the other mode. */
+async function openInMode(config: Config) {
+  const db = await openDatabase(config)
+  try {
+    await ensureMode(db, config.mode)
+  } catch (error) {
+    await db.close()
+    throw error
+  }
+  return db
+}
+
 /** Runs an operator command against the configured database with every module's service. */
 async function withServices(fn: (services: Services) => Promise<number>): Promise<number> {
   const config = loadConfig()
-  const db = await openDatabase(config)
+  const db = await openInMode(config)
   try {
     const log = pino({ level: config.logLevel }, pino.destination(2))
     const secretKey = await resolveSecretKey(config, log)
@@ -83,7 +96,7 @@ async function verifyLedger(): Promise<number> {
 /** `protus worker`: the background work of a server, without HTTP, until a signal. */
 async function runWorker(): Promise<number> {
   const config = loadConfig()
-  const db = await openDatabase(config)
+  const db = await openInMode(config)
   const log = pino({ level: config.logLevel })
   const secretKey = await resolveSecretKey(config, log)
   const { webhookWorker, holdSweeper } = createServices({ config, db, clock: systemClock, secretKey, log })
@@ -140,6 +153,7 @@ async function main(argv: string[]): Promise<number> {
       const db = await openDatabase(config)
       try {
         const applied = await migrate(db, allMigrations)
+        await ensureMode(db, config.mode)
         console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database is up to date')
       } finally {
         await db.close()
@@ -176,7 +190,8 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code)
   },
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error)
+    const told = error instanceof ConfigError || error instanceof ModeMismatchError
+    console.error(told ? `protus: ${error.message}` : error)
     process.exit(1)
   },
 )

@@ -41,3 +41,39 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PROTUS_WEBHOOK_RETRY_SCHEDULE: '5,soon' })).toThrow(/RETRY_SCHEDULE/)
   })
 })
+
+describe('modes', () => {
+  const key = 'ab'.repeat(32)
+
+  it('is sandbox on the embedded database and live with DATABASE_URL unless told', () => {
+    expect(loadConfig({}).mode).toBe('sandbox')
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', PROTUS_SECRET_KEY: key }).mode).toBe('live')
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://db/x', PROTUS_SECRET_KEY: key, PROTUS_MODE: 'sandbox' }).mode,
+    ).toBe('sandbox')
+    expect(() => loadConfig({ PROTUS_MODE: 'test' })).toThrow(/PROTUS_MODE must be sandbox or live/)
+  })
+
+  it('refuses to start without PROTUS_SECRET_KEY in live mode or on PostgreSQL', () => {
+    expect(() => loadConfig({ PROTUS_MODE: 'live' })).toThrow(/PROTUS_SECRET_KEY is required in live mode/)
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x', PROTUS_MODE: 'sandbox' })).toThrow(
+      /PROTUS_SECRET_KEY is required with DATABASE_URL/,
+    )
+    expect(loadConfig({ PROTUS_MODE: 'sandbox' }).secretKey).toBeUndefined()
+  })
+
+  it('takes Stripe as both keys together, with an optional API base', () => {
+    expect(loadConfig({}).stripe).toBeUndefined()
+    const stripe = loadConfig({
+      PROTUS_STRIPE_SECRET_KEY: 'sk_test_1',
+      PROTUS_STRIPE_WEBHOOK_SECRET: 'whsec_1',
+      PROTUS_STRIPE_API_BASE: 'http://127.0.0.1:12111',
+    }).stripe
+    expect(stripe).toEqual({
+      secretKey: 'sk_test_1',
+      webhookSecret: 'whsec_1',
+      apiBase: 'http://127.0.0.1:12111',
+    })
+    expect(() => loadConfig({ PROTUS_STRIPE_SECRET_KEY: 'sk_test_1' })).toThrow(/go together/)
+  })
+})

@@ -4,7 +4,14 @@ import { DEFAULT_RETRY_SCHEDULE } from './modules/webhooks/retry-schedule.js'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
+/**
+ * `sandbox`: no real money (the sandbox payment provider, `/sandbox/*`, a banner on every page);
+ * `live`: real money only (a real payment provider or no top-ups at all).
+ */
+export type Mode = 'sandbox' | 'live'
+
 export interface Config {
+  readonly mode: Mode
   readonly host: string
   readonly port: number
   /** PostgreSQL connection string; unset means embedded PGlite. */
@@ -14,7 +21,10 @@ export interface Config {
   readonly dataDir: string
   /** PGlite without files (`PROTUS_DATA_DIR=:memory:`), for tests and throwaway runs. */
   readonly inMemoryDatabase: boolean
-  /** 32-byte key for secrets encrypted at rest; generated into the data dir when unset. */
+  /**
+   * 32-byte key for secrets encrypted at rest. Required in live mode and on PostgreSQL (every
+   * replica must read what another sealed); generated into the data dir only for embedded sandbox runs.
+   */
   readonly secretKey: Buffer | undefined
   readonly secretOverlapSeconds: number
   readonly sessionTtlSeconds: number
@@ -32,6 +42,16 @@ export interface Config {
   readonly accessTokenTtlSeconds: number
   readonly refreshTokenTtlSeconds: number
   readonly webhooks: WebhookConfig
+  /** Stripe Checkout for top-ups; unset means the sandbox provider (sandbox) or no top-ups (live). */
+  readonly stripe: StripeConfig | undefined
+}
+
+export interface StripeConfig {
+  readonly secretKey: string
+  /** The endpoint secret (`whsec_…`) that signs Stripe's events to `/v1/providers/stripe/webhook`. */
+  readonly webhookSecret: string
+  /** Another API base URL (a local fake of Stripe in tests), e.g. `http://127.0.0.1:12111`. */
+  readonly apiBase: string | undefined
 }
 
 export interface WebhookConfig {
@@ -91,15 +111,23 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel
   if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')}`)
 
+  const mode = parseMode(env.PROTUS_MODE, databaseUrl, problems)
+  const secretKey = parseSecretKey(env.PROTUS_SECRET_KEY, problems)
+  if (!env.PROTUS_SECRET_KEY && (mode === 'live' || databaseUrl)) {
+    problems.push(
+      `PROTUS_SECRET_KEY is required ${mode === 'live' ? 'in live mode' : 'with DATABASE_URL'} (32 bytes as 64 hex digits or base64, the same on every process); generate one with: openssl rand -hex 32`,
+    )
+  }
   const port = int('PORT', 8080, 0, 65535)
   const config: Config = {
+    mode,
     host: env.HOST || 'localhost',
     port,
     databaseUrl,
     databasePoolSize: int('PROTUS_DB_POOL_SIZE', 20, 1, 1000),
     dataDir: dataDirRaw === ':memory:' ? ':memory:' : resolve(dataDirRaw),
     inMemoryDatabase: dataDirRaw === ':memory:',
-    secretKey: parseSecretKey(env.PROTUS_SECRET_KEY, problems),
+    secretKey,
     secretOverlapSeconds: int('PROTUS_SECRET_OVERLAP_SECONDS', 86_400, 0, 30 * 86_400),
     sessionTtlSeconds: int('PROTUS_SESSION_TTL_SECONDS', 14 * 86_400, 60, 365 * 86_400),
     logLevel,
@@ -119,9 +147,36 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: int('PROTUS_WEBHOOK_CONCURRENCY', 128, 1, 1000),
       pollMs: int('PROTUS_WEBHOOK_POLL_MS', 1000, 10, 60_000),
     }),
+    stripe: parseStripe(env, problems),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
+}
+
+/** Sandbox by default on the embedded database, live with DATABASE_URL: a forgotten setting is safe. */
+function parseMode(raw: string | undefined, databaseUrl: string | undefined, problems: string[]): Mode {
+  if (raw === undefined || raw === '') return databaseUrl ? 'live' : 'sandbox'
+  if (raw === 'sandbox' || raw === 'live') return raw
+  problems.push(`PROTUS_MODE must be sandbox or live, got "${raw}"`)
+  return 'live'
+}
+
+function parseStripe(env: Env, problems: string[]): StripeConfig | undefined {
+  const secretKey = env.PROTUS_STRIPE_SECRET_KEY || undefined
+  const webhookSecret = env.PROTUS_STRIPE_WEBHOOK_SECRET || undefined
+  const apiBase = env.PROTUS_STRIPE_API_BASE || undefined
+  if (!secretKey && !webhookSecret) {
+    if (apiBase) problems.push('PROTUS_STRIPE_API_BASE needs PROTUS_STRIPE_SECRET_KEY')
+    return undefined
+  }
+  if (!secretKey || !webhookSecret) {
+    problems.push('PROTUS_STRIPE_SECRET_KEY and PROTUS_STRIPE_WEBHOOK_SECRET go together')
+    return undefined
+  }
+  if (apiBase && !(URL.canParse(apiBase) && ['http:', 'https:'].includes(new URL(apiBase).protocol))) {
+    problems.push(`PROTUS_STRIPE_API_BASE must be an http(s) URL, got "${apiBase}"`)
+  }
+  return Object.freeze({ secretKey, webhookSecret, apiBase })
 }
 
 /** RFC 8414: an https (or http, for local runs) URL with no query or fragment, no trailing slash. */

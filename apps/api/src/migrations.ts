@@ -1,4 +1,5 @@
 import type { Migration } from './db/migrations.js'
+import { modeMigrations } from './db/mode.js'
 import { billingMigrations } from './modules/billing/migrations/001-billing.js'
 import { billingGrantMigrations } from './modules/billing/migrations/002-grants.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
@@ -12,6 +13,7 @@ import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.j
 
 /** Every module's migrations, in the order modules depend on each other. */
 export const allMigrations: readonly Migration[] = [
+  ...modeMigrations,
   ...identityMigrations,
   ...catalogueMigrations,
   ...ledgerMigrations,

@@ -1,13 +1,41 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import type { Mode } from '../config.js'
 import type { Database } from '../db/database.js'
 import { DomainError } from '../lib/domain-error.js'
 import { problemResponses } from '../lib/schemas.js'
+import { DEFAULT_CURRENCY } from '../modules/catalogue/catalogue.service.js'
+import { version } from '../version.js'
 
 const Status = Type.Object({ status: Type.Literal('ok') })
 
-/** Liveness (the process answers) and readiness (the database answers). */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+const PlatformStatus = Type.Object(
+  {
+    mode: Type.Union([Type.Literal('sandbox'), Type.Literal('live')], {
+      description: 'sandbox: no real money moves; live: real money',
+    }),
+    version: Type.String(),
+    currency: Type.String({ description: 'ISO 4217 code of new wallets' }),
+  },
+  { $id: 'PlatformStatus' },
+)
+
+/** Liveness (the process answers), readiness (the database answers) and what this server is. */
+export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; mode: Mode }> = async (
+  app,
+  { db, mode },
+) => {
+  app.get(
+    '/v1/status',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'The mode, version and currency of this PROTUS (no authentication)',
+        response: { 200: PlatformStatus },
+      },
+    },
+    async () => ({ mode, version, currency: DEFAULT_CURRENCY }),
+  )
   app.get(
     '/healthz',
     { logLevel: 'warn', schema: { tags: ['Operations'], summary: 'Liveness', response: { 200: Status } } },

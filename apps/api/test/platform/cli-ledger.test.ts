@@ -27,7 +27,7 @@ beforeAll(async () => {
     const [row] = await shared.db.query<{ schema: string }>('SELECT current_schema() AS schema')
     const url = new URL(databaseUrl)
     url.searchParams.set('options', `-c search_path=${row?.schema}`)
-    cliEnv = { DATABASE_URL: url.toString(), PROTUS_SECRET_KEY: secretKeyHex }
+    cliEnv = { DATABASE_URL: url.toString(), PROTUS_SECRET_KEY: secretKeyHex, PROTUS_MODE: 'sandbox' }
   } else {
     dataDir = await mkdtemp(join(tmpdir(), 'protus-cli-ledger-'))
     cliEnv = { PROTUS_DATA_DIR: dataDir, PROTUS_SECRET_KEY: secretKeyHex }

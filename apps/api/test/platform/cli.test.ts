@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { databaseUrl } from '../support/app.js'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { databaseUrl, freshDatabaseEnv } from '../support/app.js'
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 let dataDir: string
@@ -42,7 +42,7 @@ describe.skipIf(!existsSync(cli))('the protus CLI', () => {
     const first = run(['migrate'])
     const out = output(first)
     expect(await exited(first)).toBe(0)
-    expect(out.text()).toContain('applied: identity/001-identity')
+    expect(out.text()).toMatch(/applied: .*identity\/001-identity/)
     const second = run(['migrate'])
     const out2 = output(second)
     expect(await exited(second)).toBe(0)
@@ -58,9 +58,17 @@ describe.skipIf(!existsSync(cli))('the protus CLI', () => {
   })
 
   it('starts, serves, and shuts down cleanly on SIGTERM', async () => {
-    const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1' }
-    if (databaseUrl) env.DATABASE_URL = databaseUrl
-    const child = run(['start'], databaseUrl ? { ...env, PROTUS_MIGRATE_ON_START: 'false' } : env)
+    const database = await freshDatabaseEnv()
+    onTestFinished(() => database.drop())
+    const env: Record<string, string> = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PROTUS_MODE: 'sandbox',
+      PROTUS_SECRET_KEY: 'ab'.repeat(32),
+      ...database.env,
+    }
+    if (!databaseUrl) delete env.PROTUS_DATA_DIR
+    const child = run(['start'], env)
     const out = output(child)
     const ready = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`not ready: ${out.text()}`)), 20_000)

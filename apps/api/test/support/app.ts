@@ -12,7 +12,10 @@ export const onPostgres = databaseUrl !== undefined
  * A fresh, empty database for one app: an in-memory PGlite, or a new schema on the PostgreSQL
  * server of DATABASE_URL (dropped again when the app closes).
  */
-async function freshDatabaseEnv(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+export async function freshDatabaseEnv(): Promise<{
+  env: Record<string, string>
+  drop: () => Promise<void>
+}> {
   if (!databaseUrl) return { env: { PROTUS_DATA_DIR: ':memory:' }, drop: async () => {} }
   const schema = `test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: databaseUrl })
@@ -43,6 +46,7 @@ export async function buildTestApp(
   const database = await freshDatabaseEnv()
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    PROTUS_MODE: 'sandbox',
     PROTUS_SECRET_KEY: randomBytes(32).toString('hex'),
     // Webhook tests start the worker themselves or drain the outbox.
     PROTUS_WEBHOOK_WORKER: '0',

@@ -24,7 +24,14 @@ async function startCliProcess(
   ready: RegExp,
 ): Promise<{ process: CliProcess; match: RegExpExecArray }> {
   const child = spawn(process.execPath, [cliPath, command], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      PROTUS_MODE: 'sandbox',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let text = ''
@@ -88,7 +95,7 @@ export function runCli(
     execFile(
       process.execPath,
       [cliPath, ...args],
-      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env } },
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', PROTUS_MODE: 'sandbox', ...env } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, out: stdout + stderr }),
     )
   })
