@@ -113,7 +113,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const { topups, sandbox, wallet, webhooks, webhookWorker } = services
 
   await app.register(authPlugin, { identity })
-  await app.register(healthRoutes, { db, mode: config.mode })
+  await app.register(healthRoutes, {
+    db,
+    mode: config.mode,
+    topupsAvailable: config.stripe !== undefined || config.mode === 'sandbox',
+  })
   await app.register(identityRoutes, { identity, companies })
   await app.register(companyRoutes, { companies })
   await app.register(catalogueRoutes, { catalogue, idempotency })

@@ -16,15 +16,19 @@ const PlatformStatus = Type.Object(
     }),
     version: Type.String(),
     currency: Type.String({ description: 'ISO 4217 code of new wallets' }),
+    topups_available: Type.Boolean({
+      description: 'whether wallets can be topped up here (false: live mode with no payment provider)',
+    }),
   },
   { $id: 'PlatformStatus' },
 )
 
 /** Liveness (the process answers), readiness (the database answers) and what this server is. */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; mode: Mode }> = async (
-  app,
-  { db, mode },
-) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{
+  db: Database
+  mode: Mode
+  topupsAvailable: boolean
+}> = async (app, { db, mode, topupsAvailable }) => {
   app.get(
     '/v1/status',
     {
@@ -34,7 +38,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ db: Database; mode: Mode 
         response: { 200: PlatformStatus },
       },
     },
-    async () => ({ mode, version, currency: DEFAULT_CURRENCY }),
+    async () => ({ mode, version, currency: DEFAULT_CURRENCY, topups_available: topupsAvailable }),
   )
   app.get(
     '/healthz',

@@ -17,8 +17,16 @@ describe('sandbox and live modes', () => {
     try {
       const a = await sandbox.inject({ method: 'GET', url: '/v1/status' })
       expect(a.statusCode).toBe(200)
-      expect(a.json()).toEqual({ mode: 'sandbox', version: expect.any(String), currency: 'RUB' })
-      expect((await live.inject({ method: 'GET', url: '/v1/status' })).json()).toMatchObject({ mode: 'live' })
+      expect(a.json()).toEqual({
+        mode: 'sandbox',
+        version: expect.any(String),
+        currency: 'RUB',
+        topups_available: true,
+      })
+      expect((await live.inject({ method: 'GET', url: '/v1/status' })).json()).toMatchObject({
+        mode: 'live',
+        topups_available: false,
+      })
     } finally {
       await Promise.all([sandbox.close(), live.close()])
     }

@@ -12,12 +12,17 @@ export const problemCatalogue = {
   unauthenticated: { status: 401, title: 'Authentication is required' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
   insufficient_funds: { status: 402, title: 'The wallet does not have enough available funds' },
+  spending_limit_exceeded: {
+    status: 402,
+    title: 'The person’s monthly spending limit for this partner does not allow this',
+  },
   invalid_client_credentials: { status: 401, title: 'Wrong client id or client secret' },
   invalid_signature: { status: 401, title: 'The payment provider signature does not match the body' },
   csrf_token_invalid: { status: 403, title: 'Missing or wrong X-CSRF-Token header' },
   forbidden: { status: 403, title: 'This principal may not do that' },
   insufficient_scope: { status: 403, title: 'The account did not grant the scope this needs' },
   grant_revoked: { status: 403, title: 'The person revoked this partner’s access' },
+  dashboard_only: { status: 403, title: 'Only the company’s signed-in dashboard may do this' },
   not_found: { status: 404, title: 'No such resource' },
   email_taken: { status: 409, title: 'That email is already registered' },
   username_taken: { status: 409, title: 'That username is already taken' },
@@ -40,6 +45,7 @@ export const problemCatalogue = {
   too_many_attempts: { status: 429, title: 'Too many attempts, try again later' },
   internal_error: { status: 500, title: 'Internal server error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  topups_unavailable: { status: 503, title: 'Top-ups are not available on this PROTUS' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ProblemCode = keyof typeof problemCatalogue
