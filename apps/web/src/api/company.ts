@@ -1,5 +1,5 @@
 import { http } from './http.ts'
-import type { Company, CompanyUpdate, RotatedSecret, SecretKind } from './types.ts'
+import type { Company, CompanyUpdate, RotatedSecret, RotateSecretOptions, SecretKind } from './types.ts'
 
 export function fetchCompany(): Promise<Company> {
   return http.get('/v1/company')
@@ -11,7 +11,8 @@ export function updateCompany(update: CompanyUpdate): Promise<Company> {
 
 type RotateResponse = { previous_expires_at: string } & Partial<Record<SecretKind, string>>
 
-export async function rotateSecret(kind: SecretKind): Promise<RotatedSecret> {
-  const response = await http.post<RotateResponse>(`/v1/company/secrets/${kind}/rotate`)
+/** A new secret of `kind`; the one it replaces works for `previous_expires_in` seconds more. */
+export async function rotateSecret(kind: SecretKind, options: RotateSecretOptions): Promise<RotatedSecret> {
+  const response = await http.post<RotateResponse>(`/v1/company/secrets/${kind}/rotate`, options)
   return { secret: response[kind] ?? '', previous_expires_at: response.previous_expires_at }
 }

@@ -42,15 +42,23 @@ describe('http client', () => {
   })
 
   it('adds the CSRF token to state-changing requests only', async () => {
-    const { fetch, calls } = fakeFetch(json(200, {}), json(200, {}), new Response(null, { status: 204 }))
+    const { fetch, calls } = fakeFetch(
+      json(200, {}),
+      json(200, {}),
+      json(200, {}),
+      new Response(null, { status: 204 }),
+    )
     const client = createHttpClient({ fetch })
     client.setCsrfToken('tok_1')
     await client.get('/v1/company')
     await client.patch('/v1/company', { name: 'A' })
+    await client.put('/v1/me/grants/cli_1/limit', { monthly_limit: 50000 })
     await client.delete('/v1/sessions')
     expect(header(calls[0], 'X-CSRF-Token')).toBeUndefined()
     expect(header(calls[1], 'X-CSRF-Token')).toBe('tok_1')
+    expect(calls[2]?.init.method).toBe('PUT')
     expect(header(calls[2], 'X-CSRF-Token')).toBe('tok_1')
+    expect(header(calls[3], 'X-CSRF-Token')).toBe('tok_1')
   })
 
   it('sends an Idempotency-Key only when one is given', async () => {

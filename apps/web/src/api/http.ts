@@ -65,6 +65,7 @@ export interface HttpClient {
   get<T>(path: string, query?: Query): Promise<T>
   post<T>(path: string, body?: unknown, options?: PostOptions): Promise<T>
   patch<T>(path: string, body: unknown): Promise<T>
+  put<T>(path: string, body: unknown): Promise<T>
   delete<T>(path: string): Promise<T>
   /** The session's CSRF token, from POST /v1/sessions or GET /v1/me; null after sign-out. */
   setCsrfToken(token: string | null): void
@@ -181,6 +182,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         options?.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {},
       ),
     patch: (path, body) => request('PATCH', path, body),
+    put: (path, body) => request('PUT', path, body),
     delete: (path) => request('DELETE', path),
     setCsrfToken(token) {
       csrfToken = token

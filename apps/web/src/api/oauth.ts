@@ -1,5 +1,5 @@
 import { http } from './http.ts'
-import type { ConsentDecision, ConsentRequest, Grant } from './types.ts'
+import type { ConsentDecision, ConsentRequest, Grant, GrantLimitUpdate } from './types.ts'
 
 export function fetchConsentRequest(id: string): Promise<ConsentRequest> {
   return http.get(`/v1/oauth/requests/${encodeURIComponent(id)}`)
@@ -20,4 +20,9 @@ export function listGrants(): Promise<{ data: Grant[] }> {
 /** Takes the partner's access away at once. */
 export async function revokeGrant(clientId: string): Promise<void> {
   await http.delete<void>(`/v1/me/grants/${encodeURIComponent(clientId)}`)
+}
+
+/** Sets, changes or (with null) removes the partner's monthly spending limit; answers the grant. */
+export function updateGrantLimit(clientId: string, update: GrantLimitUpdate): Promise<Grant> {
+  return http.put(`/v1/me/grants/${encodeURIComponent(clientId)}/limit`, update)
 }

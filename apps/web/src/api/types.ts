@@ -64,6 +64,11 @@ export interface CompanyUpdate {
 
 export type SecretKind = 'client_secret' | 'webhook_secret'
 
+/** How long, in seconds, a rotated-away secret keeps working: 0 ends it at once, at most 86400. */
+export interface RotateSecretOptions {
+  previous_expires_in: number
+}
+
 export interface RotatedSecret {
   secret: string
   previous_expires_at: string
@@ -234,10 +239,18 @@ export interface ConsentRequest {
   client: { client_id: string; name: string }
   redirect_uri: string
   scopes: RequestedScope[]
+  /** The monthly spending limit already set for this partner, in minor units; null: none. */
+  monthly_limit: number | null
   expires_at: string
 }
 
-export type ConsentDecision = { allow: true; scopes: OAuthScope[] } | { allow: false }
+/**
+ * The person's answer. `monthly_limit` in minor units of the wallet's currency, null for no
+ * limit; left out, a limit set before stays as it was.
+ */
+export type ConsentDecision =
+  | { allow: true; scopes: OAuthScope[]; monthly_limit?: number | null }
+  | { allow: false }
 
 /** A partner the signed-in person allowed to act for them. */
 export interface Grant {
@@ -250,6 +263,32 @@ export interface Grant {
   last_used_at: string | null
   /** Charged less refunded, in the wallet's currency. */
   spent: number
+  /** What the partner may spend in a calendar month (UTC), in minor units; null: no limit. */
+  monthly_limit: number | null
+  /** Charged this month less refunds, plus open holds: what counts against the limit. */
+  spent_this_month: number
+  /** What is left of the limit this month; null without a limit. */
+  limit_remaining: number | null
+  /** When the month's spending starts again from zero (the first of next month, UTC). */
+  limit_resets_at: string
+}
+
+export interface GrantLimitUpdate {
+  /** Minor units greater than zero, or null to remove the limit. */
+  monthly_limit: number | null
+}
+
+export type PlatformMode = 'sandbox' | 'live'
+
+/** What this PROTUS is (GET /v1/status, no sign-in needed). */
+export interface PlatformStatus {
+  /** sandbox: no real money moves. */
+  mode: PlatformMode
+  version: string
+  /** The currency of new wallets. */
+  currency: string
+  /** False in live mode without a payment provider: wallets cannot be topped up here. */
+  topups_available: boolean
 }
 
 /** Every event PROTUS sends to a partner's webhook endpoint; `ping` is the test event. */

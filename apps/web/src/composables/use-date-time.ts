@@ -11,5 +11,7 @@ export function useDateTime() {
     formatPrecise: formatter({ dateStyle: 'medium', timeStyle: 'medium' }),
     /** The day alone, where a narrow column has no room for the time. */
     formatDate: formatter({ dateStyle: 'medium' }),
+    /** Day and month on the calendar the server counts months in (UTC): when a monthly limit starts over. */
+    formatUtcDay: formatter({ day: 'numeric', month: 'short', timeZone: 'UTC' }),
   }
 }

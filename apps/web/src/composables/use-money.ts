@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n'
-import { formatMoney } from '../i18n/money.ts'
+import { currencySymbol, formatMoney } from '../i18n/money.ts'
 
 /** formatMoney bound to the interface language. */
 export function useMoney() {
@@ -9,5 +9,7 @@ export function useMoney() {
     /** With a + or - sign: a movement into or out of a balance. */
     formatSigned: (minor: number, currency: string) =>
       formatMoney(minor, currency, locale.value, { signed: true }),
+    /** The currency's sign alone, beside a field for an amount. */
+    symbol: (currency: string) => currencySymbol(currency, locale.value),
   }
 }

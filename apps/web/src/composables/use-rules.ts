@@ -1,5 +1,6 @@
 import { useI18n } from 'vue-i18n'
 import { parseMoney } from '../i18n/money.ts'
+import { limitFromText } from './monthly-limit.ts'
 import { isAllowedEndpointUrl } from './urls.ts'
 import { useMoney } from './use-money.ts'
 
@@ -56,5 +57,22 @@ export function useRules() {
       return true
     }
 
-  return { required, email, password, username, maxLength, endpointUrl, wholeNumber, price, amount }
+  /** A monthly spending limit above zero, or nothing for no limit. */
+  const monthlyLimit =
+    (currency: () => string): Rule =>
+    (value) =>
+      limitFromText(value ?? '', currency()) !== undefined || t('validation.limit')
+
+  return {
+    required,
+    email,
+    password,
+    username,
+    maxLength,
+    endpointUrl,
+    wholeNumber,
+    price,
+    amount,
+    monthlyLimit,
+  }
 }

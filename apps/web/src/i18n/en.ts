@@ -30,6 +30,10 @@ const en = {
     en: 'English',
     ru: 'Русский',
   },
+  sandbox: {
+    banner: 'Sandbox: no real money',
+    more: 'Top-ups and payments here are for testing only.',
+  },
   common: {
     cancel: 'Cancel',
     save: 'Save',
@@ -72,6 +76,7 @@ const en = {
     amountPositive: 'The price must be greater than zero',
     amountTooLarge: 'The price is too large',
     amountRange: 'Enter an amount from {min} to {max}',
+    limit: 'Enter an amount above zero, such as 500 or 500.50, or leave it empty for no limit',
     wholeNumber: 'Enter a whole number from {min} to {max}',
     url: 'Enter an https:// address (http:// is allowed only for localhost)',
     duplicate: 'This address is already in the list',
@@ -96,6 +101,9 @@ const en = {
     unexpected_response: 'PROTUS answered unexpectedly. Try again in a moment.',
     webhook_endpoint_unavailable:
       'There is no webhook endpoint to send to. Set the webhook URL on the Credentials page, or save it again there to enable a disabled endpoint.',
+    spending_limit_exceeded: 'That would go over the monthly spending limit set for this partner.',
+    dashboard_only: 'Only the company dashboard can do this. Sign in to the dashboard and try there.',
+    topups_unavailable: 'Top-ups are not available on this PROTUS.',
     other: '{detail}',
     unknown: 'Something went wrong. Try again.',
     reference: 'Reference: {id}',
@@ -209,6 +217,10 @@ const en = {
     posted: 'Balance',
     postedHint: 'Available and on hold together',
     topUp: 'Top up',
+    topUpsUnavailable: {
+      title: 'Top-ups are not available',
+      text: 'This PROTUS does not take payments at the moment, so your wallet cannot be topped up here. The money already in it can be spent as usual.',
+    },
     kinds: {
       top_up: 'Top-up',
       charge: 'Payment',
@@ -243,6 +255,11 @@ const en = {
       failed: 'The payment for your top-up of {amount} did not go through. No money was taken.',
       checkAgain: 'Check again',
     },
+  },
+  limit: {
+    label: 'Monthly limit',
+    optional: 'Monthly limit (optional)',
+    hint: 'The most {partner} may spend in a calendar month, holds included. Leave empty for no limit.',
   },
   consent: {
     title: '{partner} wants to access your PROTUS account',
@@ -286,6 +303,25 @@ const en = {
       confirm: 'Revoke access',
     },
     revoked: 'Access for {partner} revoked',
+    limit: {
+      title: 'Monthly limit',
+      usage: '{spent} of {limit} this month',
+      spentNoLimit: '{spent} this month',
+      none: 'No limit',
+      resets: 'Resets {date}',
+      reached: 'Limit reached: {partner} cannot take more this month.',
+      progress: 'Part of the monthly limit spent',
+      set: 'Set limit',
+      change: 'Change limit',
+      saved: 'Monthly limit for {partner} set to {limit}',
+      removed: 'Monthly limit for {partner} removed',
+      dialog: {
+        title: 'Monthly limit for {partner}',
+        text: 'Charges and open holds of the calendar month (UTC) count against it; refunds give room back.',
+        save: 'Save limit',
+        remove: 'Remove limit',
+      },
+    },
     empty: 'No connected services yet.',
     emptyHint:
       'When you sign in to a partner’s site with PROTUS and allow it access, it appears here, and you can revoke that access at any time.',
@@ -453,12 +489,31 @@ const en = {
     noSecrets: 'No secrets.',
     rotateDialog: {
       title: 'Rotate the {secret}?',
-      text: 'A new secret is created and shown once. The current one keeps working for a short overlap window, so you can deploy the new one without downtime.',
+      text: 'A new secret is created and shown once. Choose how long the current one keeps working while your servers switch to the new one.',
+      keepOld: 'The current secret keeps working',
+      options: {
+        day: 'For 24 hours',
+        hour: 'For 1 hour',
+        now: 'End it now',
+      },
+      hints: {
+        day: 'Recommended: time to deploy the new secret without downtime.',
+        hour: 'When the new secret is ready to deploy.',
+        now: 'When the current secret may be in the wrong hands.',
+      },
+      nowWarning: {
+        client_secret:
+          'Servers that still use the current client secret stop working at once: PROTUS refuses their calls.',
+        webhook_secret:
+          'Servers that still check signatures with the current secret stop accepting PROTUS webhooks at once.',
+      },
       confirm: 'Rotate',
+      confirmNow: 'Rotate and end the current secret',
     },
     newSecret: {
       title: 'New {secret}',
       note: 'Save it now: it is not shown again. The previous secret works until {time}.',
+      noteEnded: 'Save it now: it is not shown again. The previous secret no longer works.',
     },
     names: {
       client_secret: 'client secret',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatMoney, fractionDigits, minorToDecimal, parseMoney } from './money.ts'
+import { currencySymbol, formatMoney, fractionDigits, minorToDecimal, parseMoney } from './money.ts'
 
 // ICU separates groups and symbols with no-break spaces; compare with plain ones.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ')
@@ -122,5 +122,13 @@ describe('parseMoney', () => {
 
   it('returns null for amounts beyond exact integer range', () => {
     expect(parseMoney('900719925474099.92', 'RUB')).toBeNull()
+  })
+})
+
+describe('currencySymbol', () => {
+  it('names a currency by the sign its amounts show', () => {
+    expect(currencySymbol('RUB', 'en')).toBe('₽')
+    expect(currencySymbol('rub', 'ru')).toBe('₽')
+    expect(currencySymbol('USD', 'en')).toBe('$')
   })
 })

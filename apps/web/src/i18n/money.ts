@@ -59,6 +59,12 @@ export function formatMoney(
   )
 }
 
+/** The sign people know a currency by, as amounts show it: "₽" for RUB, "$" for USD. */
+export function currencySymbol(currency: string, locale = 'en'): string {
+  const parts = formatterFor(locale, currency.toUpperCase(), false).formatToParts(0)
+  return parts.find((part) => part.type === 'currency')?.value ?? currency.toUpperCase()
+}
+
 function currencyMarks(currency: string): string[] {
   const marks = new Set<string>([currency])
   for (const locale of ['en', 'ru']) {

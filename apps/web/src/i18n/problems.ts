@@ -24,6 +24,9 @@ export const KNOWN_PROBLEMS = [
   'network_error',
   'unexpected_response',
   'webhook_endpoint_unavailable',
+  'spending_limit_exceeded',
+  'dashboard_only',
+  'topups_unavailable',
 ] as const
 
 /** Problems that are about one form field, shown next to it instead of above the form. */

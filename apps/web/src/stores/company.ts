@@ -25,9 +25,12 @@ export const useCompanyStore = defineStore('company', () => {
     company.value = await updateCompany({ webhook_url: webhookUrl })
   }
 
-  /** Returns the new secret, which is never available again; the hints are reloaded. */
-  async function rotate(kind: SecretKind): Promise<RotatedSecret> {
-    const rotated = await rotateSecret(kind)
+  /**
+   * Returns the new secret, which is never available again; the hints are reloaded. The secret it
+   * replaces works `previousExpiresIn` seconds more (0: not at all).
+   */
+  async function rotate(kind: SecretKind, previousExpiresIn: number): Promise<RotatedSecret> {
+    const rotated = await rotateSecret(kind, { previous_expires_in: previousExpiresIn })
     await load().catch(() => undefined)
     return rotated
   }

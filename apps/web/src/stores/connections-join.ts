@@ -32,3 +32,13 @@ export function withoutGrant(current: Connections, clientId: string): Connection
     former: gone.account ? [gone.account, ...current.former] : current.former,
   }
 }
+
+/** The connections with `grant` in place of the one for the same partner (after its limit changed). */
+export function withGrant(current: Connections, grant: Grant): Connections {
+  return {
+    ...current,
+    connected: current.connected.map((connection) =>
+      connection.grant.client_id === grant.client_id ? { ...connection, grant } : connection,
+    ),
+  }
+}

@@ -1,13 +1,13 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../api/http.ts'
-import { listGrants, revokeGrant } from '../api/oauth.ts'
+import { listGrants, revokeGrant, updateGrantLimit } from '../api/oauth.ts'
 import type { Grant, PartnerAccount } from '../api/types.ts'
 import { listPartnerAccounts } from '../api/wallet.ts'
 import { useConnectionsStore } from './connections.ts'
 import { joinConnections, withoutGrant } from './connections-join.ts'
 
-vi.mock('../api/oauth.ts', () => ({ listGrants: vi.fn(), revokeGrant: vi.fn() }))
+vi.mock('../api/oauth.ts', () => ({ listGrants: vi.fn(), revokeGrant: vi.fn(), updateGrantLimit: vi.fn() }))
 vi.mock('../api/wallet.ts', () => ({ listPartnerAccounts: vi.fn() }))
 
 const grant = (n: number): Grant => ({
@@ -18,6 +18,10 @@ const grant = (n: number): Grant => ({
   created_at: '2025-01-01T00:00:00Z',
   last_used_at: null,
   spent: 100 * n,
+  monthly_limit: null,
+  spent_this_month: 10 * n,
+  limit_remaining: null,
+  limit_resets_at: '2025-02-01T00:00:00Z',
 })
 
 const account = (n: number): PartnerAccount => ({
@@ -84,6 +88,27 @@ describe('the connections store', () => {
     vi.mocked(revokeGrant).mockRejectedValue(failure)
     await expect(store.revoke('cli_1')).rejects.toBe(failure)
     expect(store.connections.connected.map(({ grant }) => grant.client_id)).toEqual(['cli_1', 'cli_2'])
+  })
+
+  it('shows the limit the server saved for that partner alone', async () => {
+    const store = useConnectionsStore()
+    await store.load()
+    const saved: Grant = { ...grant(2), monthly_limit: 50000, limit_remaining: 49980 }
+    vi.mocked(updateGrantLimit).mockResolvedValue(saved)
+    await store.setLimit('cli_2', 50000)
+    expect(updateGrantLimit).toHaveBeenCalledWith('cli_2', { monthly_limit: 50000 })
+    expect(store.connections.connected.map(({ grant }) => grant)).toEqual([grant(1), saved])
+    expect(store.connections.connected[1]?.account).toEqual(account(2))
+  })
+
+  it('removes a limit with null and keeps the old one when the server refuses', async () => {
+    const store = useConnectionsStore()
+    await store.load()
+    const failure = new ApiError({ code: 'not_found', title: 'No such resource', status: 404 })
+    vi.mocked(updateGrantLimit).mockRejectedValue(failure)
+    await expect(store.setLimit('cli_1', null)).rejects.toBe(failure)
+    expect(updateGrantLimit).toHaveBeenCalledWith('cli_1', { monthly_limit: null })
+    expect(store.connections.connected[0]?.grant).toEqual(grant(1))
   })
 
   it('forgets everything on reset, as after signing out', async () => {

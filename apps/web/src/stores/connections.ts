@@ -1,12 +1,12 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { listGrants, revokeGrant } from '../api/oauth.ts'
+import { listGrants, revokeGrant, updateGrantLimit } from '../api/oauth.ts'
 import { listPartnerAccounts } from '../api/wallet.ts'
-import { type Connections, joinConnections, withoutGrant } from './connections-join.ts'
+import { type Connections, joinConnections, withGrant, withoutGrant } from './connections-join.ts'
 
 const none = (): Connections => ({ connected: [], former: [] })
 
-/** The partners the signed-in person connected: what each may do and spent; revoking access. */
+/** The partners the signed-in person connected: what each may do and spent, its limit; revoking access. */
 export const useConnectionsStore = defineStore('connections', () => {
   const connections = ref<Connections>(none())
   const loaded = ref(false)
@@ -23,10 +23,16 @@ export const useConnectionsStore = defineStore('connections', () => {
     connections.value = withoutGrant(connections.value, clientId)
   }
 
+  /** Sets, changes or (with null) removes `clientId`'s monthly limit, in minor units. */
+  async function setLimit(clientId: string, monthlyLimit: number | null): Promise<void> {
+    const grant = await updateGrantLimit(clientId, { monthly_limit: monthlyLimit })
+    connections.value = withGrant(connections.value, grant)
+  }
+
   function reset(): void {
     connections.value = none()
     loaded.value = false
   }
 
-  return { connections, loaded, load, revoke, reset }
+  return { connections, loaded, load, revoke, setLimit, reset }
 })

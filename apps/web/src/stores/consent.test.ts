@@ -6,7 +6,7 @@ import { useConsentStore } from './consent.ts'
 
 vi.mock('../api/oauth.ts', () => ({ fetchConsentRequest: vi.fn(), decideConsentRequest: vi.fn() }))
 
-const request = (id: string): ConsentRequest => ({
+const request = (id: string, monthlyLimit: number | null = null): ConsentRequest => ({
   id,
   client: { client_id: 'cli_1', name: 'Messages' },
   redirect_uri: 'https://messages.example/callback',
@@ -15,6 +15,7 @@ const request = (id: string): ConsentRequest => ({
     { scope: 'check', granted: true },
     { scope: 'hold', granted: false },
   ],
+  monthly_limit: monthlyLimit,
   expires_at: '2025-01-01T00:10:00Z',
 })
 
@@ -33,7 +34,36 @@ describe('the consent store', () => {
     expect(store.scopes.map(({ scope }) => scope)).toEqual(['check', 'hold', 'charge'])
     store.choices.hold = false
     expect(await store.decide(true)).toBe('https://messages.example/callback?code=c')
-    expect(decideConsentRequest).toHaveBeenCalledWith('areq_1', { allow: true, scopes: ['check', 'charge'] })
+    expect(decideConsentRequest).toHaveBeenCalledWith('areq_1', {
+      allow: true,
+      scopes: ['check', 'charge'],
+      monthly_limit: null,
+    })
+  })
+
+  it('starts from the limit set before and sends the one the person chose', async () => {
+    vi.mocked(fetchConsentRequest).mockResolvedValueOnce(request('areq_1', 50000))
+    const store = useConsentStore()
+    await store.open('areq_1')
+    expect(store.monthlyLimit).toBe(50000)
+    store.monthlyLimit = 75050
+    await store.decide(true)
+    expect(decideConsentRequest).toHaveBeenCalledWith('areq_1', {
+      allow: true,
+      scopes: ['check', 'hold', 'charge'],
+      monthly_limit: 75050,
+    })
+  })
+
+  it('leaves the limit alone when the partner may not take money', async () => {
+    vi.mocked(fetchConsentRequest).mockResolvedValueOnce(request('areq_1', 50000))
+    const store = useConsentStore()
+    await store.open('areq_1')
+    store.choices.hold = false
+    store.choices.charge = false
+    expect(store.asksForLimit).toBe(false)
+    await store.decide(true)
+    expect(decideConsentRequest).toHaveBeenCalledWith('areq_1', { allow: true, scopes: ['check'] })
   })
 
   it('denies without naming any scope', async () => {

@@ -1,10 +1,12 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { createAttemptKey } from '../api/attempt-key.ts'
+import { ApiError } from '../api/http.ts'
 import type { TopUp, Wallet } from '../api/types.ts'
 import { createTopUp, fetchTopUp, fetchWallet, listEntries } from '../api/wallet.ts'
 import { createCursorList } from './cursor-list.ts'
 import { rememberTopUp } from './returning-top-up.ts'
+import { useStatusStore } from './status.ts'
 
 const PAGE_SIZE = 20
 
@@ -16,6 +18,7 @@ export const useWalletStore = defineStore('wallet', () => {
     (entry) => entry.id,
   )
   const topUpAttempt = createAttemptKey()
+  const status = useStatusStore()
 
   /** The balances and the first page of the statement. */
   async function load(): Promise<void> {
@@ -40,6 +43,7 @@ export const useWalletStore = defineStore('wallet', () => {
       return topUp
     } catch (error) {
       topUpAttempt.settle(error)
+      if (error instanceof ApiError && error.code === 'topups_unavailable') status.markTopUpsUnavailable()
       throw error
     }
   }
