@@ -19,6 +19,7 @@ import { companyRoutes, companySchemas } from './modules/identity/company.routes
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
 import { grantRoutes } from './modules/oauth/grants.routes.js'
 import { oauthRoutes } from './modules/oauth/oauth.routes.js'
+import { providerRoutes } from './modules/topups/providers.routes.js'
 import { sandboxRoutes } from './modules/topups/sandbox/sandbox.routes.js'
 import { topupRoutes } from './modules/topups/topups.routes.js'
 import { topupsSchemas } from './modules/topups/topups.schemas.js'
@@ -110,7 +111,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     tokens,
     grants,
   } = services
-  const { topups, sandbox, wallet, webhooks, webhookWorker } = services
+  const { topups, providers, wallet, webhooks, webhookWorker } = services
 
   await app.register(authPlugin, { identity })
   await app.register(healthRoutes, {
@@ -124,7 +125,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(accountRoutes, { accounts, idempotency })
   await app.register(paymentRoutes, { payments })
   await app.register(topupRoutes, { topups, idempotency })
-  if (config.mode === 'sandbox') await app.register(sandboxRoutes, { topups, sandbox })
+  const { sandbox } = providers
+  if (sandbox) await app.register(sandboxRoutes, { topups, sandbox })
+  await app.register(providerRoutes, {
+    topups,
+    providers: [...providers.byName.values()],
+    publicUrl: config.publicUrl,
+  })
   await app.register(walletRoutes, { wallet })
   await app.register(oauthRoutes, { identity, authorize, tokens, issuer: config.issuer })
   await app.register(grantRoutes, { authorize, grants })

@@ -21,7 +21,7 @@ import { createAuthorizeService } from './modules/oauth/authorize.service.js'
 import { createGrantsService } from './modules/oauth/grants.service.js'
 import { createOauthRepository } from './modules/oauth/oauth.repository.js'
 import { createTokensService } from './modules/oauth/tokens.service.js'
-import { createSandboxProvider, sandboxKey } from './modules/topups/sandbox/sandbox.provider.js'
+import { createPaymentProviders } from './modules/topups/payment-providers.js'
 import { createTopupsRepository } from './modules/topups/topups.repository.js'
 import { createTopupsService } from './modules/topups/topups.service.js'
 import { createWalletService } from './modules/wallet/wallet.service.js'
@@ -94,17 +94,18 @@ export function createServices(deps: {
   })
   const holdSweeper = createHoldSweeper({ db, repo: billingRepo, ledger, events, clock })
 
-  const sandbox = createSandboxProvider({ publicUrl: config.publicUrl, key: sandboxKey(secretKey) })
+  const providers = createPaymentProviders({ config, secretKey })
   const topups = createTopupsService({
     db,
     repo: createTopupsRepository(),
     ledger,
     accounts,
-    checkout: sandbox,
+    providers,
     events,
     partnerOrigins: async (companyId) =>
       (await companies.getCompany(companyId)).redirect_uris.map((uri) => new URL(uri).origin),
     clock,
+    log,
   })
   const wallet = createWalletService({ ledger, accounts, companies, catalogue })
 
@@ -166,7 +167,7 @@ export function createServices(deps: {
     accounts,
     payments,
     holdSweeper,
-    sandbox,
+    providers,
     topups,
     wallet,
     authorize,

@@ -15,22 +15,28 @@ import { topupView } from './topups.views.js'
 
 const tags = ['Top-ups']
 const personSecurity = [{ sessionCookie: [] }]
-const created = { 201: Type.Ref('Topup'), ...problemResponses(400, 401, 403, 404, 409, 422) }
+const created = { 201: Type.Ref('Topup'), ...problemResponses(400, 401, 403, 404, 409, 422, 502, 503) }
 
 /** Top-ups of a person's wallet and of a partner's managed accounts; both POSTs need an Idempotency-Key. */
 export const topupRoutes: FastifyPluginAsyncTypebox<{
   topups: TopupsService
   idempotency: IdempotencyService
 }> = async (app, { topups, idempotency }) => {
-  /** Opens the top-up once per key; a refusal (404) is saved and replayed like a success. */
+  /**
+   * Opens the top-up once per key; a refusal (404, 422) is saved and replayed like a success. A
+   * provider that did not answer (5xx) is not a decision: nothing is saved, a retry tries again.
+   */
   function openOnce(request: FastifyRequest, principal: string, open: (tx: Queryable) => Promise<TopupRow>) {
+    const keyed = idempotentRequest(request, principal)
+    topups.ensureAvailable()
     return idempotency.run(
-      idempotentRequest(request, principal),
+      keyed,
       async (tx) => ({ status: 201, body: topupView(await open(tx)) }),
-      (error) => ({
-        status: problemCatalogue[error.code].status,
-        body: problemBody(error.code, request.id, error.message),
-      }),
+      (error) => {
+        const { status } = problemCatalogue[error.code]
+        if (status >= 500) throw error
+        return { status, body: problemBody(error.code, request.id, error.message) }
+      },
     )
   }
 

@@ -6,7 +6,13 @@ import type { AccountsService } from '../billing/accounts.service.js'
 import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { WebhookEvents } from '../webhooks/webhook-events.js'
-import { operatorProvider, type PaymentOutcome, type PaymentProvider } from './payment-provider.js'
+import {
+  operatorProvider,
+  type PaymentEvent,
+  type PaymentOutcome,
+  type PaymentProvider,
+} from './payment-provider.js'
+import type { PaymentProviders } from './payment-providers.js'
 import type { TopupRow, TopupsRepository } from './topups.repository.js'
 import { topupView } from './topups.views.js'
 
@@ -20,22 +26,24 @@ interface Destination {
 
 /**
  * Top-ups: money that comes into a wallet through a payment provider. A top-up is opened pending
- * with the provider's checkout link and completed once by the provider's callback; a successful
- * one credits the wallet from the provider's funding account in the same transaction.
+ * with the provider's checkout link and completed once, by the provider's callback or by asking
+ * the provider when the payer comes back; a successful one credits the wallet from the provider's
+ * funding account in the same transaction.
  */
 export function createTopupsService(deps: {
   db: Database
   repo: TopupsRepository
   ledger: LedgerService
   accounts: AccountsService
-  /** Where people and partners' users pay. */
-  checkout: PaymentProvider
+  /** Where people and partners' users pay, and the providers whose payments may still complete. */
+  providers: Pick<PaymentProviders, 'checkout' | 'byName'>
   events: Pick<WebhookEvents, 'emit'>
   /** The origins of a partner's registered redirect URIs: where its users may be sent back to. */
   partnerOrigins: (companyId: string) => Promise<string[]>
   clock: Clock
+  log: { error(obj: object, msg: string): void }
 }) {
-  const { db, repo, ledger, accounts, checkout, events, clock } = deps
+  const { db, repo, ledger, accounts, providers, events, clock } = deps
 
   /** A partner hears of top-ups of its managed accounts (a person's wallet is the person's business). */
   async function reportTopUp(tx: Queryable, topup: TopupRow): Promise<void> {
@@ -88,10 +96,17 @@ export function createTopupsService(deps: {
     if (result.result !== 'ok') throw new Error(`top-up ${topup.id} credit refused: ${result.result}`)
   }
 
-  async function complete(provider: string, paymentId: string, outcome: PaymentOutcome) {
+  /** The provider new top-ups go to; refused before anything is written when there is none. */
+  function checkout(): PaymentProvider {
+    if (providers.checkout) return providers.checkout
+    throw new DomainError('topups_unavailable', 'no payment provider is configured on this PROTUS')
+  }
+
+  /** Completes a payment PROTUS knows; `undefined` for one it does not. */
+  async function settle(provider: string, paymentId: string, outcome: PaymentOutcome) {
     const by = { provider, paymentId }
     const found = await repo.find(db, by)
-    if (!found) throw new DomainError('not_found', `no ${provider} payment ${paymentId}`)
+    if (!found) return undefined
     if (found.status !== 'pending') return { topup: found, changed: false }
     // Resolved before the transaction: PGlite has a single connection.
     const funding =
@@ -107,12 +122,47 @@ export function createTopupsService(deps: {
     })
   }
 
+  async function complete(provider: string, paymentId: string, outcome: PaymentOutcome) {
+    const done = await settle(provider, paymentId, outcome)
+    if (!done) throw new DomainError('not_found', `no ${provider} payment ${paymentId}`)
+    return done
+  }
+
+  /**
+   * Asks the provider how a pending top-up stands and completes it if it has ended, so a lost
+   * callback loses no money. A provider that does not answer leaves it pending: the callback,
+   * the next return or the next look settles it.
+   */
+  async function refresh(topup: TopupRow): Promise<TopupRow> {
+    const provider = providers.byName.get(topup.provider)
+    if (topup.status !== 'pending' || !provider?.lookup) return topup
+    try {
+      const outcome = await provider.lookup(topup.provider_payment_id)
+      if (outcome === 'pending') return topup
+      return (await complete(topup.provider, topup.provider_payment_id, outcome)).topup
+    } catch (error) {
+      deps.log.error({ err: error, topup: topup.id }, 'payment provider lookup failed')
+      return topup
+    }
+  }
+
+  async function find(id: string): Promise<TopupRow> {
+    const row = await repo.find(db, { id })
+    if (!row) throw new DomainError('not_found', `no top-up ${id}`)
+    return row
+  }
+
   return {
+    /** 503 `topups_unavailable` when no provider takes top-ups here (live mode without one). */
+    ensureAvailable(): void {
+      checkout()
+    },
+
     /** A person's top-up of their own wallet, in the caller's (idempotency) transaction. */
     async forCustomer(tx: Queryable, customerId: string, amount: number): Promise<TopupRow> {
       const wallet = await walletOf(customerId, tx)
       const to = { ownerId: customerId, wallet, currency: DEFAULT_CURRENCY, createdBy: customerId }
-      return open(tx, checkout, to, BigInt(amount))
+      return open(tx, checkout(), to, BigInt(amount))
     },
 
     /**
@@ -155,13 +205,19 @@ export function createTopupsService(deps: {
         createdBy: companyId,
         returnUrl,
       }
-      return open(tx, checkout, to, BigInt(amount))
+      return open(tx, checkout(), to, BigInt(amount))
     },
 
+    /** A person's own top-up; a pending one is first asked after at its provider. */
     async getForCustomer(customerId: string, id: string): Promise<TopupRow> {
-      const row = await repo.find(db, { id })
-      if (!row || row.owner_id !== customerId) throw new DomainError('not_found', `no top-up ${id}`)
-      return row
+      const row = await find(id)
+      if (row.owner_id !== customerId) throw new DomainError('not_found', `no top-up ${id}`)
+      return refresh(row)
+    },
+
+    /** The payer is back from the provider's page: how the top-up stands now, after asking the provider. */
+    async returned(id: string): Promise<TopupRow> {
+      return refresh(await find(id))
     },
 
     async byPayment(provider: string, paymentId: string): Promise<TopupRow> {
@@ -175,6 +231,10 @@ export function createTopupsService(deps: {
      * (and credits the wallet on success), every later or concurrent one changes nothing.
      */
     complete,
+
+    /** A provider's verified callback; `undefined` for a payment of another system on a shared provider account. */
+    completeFromProvider: (provider: string, event: PaymentEvent) =>
+      settle(provider, event.paymentId, event.outcome),
 
     /** `protus credit`: an operator's top-up of a person's or a managed account's wallet, completed at once. */
     async creditByOperator(ownerId: string, amount: bigint) {

@@ -9,6 +9,10 @@ export const problemCatalogue = {
     status: 400,
     title: 'An Idempotency-Key header (1 to 255 characters) is required',
   },
+  webhook_signature_invalid: {
+    status: 400,
+    title: 'The payment provider webhook signature does not verify the body',
+  },
   unauthenticated: { status: 401, title: 'Authentication is required' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
   insufficient_funds: { status: 402, title: 'The wallet does not have enough available funds' },
@@ -42,8 +46,10 @@ export const problemCatalogue = {
   refund_exceeds_charge: { status: 422, title: 'The refund is larger than what is left of the charge' },
   currency_mismatch: { status: 422, title: "The amount's currency is not the wallet's currency" },
   service_inactive: { status: 422, title: 'The service is archived' },
+  payment_provider_refused: { status: 422, title: 'The payment provider refused to open this payment' },
   too_many_attempts: { status: 429, title: 'Too many attempts, try again later' },
   internal_error: { status: 500, title: 'Internal server error' },
+  payment_provider_unavailable: { status: 502, title: 'The payment provider did not answer' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
   topups_unavailable: { status: 503, title: 'Top-ups are not available on this PROTUS' },
 } as const satisfies Record<string, { status: number; title: string }>

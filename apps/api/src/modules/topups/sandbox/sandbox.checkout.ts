@@ -46,9 +46,3 @@ export function createSandboxCheckout(deps: {
     },
   }
 }
-
-/** Where the result page leads: the partner's return URL, a person's wallet, or nowhere. */
-export function returnLinkOf(topup: TopupRow): { href: string; label: string } | null {
-  if (topup.return_url) return { href: topup.return_url, label: 'Return to the merchant' }
-  return topup.owner_id.startsWith('cus_') ? { href: '/wallet', label: 'Back to your wallet' } : null
-}

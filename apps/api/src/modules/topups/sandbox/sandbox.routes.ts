@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../../../lib/schemas.js'
+import { pageHeaders, resultPage } from '../result.page.js'
+import { returnLinkOf } from '../return-link.js'
 import { CheckoutForm, CheckoutParams } from '../topups.schemas.js'
 import type { TopupsService } from '../topups.service.js'
-import { checkoutPage, failurePage, missingPage, resultPage } from './checkout.page.js'
-import { createSandboxCheckout, returnLinkOf } from './sandbox.checkout.js'
+import { checkoutPage, failurePage, missingPage, SANDBOX_BADGE } from './checkout.page.js'
+import { createSandboxCheckout } from './sandbox.checkout.js'
 import {
   SANDBOX,
   SANDBOX_EVENTS_PATH,
@@ -15,15 +17,6 @@ import {
 interface Options {
   topups: TopupsService
   sandbox: SandboxProvider
-}
-
-// The page holds a payment link: no framing, no referrer, nothing loaded from elsewhere.
-const pageHeaders = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
 }
 
 /** The sandbox gateway's checkout page; the only routes that read HTML form posts. */
@@ -54,7 +47,7 @@ const checkoutRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { topups,
       reply.headers(pageHeaders)
       const topup = await checkout.find(request.params.paymentId)
       if (!topup) return reply.status(404).send(missingPage())
-      if (topup.status !== 'pending') return reply.send(resultPage(topup, returnLinkOf(topup)))
+      if (topup.status !== 'pending') return reply.send(resultPage(topup, returnLinkOf(topup), SANDBOX_BADGE))
       return reply.send(checkoutPage(topup))
     },
   )
@@ -67,7 +60,7 @@ const checkoutRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { topups,
       const done = await checkout.submit(request.params.paymentId, request.body.outcome)
       if (!done) return reply.status(404).send(missingPage())
       if (!done.accepted) return reply.status(502).send(failurePage())
-      return reply.send(resultPage(done.topup, returnLinkOf(done.topup)))
+      return reply.send(resultPage(done.topup, returnLinkOf(done.topup), SANDBOX_BADGE))
     },
   )
 }
