@@ -323,6 +323,18 @@ describe('a top-up through Stripe Checkout (sandbox mode with Stripe test keys)'
     await expectCreditedOnce(me, topup, 600)
   })
 
+  it('documents the webhook and the return in the OpenAPI document', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/json' })
+    expect(res.statusCode).toBe(200)
+    const paths = res.json().paths
+    expect(paths['/v1/providers/stripe/webhook'].post).toMatchObject({
+      tags: ['Top-ups'],
+      summary: expect.stringContaining('stripe'),
+      description: expect.stringContaining('checkout.session.completed'),
+    })
+    expect(paths['/v1/topups/{id}/return'].get).toMatchObject({ tags: ['Top-ups'] })
+  })
+
   it('answers 404 on the return URL of an unknown top-up', async () => {
     const res = await app.inject({ method: 'GET', url: '/v1/topups/top_00000000000000000000000000/return' })
     expectProblem(res, 404, 'not_found')

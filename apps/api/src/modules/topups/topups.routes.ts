@@ -71,6 +71,8 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{
         tags,
         security: personSecurity,
         summary: "One of the signed-in person's top-ups",
+        description:
+          'A pending top-up is first asked after at its payment provider, so polling settles one whose webhook was lost.',
         params: TopupParams,
         response: { 200: Type.Ref('Topup'), ...problemResponses(401, 403, 404) },
       },
