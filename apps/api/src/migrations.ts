@@ -2,10 +2,12 @@ import type { Migration } from './db/migrations.js'
 import { modeMigrations } from './db/mode.js'
 import { billingMigrations } from './modules/billing/migrations/001-billing.js'
 import { billingGrantMigrations } from './modules/billing/migrations/002-grants.js'
+import { billingLimitMigrations } from './modules/billing/migrations/003-limits.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
+import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-return-url.js'
@@ -17,9 +19,11 @@ export const allMigrations: readonly Migration[] = [
   ...identityMigrations,
   ...catalogueMigrations,
   ...ledgerMigrations,
+  ...ledgerLookupMigrations,
   ...idempotencyMigrations,
   ...billingMigrations,
   ...billingGrantMigrations,
+  ...billingLimitMigrations,
   ...oauthMigrations,
   ...topupsMigrations,
   ...topupsReturnUrlMigrations,

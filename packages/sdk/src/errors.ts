@@ -14,12 +14,14 @@ export const problemCodes = [
   'unauthenticated',
   'invalid_credentials',
   'insufficient_funds',
+  'spending_limit_exceeded',
   'invalid_client_credentials',
   'invalid_signature',
   'csrf_token_invalid',
   'forbidden',
   'insufficient_scope',
   'grant_revoked',
+  'dashboard_only',
   'not_found',
   'email_taken',
   'username_taken',
@@ -36,6 +38,7 @@ export const problemCodes = [
   'too_many_attempts',
   'internal_error',
   'service_unavailable',
+  'topups_unavailable',
 ] as const
 
 /**

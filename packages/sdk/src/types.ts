@@ -36,7 +36,21 @@ export interface Account {
   held: number
   refunded: number
   last_activity_at: string | null
+  /** The person's monthly limit for you, with the `check` scope; null when there is none. */
+  spending_limit: SpendingLimit | null
   created_at: string
+}
+
+/**
+ * What a person lets a partner take in a calendar month (UTC). Holds and charges past it are
+ * refused with 402 `spending_limit_exceeded`.
+ */
+export interface SpendingLimit {
+  monthly: number
+  /** The limit less this month's charges (after refunds) and the open holds. */
+  remaining: number
+  /** When the month ends and the limit starts afresh. */
+  resets_at: string
 }
 
 export interface Balance {
@@ -44,6 +58,7 @@ export interface Balance {
   currency: string
   available: number
   held: number
+  spending_limit: SpendingLimit | null
 }
 
 export type HoldStatus = 'pending' | 'captured' | 'released' | 'expired'

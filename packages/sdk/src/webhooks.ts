@@ -1,24 +1,37 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Account, Charge, Hold, Refund, Scope, Topup } from './types.js'
 
-/** A grant a person gave (`grant.created`, on every consent) or took back (`grant.revoked`). */
+/**
+ * A grant a person gave (`grant.created`, on every consent), changed (`grant.updated`: the
+ * monthly limit) or took back (`grant.revoked`).
+ */
 export interface GrantData {
   object: 'grant'
   /** The person's account at your company. */
   account: string
   scopes: Scope[]
+  /** What the person lets you take in a calendar month (UTC), in minor units; null: no limit. */
+  monthly_limit: number | null
   created_at?: string
+  updated_at?: string
   revoked_at?: string
 }
+
+/**
+ * A released hold. `reason` is set when PROTUS released it for the person: `grant_revoked` (the
+ * person revoked your access) or `scope_removed` (the person took the `charge` scope away).
+ */
+export type ReleasedHold = Hold & { reason?: 'grant_revoked' | 'scope_removed' }
 
 /** Each event type and its `data`: the object as the API answers it. */
 export interface WebhookEventMap {
   'account.created': Account
   'grant.created': GrantData
   'grant.revoked': GrantData
+  'grant.updated': GrantData
   'hold.created': Hold
   'hold.captured': Hold
-  'hold.released': Hold
+  'hold.released': ReleasedHold
   'hold.expired': Hold
   /** Also sent when a hold is captured, with the new charge. */
   'charge.succeeded': Charge
@@ -44,6 +57,7 @@ export const webhookEventTypes = [
   'account.created',
   'grant.created',
   'grant.revoked',
+  'grant.updated',
   'hold.created',
   'hold.captured',
   'hold.released',

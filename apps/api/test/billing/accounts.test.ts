@@ -38,6 +38,7 @@ describe('POST /v1/accounts', () => {
       held: 0,
       refunded: 0,
       last_activity_at: null,
+      spending_limit: null,
       created_at: expect.any(String),
     })
     const balance = await app.inject({
@@ -45,7 +46,13 @@ describe('POST /v1/accounts', () => {
       url: `/v1/accounts/${res.json().id}/balance`,
       headers: { authorization: auth },
     })
-    expect(balance.json()).toEqual({ account: res.json().id, currency: 'RUB', available: 0, held: 0 })
+    expect(balance.json()).toEqual({
+      account: res.json().id,
+      currency: 'RUB',
+      available: 0,
+      held: 0,
+      spending_limit: null,
+    })
   })
 
   it('answers 200 with the same account for the same external_id under a new key', async () => {

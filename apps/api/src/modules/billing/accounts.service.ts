@@ -6,7 +6,15 @@ import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { WebhookEvents } from '../webhooks/webhook-events.js'
 import type { AccountRow, BillingRepository, PageQuery, Scope } from './billing.repository.js'
-import { accountView, money } from './billing.views.js'
+import {
+  accountView,
+  holdView,
+  money,
+  type PersonAccountView,
+  personAccountView,
+  spendingLimitView,
+  toJson,
+} from './billing.views.js'
 
 export const ALL_SCOPES: Scope[] = ['check', 'hold', 'charge']
 
@@ -26,13 +34,40 @@ export function createAccountsService(deps: {
   const grantView = (
     account: AccountRow,
     scopes: readonly string[],
-    at: { created_at?: Date; revoked_at?: Date },
+    at: { created_at?: Date; updated_at?: Date; revoked_at?: Date },
   ) => ({
     object: 'grant' as const,
     account: account.id,
     scopes,
+    monthly_limit: account.monthly_limit ? money(account.monthly_limit) : null,
     ...at,
   })
+
+  /** `hold.released` for each hold a change of grant released, saying why. */
+  async function releasedEvents(
+    tx: Queryable,
+    holdIds: readonly string[],
+    reason: 'grant_revoked' | 'scope_removed',
+    now: Date,
+  ) {
+    if (holdIds.length === 0) return []
+    const holds = await repo.findHolds(tx, holdIds)
+    return holds.map((hold) => ({
+      companyId: hold.company_id,
+      type: 'hold.released' as const,
+      data: { ...(toJson(holdView(hold, now)) as object), reason },
+    }))
+  }
+
+  /** The person's side: the partner's view and what the month's limit leaves. */
+  async function personViews(rows: AccountRow[]) {
+    const stats = await repo.stats(
+      db,
+      rows.map((r) => r.id),
+      clock.now(),
+    )
+    return rows.map((row) => personAccountView(row, stats.get(row.id)))
+  }
 
   async function withStats(rows: AccountRow[]) {
     const stats = await repo.stats(
@@ -80,61 +115,114 @@ export function createAccountsService(deps: {
 
     /**
      * Opens (or finds) a PROTUS person's account at a partner, spending from the person's wallet,
-     * and sets the scopes of the person's grant on it. Called by the authorization server in the
-     * consent transaction; every consent tells the partner with `grant.created`.
+     * and sets the scopes of the person's grant on it (and the monthly limit, when given; null
+     * removes it). Called by the authorization server in the consent transaction; every consent
+     * tells the partner with `grant.created`. Taking `charge` away releases the open holds, which
+     * could then never be captured.
      */
-    async connectCustomer(tx: Queryable, companyId: string, customerId: string, scopes: readonly string[]) {
+    async connectCustomer(
+      tx: Queryable,
+      companyId: string,
+      customerId: string,
+      scopes: readonly string[],
+      monthlyLimit?: bigint | null,
+    ) {
       const billingScopes = ALL_SCOPES.filter((s) => scopes.includes(s))
       await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
         `acct\n${companyId}\n${customerId}`,
       ])
       const now = clock.now()
-      const granted = (account: AccountRow) => ({
-        companyId,
-        type: 'grant.created' as const,
-        data: grantView(account, scopes, { created_at: now }),
-      })
-      const existing = await repo.findProtusAccount(tx, companyId, customerId)
-      if (existing) {
-        await repo.setGrant(tx, existing.id, billingScopes, null)
-        await events.emit(tx, [granted(existing)], now)
-        return { ...existing, scopes: billingScopes, grant_revoked_at: null }
+      let account = await repo.findProtusAccount(tx, companyId, customerId)
+      const created = !account
+      if (!account) {
+        const wallet = await ledger.walletOf(customerId, DEFAULT_CURRENCY, tx)
+        if (wallet === undefined) throw new Error(`customer ${customerId} has no wallet`)
+        account = await repo.insertAccount(tx, {
+          id: newId('acct', now.getTime()),
+          company_id: companyId,
+          kind: 'protus',
+          customer_id: customerId,
+          external_id: null,
+          email: null,
+          username: null,
+          wallet_account_id: wallet,
+          currency: DEFAULT_CURRENCY,
+          scopes: billingScopes,
+          created_at: now,
+        })
       }
-      const wallet = await ledger.walletOf(customerId, DEFAULT_CURRENCY, tx)
-      if (wallet === undefined) throw new Error(`customer ${customerId} has no wallet`)
-      const account = await repo.insertAccount(tx, {
-        id: newId('acct', now.getTime()),
-        company_id: companyId,
-        kind: 'protus',
-        customer_id: customerId,
-        external_id: null,
-        email: null,
-        username: null,
-        wallet_account_id: wallet,
-        currency: DEFAULT_CURRENCY,
-        scopes: billingScopes,
-        created_at: now,
-      })
+      const chargeTaken = account.scopes.includes('charge') && !billingScopes.includes('charge')
+      const released = await repo.setGrant(
+        tx,
+        account.id,
+        {
+          scopes: billingScopes,
+          revoked: false,
+          monthlyLimit,
+          releaseReason: chargeTaken ? 'scope_removed' : undefined,
+        },
+        now,
+      )
+      account = (await repo.findAccount(tx, { id: account.id })) as AccountRow
       await events.emit(
         tx,
-        [{ companyId, type: 'account.created', data: accountView(account) }, granted(account)],
+        [
+          ...(created ? [{ companyId, type: 'account.created' as const, data: accountView(account) }] : []),
+          { companyId, type: 'grant.created', data: grantView(account, scopes, { created_at: now }) },
+          ...(await releasedEvents(tx, released, 'scope_removed', now)),
+        ],
         now,
       )
       return account
     },
 
     /**
-     * Mirrors a revoked grant: every billing call for the account answers 403 grant_revoked, and
-     * the partner gets `grant.revoked` once.
+     * Mirrors a revoked grant under the account's wallet lock: no operation of the partner on the
+     * account commits after this transaction, its open holds are released (`hold.released` with
+     * reason `grant_revoked`), and the partner gets `grant.revoked` once.
      */
     async revokeGrant(tx: Queryable, accountId: string, grantScopes: readonly string[]): Promise<void> {
       const account = await repo.findAccount(tx, { id: accountId })
       // Revoked already (a reused token found after the person revoked): nothing new to tell.
       if (!account || account.grant_revoked_at) return
       const now = clock.now()
-      await repo.setGrant(tx, accountId, account.scopes, now)
+      const released = await repo.setGrant(
+        tx,
+        accountId,
+        { revoked: true, releaseReason: 'grant_revoked' },
+        now,
+      )
       const data = grantView(account, grantScopes, { revoked_at: now })
-      await events.emit(tx, [{ companyId: account.company_id, type: 'grant.revoked', data }], now)
+      await events.emit(
+        tx,
+        [
+          { companyId: account.company_id, type: 'grant.revoked', data },
+          ...(await releasedEvents(tx, released, 'grant_revoked', now)),
+        ],
+        now,
+      )
+    },
+
+    /**
+     * Sets (or, with null, removes) the monthly limit a person allows a partner on their account;
+     * the partner hears of it with `grant.updated`. Answers the account with its stats.
+     */
+    async setMonthlyLimit(accountId: string, scopes: readonly string[], limit: bigint | null) {
+      const now = clock.now()
+      const account = await db.transaction(async (tx) => {
+        await repo.setGrant(tx, accountId, { monthlyLimit: limit }, now)
+        const row = await repo.findAccount(tx, { id: accountId })
+        if (!row) throw new DomainError('not_found', `no account ${accountId}`)
+        const data = grantView(row, scopes, { updated_at: now })
+        await events.emit(tx, [{ companyId: row.company_id, type: 'grant.updated', data }], now)
+        return row
+      })
+      return (await personViews([account]))[0] as PersonAccountView
+    },
+
+    /** The monthly limit a person set on their account at a partner; null when there is none. */
+    async monthlyLimit(accountId: string): Promise<bigint | null> {
+      return (await repo.findAccount(db, { id: accountId }))?.monthly_limit ?? null
     },
 
     /** A partner's managed account by id (the owner of a top-up), in the caller's transaction. */
@@ -174,12 +262,17 @@ export function createAccountsService(deps: {
 
     async balance(companyId: string, accountId: string) {
       const account = await this.forPartner(companyId, accountId, 'check')
-      const balance = (await ledger.balances([account.wallet_account_id])).get(account.wallet_account_id)
+      const [balances, stats] = await Promise.all([
+        ledger.balances([account.wallet_account_id]),
+        account.monthly_limit ? repo.stats(db, [account.id], clock.now()) : undefined,
+      ])
+      const balance = balances.get(account.wallet_account_id)
       return {
         account: account.id,
         currency: account.currency,
         available: money(balance?.available ?? 0n),
         held: money(balance?.held ?? 0n),
+        spending_limit: spendingLimitView(account, stats?.get(account.id)),
       }
     },
 
@@ -190,11 +283,12 @@ export function createAccountsService(deps: {
       return rows.map((row, i) => ({ company_id: row.company_id, account: views[i] ?? accountView(row) }))
     },
 
-    /** A person's accounts at every partner, with what each spent and holds. */
-    async ofCustomer(customerId: string) {
-      return withStats(await repo.accountsOfCustomer(db, customerId))
+    /** A person's accounts at every partner, with what each spent and holds and the month's limit. */
+    async ofPerson(customerId: string): Promise<PersonAccountView[]> {
+      return personViews(await repo.accountsOfCustomer(db, customerId))
     },
   }
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>
+export type { PersonAccountView }

@@ -17,6 +17,26 @@ export interface AccountRow {
   created_at: Date
   /** Set while the person's grant to this partner is revoked (PROTUS accounts only). */
   grant_revoked_at?: Date | null
+  /** What the partner may take in a calendar month (UTC), set by the person; null: no limit. */
+  monthly_limit?: bigint | null
+}
+
+/** A change of a person's grant, applied under the account's wallet lock. */
+export interface GrantChange {
+  scopes?: readonly Scope[]
+  /** true revokes, false makes the grant live again, undefined keeps it as it is. */
+  revoked?: boolean
+  /** undefined keeps the limit, null removes it. */
+  monthlyLimit?: bigint | null
+  /** Release every open hold of the account, giving this reason in the ledger. */
+  releaseReason?: 'grant_revoked' | 'scope_removed'
+}
+
+/** What counts against a monthly limit now: this month's charges less refunds, and open holds. */
+export interface Usage {
+  spent: bigint
+  held: bigint
+  resets_at: Date
 }
 
 export interface AccountStats {
@@ -25,6 +45,9 @@ export interface AccountStats {
   refunded: bigint
   held: bigint
   last_activity_at: Date | null
+  /** This calendar month's (UTC) charges less their refunds, and when the month ends. */
+  month_spent: bigint
+  month_resets_at: Date
 }
 
 export interface HoldRow {
@@ -115,17 +138,39 @@ export function createBillingRepository() {
       return rows[0]
     },
 
-    async setGrant(
-      q: Queryable,
-      accountId: string,
-      scopes: readonly Scope[],
-      revokedAt: Date | null,
-    ): Promise<void> {
-      await q.query('UPDATE billing_accounts SET scopes = $2::jsonb, grant_revoked_at = $3 WHERE id = $1', [
-        accountId,
-        JSON.stringify(scopes),
-        revokedAt,
-      ])
+    /** Applies the change under the account's wallet lock; answers the ids of the holds released. */
+    async setGrant(q: Queryable, accountId: string, change: GrantChange, at: Date): Promise<string[]> {
+      const limit =
+        change.monthlyLimit === undefined ? null : JSON.stringify(change.monthlyLimit?.toString() ?? null)
+      const rows = await q.query<{ released: string[] }>(
+        'SELECT billing_set_grant($1, $2::jsonb, $3, $4::jsonb, $5, $6) AS released',
+        [
+          accountId,
+          change.scopes ? JSON.stringify(change.scopes) : null,
+          change.revoked ?? null,
+          limit,
+          change.releaseReason ?? null,
+          at,
+        ],
+      )
+      return rows[0]?.released ?? []
+    },
+
+    async usage(q: Queryable, accountId: string, at: Date): Promise<Usage> {
+      const rows = await q.query<{ u: { spent: number | string; held: number | string; resets_at: string } }>(
+        'SELECT billing_usage($1, $2) AS u',
+        [accountId, at],
+      )
+      const u = rows[0]?.u
+      return {
+        spent: BigInt(u?.spent ?? 0),
+        held: BigInt(u?.held ?? 0),
+        resets_at: new Date(u?.resets_at ?? at),
+      }
+    },
+
+    findHolds(q: Queryable, ids: readonly string[]) {
+      return q.query<HoldRow>('SELECT * FROM billing_holds WHERE id = ANY ($1::text[]) ORDER BY id', [ids])
     },
 
     async findAccount(q: Queryable, by: { id: string } | { companyId: string; externalId: string }) {
@@ -163,8 +208,11 @@ export function createBillingRepository() {
                            WHERE h.account_id = a.id AND h.status = 'pending' AND h.expires_at > $2), 0)::bigint AS held,
                 greatest((SELECT max(c.created_at) FROM billing_charges c WHERE c.account_id = a.id),
                          (SELECT max(h.created_at) FROM billing_holds h WHERE h.account_id = a.id),
-                         (SELECT max(r.created_at) FROM billing_refunds r WHERE r.account_id = a.id)) AS last_activity_at
-           FROM billing_accounts a WHERE a.id = ANY ($1::text[])`,
+                         (SELECT max(r.created_at) FROM billing_refunds r WHERE r.account_id = a.id)) AS last_activity_at,
+                (m.u->>'spent')::bigint AS month_spent,
+                (m.u->>'resets_at')::timestamptz AS month_resets_at
+           FROM billing_accounts a, LATERAL (SELECT billing_usage(a.id, $2) AS u) m
+          WHERE a.id = ANY ($1::text[])`,
         [accountIds, at],
       )
       return new Map(rows.map((r) => [r.account_id, r]))

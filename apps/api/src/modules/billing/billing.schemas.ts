@@ -23,6 +23,21 @@ export const IdempotencyHeaders = Type.Object({
   ),
 })
 
+export const SpendingLimit = Nullable(
+  Type.Object(
+    {
+      monthly: Money,
+      remaining: Money,
+      resets_at: Timestamp,
+    },
+    {
+      ...closed,
+      description:
+        'The monthly limit the person set for this partner (calendar month, UTC), with the `check` scope; null when there is none. remaining is the limit less this month’s charges (after refunds) and the open holds.',
+    },
+  ),
+)
+
 export const Account = Type.Object(
   {
     id: PublicId('acct'),
@@ -36,6 +51,7 @@ export const Account = Type.Object(
     held: Money,
     refunded: Money,
     last_activity_at: Nullable(Timestamp),
+    spending_limit: SpendingLimit,
     created_at: Timestamp,
   },
   { ...closed, $id: 'Account' },
@@ -55,7 +71,13 @@ export const CreateAccountBody = Type.Object(
 )
 
 export const Balance = Type.Object(
-  { account: PublicId('acct'), currency: Type.String(), available: Money, held: Money },
+  {
+    account: PublicId('acct'),
+    currency: Type.String(),
+    available: Money,
+    held: Money,
+    spending_limit: SpendingLimit,
+  },
   closed,
 )
 
@@ -131,7 +153,7 @@ export const CreateHoldBody = Type.Object(
   {
     ...priced,
     expires_in: Type.Optional(
-      Type.Integer({ minimum: 60, maximum: 2_592_000, description: 'Seconds, default 604800' }),
+      Type.Integer({ minimum: 60, maximum: 604_800, description: 'Seconds, at most 7 days; default 604800' }),
     ),
   },
   { ...closed, ...oneOfAmountOrService },

@@ -17,6 +17,24 @@ export function money(value: bigint): number {
   return Number(value)
 }
 
+/**
+ * The person's monthly limit as the partner sees it (with the `check` scope): how much the month
+ * allows, how much of it is left (less this month's charges and the open holds) and when it resets.
+ */
+export function spendingLimitView(row: AccountRow, stats: AccountStats | undefined) {
+  if (!row.monthly_limit || !stats || !row.scopes.includes('check')) return null
+  return {
+    monthly: money(row.monthly_limit),
+    remaining: money(limitRemaining(row.monthly_limit, stats)),
+    resets_at: stats.month_resets_at,
+  }
+}
+
+export function limitRemaining(limit: bigint, stats: Pick<AccountStats, 'month_spent' | 'held'>): bigint {
+  const left = limit - stats.month_spent - stats.held
+  return left > 0n ? left : 0n
+}
+
 export function accountView(row: AccountRow, stats?: AccountStats) {
   return {
     id: row.id,
@@ -30,9 +48,24 @@ export function accountView(row: AccountRow, stats?: AccountStats) {
     held: money(stats?.held ?? 0n),
     refunded: money(stats?.refunded ?? 0n),
     last_activity_at: stats?.last_activity_at ?? null,
+    spending_limit: spendingLimitView(row, stats),
     created_at: row.created_at,
   }
 }
+
+/** An account as its person sees it: the partner's view, and what the month's limit leaves. */
+export function personAccountView(row: AccountRow, stats: AccountStats | undefined) {
+  const limit = row.monthly_limit ?? null
+  return {
+    ...accountView(row, stats),
+    monthly_limit: limit === null ? null : money(limit),
+    spent_this_month: money(stats?.month_spent ?? 0n),
+    limit_remaining: limit === null || !stats ? null : money(limitRemaining(limit, stats)),
+    limit_resets_at: stats?.month_resets_at ?? null,
+  }
+}
+
+export type PersonAccountView = ReturnType<typeof personAccountView>
 
 /** A pending hold past its expiry reads as expired before the sweeper has recorded it. */
 export function holdStatus(row: Pick<HoldRow, 'status' | 'expires_at'>, now: Date): HoldStatus {

@@ -135,10 +135,32 @@ export function createPaymentsService(deps: {
     }
   }
 
-  const insufficientFunds = (amount: bigint) =>
-    new DomainError('insufficient_funds', `the wallet cannot cover ${amount}`)
+  /** A refusal the account's grant decided under lock (revoked, scope, monthly limit), if it was one. */
+  function grantRefusal(result: OpResult): DomainError | undefined {
+    switch (result.result) {
+      case 'grant_revoked':
+        return new DomainError('grant_revoked', 'the person revoked this partner’s access to the account')
+      case 'insufficient_scope':
+        return new DomainError('insufficient_scope', `the account did not grant "${String(result.scope)}"`, {
+          scope: result.scope,
+        })
+      case 'spending_limit_exceeded':
+        return new DomainError(
+          'spending_limit_exceeded',
+          `the person allows ${String(result.remaining)} more this month (monthly limit ${String(result.limit)})`,
+          { limit: Number(result.limit), remaining: Number(result.remaining) },
+        )
+      default:
+        return undefined
+    }
+  }
+
+  const insufficientFunds = (amount: bigint) => (result: OpResult) =>
+    grantRefusal(result) ?? new DomainError('insufficient_funds', `the wallet cannot cover ${amount}`)
 
   function holdRefusal(result: OpResult): DomainError {
+    const refused = grantRefusal(result)
+    if (refused) return refused
     if (result.result === 'pending_not_pending') {
       return new DomainError('hold_not_pending', `the hold is ${String(result.state)}`, {
         hold_status: result.state,
@@ -150,10 +172,10 @@ export function createPaymentsService(deps: {
     return new DomainError('not_found', 'no such hold')
   }
 
-  async function ownHold(companyId: string, holdId: string, scope: 'hold' | 'charge'): Promise<HoldRow> {
+  /** The partner's hold, still pending; whether the grant allows the operation is decided under lock. */
+  async function ownHold(companyId: string, holdId: string): Promise<HoldRow> {
     const hold = await repo.findHold(db, holdId)
     if (!hold || hold.company_id !== companyId) throw new DomainError('not_found', `no hold ${holdId}`)
-    await accounts.forPartner(companyId, hold.account_id, scope)
     const status = holdStatus(hold, clock.now())
     if (status !== 'pending') {
       throw new DomainError('hold_not_pending', `the hold is ${status}`, { hold_status: status })
@@ -164,7 +186,7 @@ export function createPaymentsService(deps: {
   return {
     hold(companyId: string, input: Priced & { account: string; expires_in?: number }, call: Call) {
       return submit(call, async () => {
-        const account = await accounts.forPartner(companyId, input.account, 'hold')
+        const account = await accounts.forPartner(companyId, input.account)
         const { op, row } = await newPayment(companyId, account, input, newId('hold'))
         const expiresAt = new Date(clock.now().getTime() + (input.expires_in ?? DEFAULT_HOLD_SECONDS) * 1000)
         return {
@@ -191,7 +213,7 @@ export function createPaymentsService(deps: {
               ),
             ),
           }),
-          onRefused: () => insufficientFunds(row.amount),
+          onRefused: insufficientFunds(row.amount),
           companyId,
           events: (body) => [{ type: 'hold.created', data: body }],
         }
@@ -200,7 +222,7 @@ export function createPaymentsService(deps: {
 
     capture(companyId: string, holdId: string, input: { amount?: number }, call: Call) {
       return submit(call, async () => {
-        const hold = await ownHold(companyId, holdId, 'charge')
+        const hold = await ownHold(companyId, holdId)
         if (input.amount !== undefined && BigInt(input.amount) > hold.amount) {
           throw new DomainError('capture_exceeds_hold', `the hold is for ${hold.amount}`)
         }
@@ -257,7 +279,7 @@ export function createPaymentsService(deps: {
 
     release(companyId: string, holdId: string, call: Call) {
       return submit(call, async () => {
-        const hold = await ownHold(companyId, holdId, 'hold')
+        const hold = await ownHold(companyId, holdId)
         return {
           op: {
             kind: 'release',
@@ -279,7 +301,7 @@ export function createPaymentsService(deps: {
 
     charge(companyId: string, input: Priced & { account: string }, call: Call) {
       return submit(call, async () => {
-        const account = await accounts.forPartner(companyId, input.account, 'charge')
+        const account = await accounts.forPartner(companyId, input.account)
         const { op, row } = await newPayment(companyId, account, input, newId('ch'))
         return {
           op: {
@@ -291,7 +313,7 @@ export function createPaymentsService(deps: {
             status: 201,
             body: toJson(chargeView({ ...row, hold_id: null, amount_refunded: 0n, created_at: at })),
           }),
-          onRefused: () => insufficientFunds(row.amount),
+          onRefused: insufficientFunds(row.amount),
           companyId,
           events: (body) => [{ type: 'charge.succeeded', data: body }],
         }

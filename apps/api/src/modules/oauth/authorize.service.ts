@@ -163,6 +163,7 @@ export function createAuthorizeService(deps: {
         client: { client_id: request.client_id, name: client?.name ?? '' },
         redirect_uri: request.redirect_uri,
         scopes: request.scopes.map((scope) => ({ scope, granted: grant?.scopes.includes(scope) ?? false })),
+        monthly_limit: grant ? await accounts.monthlyLimit(grant.account_id) : null,
         expires_at: request.expires_at,
       }
     },
@@ -175,7 +176,7 @@ export function createAuthorizeService(deps: {
     async decide(
       customerId: string,
       id: string,
-      decision: { allow: boolean; scopes?: string[] },
+      decision: { allow: boolean; scopes?: string[]; monthly_limit?: number | null },
     ): Promise<string> {
       return db.transaction(async (tx) => {
         const request = await repo.findRequest(tx, id, true)
@@ -208,7 +209,14 @@ export function createAuthorizeService(deps: {
           ...(grant?.scopes ?? []).filter((s) => !request.scopes.includes(s)),
           ...chosen,
         ])
-        const account = await accounts.connectCustomer(tx, request.company_id, customerId, scopes)
+        const limit = decision.monthly_limit
+        const account = await accounts.connectCustomer(
+          tx,
+          request.company_id,
+          customerId,
+          scopes,
+          limit === undefined || limit === null ? limit : BigInt(limit),
+        )
         if (grant) {
           await repo.updateGrantScopes(tx, grant.id, scopes, now)
           grant = { ...grant, scopes }

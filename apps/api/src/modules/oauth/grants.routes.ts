@@ -4,11 +4,15 @@ import { problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import type { AuthorizeService } from './authorize.service.js'
 import type { GrantsService } from './grants.service.js'
-import { AuthorizationRequestView, DecisionBody, Grant } from './oauth.schemas.js'
+import { AuthorizationRequestView, DecisionBody, Grant, LimitBody } from './oauth.schemas.js'
 
 const config = { auth: 'customer' as const }
 const tags = ['Connected services']
 const IdParam = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false })
+const ClientIdParam = Type.Object(
+  { client_id: Type.String({ maxLength: 64 }) },
+  { additionalProperties: false },
+)
 
 /** The person's side of Sign in with PROTUS: consent and connected services. */
 export const grantRoutes: FastifyPluginAsyncTypebox<{
@@ -62,6 +66,24 @@ export const grantRoutes: FastifyPluginAsyncTypebox<{
     async (request) => grants.list(principalOf(request).id),
   )
 
+  app.put(
+    '/v1/me/grants/:client_id/limit',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Set or remove the monthly spending limit of a partner',
+        description:
+          'What the partner may take in a calendar month (UTC): its charges and captures of the month less their refunds, plus its open holds. Holds and charges past it are refused with 402 spending_limit_exceeded; null removes the limit. The partner gets a grant.updated webhook.',
+        params: ClientIdParam,
+        body: LimitBody,
+        response: { 200: Grant, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      grants.setLimit(principalOf(request).id, request.params.client_id, request.body.monthly_limit),
+  )
+
   app.delete(
     '/v1/me/grants/:client_id',
     {
@@ -69,7 +91,7 @@ export const grantRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         summary: 'Revoke a partner’s access at once',
-        params: Type.Object({ client_id: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
+        params: ClientIdParam,
         response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
       },
     },

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { Timestamp } from '../../lib/schemas.js'
+import { MinorUnits, Timestamp } from '../../lib/schemas.js'
 import { SUPPORTED_SCOPES } from './scopes.js'
 
 const closed = { additionalProperties: false } as const
@@ -36,6 +36,9 @@ export const UserInfo = Type.Object({
   sub: Type.String(),
   preferred_username: Type.Optional(Type.String()),
   email: Type.Optional(Type.String()),
+  email_verified: Type.Optional(
+    Type.Boolean({ description: 'Beside email; false until PROTUS verifies email addresses' }),
+  ),
 })
 
 /** Form parameters arrive as strings; each endpoint checks the ones it needs. */
@@ -47,13 +50,26 @@ export const AuthorizationRequestView = Type.Object(
     client: Type.Object({ client_id: Type.String(), name: Type.String() }, closed),
     redirect_uri: Type.String(),
     scopes: Type.Array(Type.Object({ scope: Scope, granted: Type.Boolean() }, closed)),
+    monthly_limit: Type.Union([MinorUnits, Type.Null()], {
+      description: 'The monthly limit already set for this partner, if the person granted it before',
+    }),
     expires_at: Timestamp,
   },
   closed,
 )
 
+/** What a person lets a partner take in a calendar month (UTC), in minor units; null: no limit. */
+export const MonthlyLimit = Type.Union(
+  [Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Integer minor units' }), Type.Null()],
+  { description: 'What the partner may take in a calendar month (UTC), in minor units; null for no limit' },
+)
+
 export const DecisionBody = Type.Object(
-  { allow: Type.Boolean(), scopes: Type.Optional(Type.Array(Scope, { maxItems: 5 })) },
+  {
+    allow: Type.Boolean(),
+    scopes: Type.Optional(Type.Array(Scope, { maxItems: 5 })),
+    monthly_limit: Type.Optional(MonthlyLimit),
+  },
   closed,
 )
 
@@ -66,6 +82,16 @@ export const Grant = Type.Object(
     created_at: Timestamp,
     last_used_at: Type.Union([Timestamp, Type.Null()]),
     spent: Type.Integer(),
+    monthly_limit: Type.Union([MinorUnits, Type.Null()]),
+    spent_this_month: Type.Integer({
+      description: 'This calendar month’s (UTC) charges and captures at the partner, less their refunds',
+    }),
+    limit_remaining: Type.Union([MinorUnits, Type.Null()], {
+      description: 'The limit less spent_this_month and the open holds; null without a limit',
+    }),
+    limit_resets_at: Type.Union([Timestamp, Type.Null()], { description: 'When the month ends (UTC)' }),
   },
   closed,
 )
+
+export const LimitBody = Type.Object({ monthly_limit: MonthlyLimit }, closed)

@@ -8,6 +8,7 @@ export const eventTypes = [
   'account.created',
   'grant.created',
   'grant.revoked',
+  'grant.updated',
   'hold.created',
   'hold.captured',
   'hold.released',
