@@ -11,6 +11,7 @@ export const problemCodes = [
   'validation_failed',
   'malformed_json',
   'idempotency_key_required',
+  'webhook_signature_invalid',
   'unauthenticated',
   'invalid_credentials',
   'insufficient_funds',
@@ -35,8 +36,10 @@ export const problemCodes = [
   'refund_exceeds_charge',
   'currency_mismatch',
   'service_inactive',
+  'payment_provider_refused',
   'too_many_attempts',
   'internal_error',
+  'payment_provider_unavailable',
   'service_unavailable',
   'topups_unavailable',
 ] as const

@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/lib/clock.js'
-import { buildTestApp } from '../support/app.js'
+import { buildTestApp, onPostgres } from '../support/app.js'
 import { connectedPerson } from '../support/grants.js'
 import { expectProblem } from '../support/http.js'
 import { expectLedgerSound, partnerWithAccount } from '../support/money.js'
 import { authorizeUrl, pkce, REDIRECT_URI } from '../support/oauth.js'
+import { cliBuilt, type ServerProcess, startServerProcess } from '../support/processes.js'
 
 type Connected = Awaited<ReturnType<typeof connectedPerson>>
 
@@ -256,4 +258,58 @@ describe('the month of a spending limit', () => {
       await app.close()
     }
   })
+})
+
+// Two API processes on one PostgreSQL: each batches its own charges, and the limit holds across both.
+describe.skipIf(!onPostgres || !cliBuilt)('a spending limit across two server processes', () => {
+  let app: FastifyInstance
+  let servers: ServerProcess[] = []
+
+  beforeAll(async () => {
+    const secretKey = randomBytes(32).toString('hex')
+    app = await buildTestApp({ PROTUS_SWEEP_INTERVAL_SECONDS: '0', PROTUS_SECRET_KEY: secretKey })
+    const [row] = await app.db.query<{ schema: string }>('SELECT current_schema() AS schema')
+    const url = new URL(process.env.DATABASE_URL as string)
+    url.searchParams.set('options', `-c search_path=${row?.schema}`)
+    const env = {
+      DATABASE_URL: url.toString(),
+      PROTUS_SECRET_KEY: secretKey,
+      PROTUS_MIGRATE_ON_START: 'false',
+      PROTUS_DB_POOL_SIZE: '8',
+      PROTUS_WEBHOOK_WORKER: '0',
+    }
+    servers = await Promise.all([startServerProcess(env), startServerProcess(env)])
+  }, 90_000)
+
+  afterAll(async () => {
+    for (const s of servers) expect(await s.stop()).toBe(0)
+    await app.close()
+  })
+
+  it('lets exactly the 13 charges that fit through when 64 arrive at once, half on each server', async () => {
+    const c = await connectedPerson(app, { monthlyLimit: 1300 })
+    const answers = await Promise.all(
+      Array.from({ length: 64 }, async (_, i) => {
+        const res = await fetch(`${servers[i % 2]?.baseUrl}/v1/charges`, {
+          method: 'POST',
+          headers: {
+            authorization: c.partner.auth,
+            'idempotency-key': `two-${i}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ account: c.accountId, amount: 100 }),
+        })
+        return { status: res.status, body: (await res.json()) as { code?: string } }
+      }),
+    )
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(13)
+    const refused = answers.filter((a) => a.status !== 201)
+    expect(refused).toHaveLength(51)
+    expect(refused.every((a) => a.status === 402 && a.body.code === 'spending_limit_exceeded')).toBe(true)
+    expect((await c.get(`/v1/accounts/${c.accountId}`)).json()).toMatchObject({
+      spent: 1300,
+      spending_limit: { monthly: 1300, remaining: 0 },
+    })
+    await expectLedgerSound(app)
+  }, 60_000)
 })
