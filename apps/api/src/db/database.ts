@@ -7,13 +7,24 @@ export interface Queryable {
   exec(sql: string): Promise<void>
 }
 
+/** What `Database.listen` reports to. */
+export interface Listener {
+  /** The payload of a NOTIFY on the channel, sent by any process on this database (this one too). */
+  notification(payload: string): void
+  /** Listening started (true) or stopped (false); what is sent while not listening is never heard. */
+  listening(on: boolean): void
+}
+
 /**
  * The database as modules see it: the same SQL runs on embedded PGlite and on PostgreSQL.
  * `transaction` runs `fn` in one transaction, committed when it resolves, rolled back when it throws.
+ * `listen` hears `SELECT pg_notify(channel, payload)` (sent when its transaction commits) until the
+ * answered function stops it or the database closes.
  */
 export interface Database extends Queryable {
   readonly driver: 'pglite' | 'postgres'
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  listen(channel: string, listener: Listener): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 

@@ -23,6 +23,16 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     driver: 'pglite',
     ...wrap(pg),
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    // One process owns the database, so nothing can drop between it and its listeners.
+    async listen(channel, listener) {
+      const unlisten = await pg.listen(channel, (payload) => listener.notification(payload))
+      listener.listening(true)
+      return async () => {
+        if (pg.closed) return
+        await unlisten()
+        listener.listening(false)
+      }
+    },
     close: () => pg.close(),
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import pg from 'pg'
 import type { Database, Queryable } from './database.js'
 import { INT8_OID, parseInt8, toParam } from './database.js'
+import { listenOnPostgres } from './postgres-listener.js'
 
 const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -35,6 +36,7 @@ export function openPostgres(connectionString: string, maxConnections: number): 
       await q.query(sql)
     },
   })
+  const listeners = new Set<() => Promise<void>>()
   return {
     driver: 'postgres',
     ...wrap(pool),
@@ -52,6 +54,18 @@ export function openPostgres(connectionString: string, maxConnections: number): 
         client.release()
       }
     },
-    close: () => pool.end(),
+    async listen(channel, listener) {
+      const stop = await listenOnPostgres(connectionString, channel, listener)
+      const unlisten = async () => {
+        listeners.delete(unlisten)
+        await stop()
+      }
+      listeners.add(unlisten)
+      return unlisten
+    },
+    async close() {
+      await Promise.all([...listeners].map((unlisten) => unlisten()))
+      await pool.end()
+    },
   }
 }
