@@ -139,6 +139,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(metricsRoutes, { sources: [webhookMetrics(webhooks, webhookWorker)] })
   await app.register(webPlugin, { webDir: config.webDir })
 
+  // Remembered client secrets are forgotten when any process rotates them (LISTEN/NOTIFY).
+  let stopWatchingRotations: (() => Promise<void>) | undefined
+  app.addHook('onReady', async () => {
+    stopWatchingRotations = await identity.watchSecretRotations()
+  })
+  app.addHook('onClose', async () => stopWatchingRotations?.())
   app.addHook('onReady', async () => {
     holdSweeper.start(config.sweepIntervalSeconds, (error) =>
       app.log.error({ err: error }, 'hold sweep failed'),

@@ -76,6 +76,8 @@ export function createServices(deps: {
     secretOverlapSeconds: config.secretOverlapSeconds,
     allowPrivateWebhooks: config.webhooks.allowPrivate,
     onWebhookUrlSet,
+    // This process forgets ended secrets before answering; the others hear it from the database.
+    onSecretsRotated: [(rotation) => identity.secretsRotated(rotation)],
   })
   const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
   const idempotency = createIdempotencyService({ db, repo: createIdempotencyRepository(), clock })

@@ -11,9 +11,14 @@ export const CSRF_HEADER = 'x-csrf-token'
  * Who may call a route:
  * - `customer` / `company`: a signed-in person or company (session cookie);
  * - `partner`: a company's session or its server with HTTP Basic client credentials;
+ * - `dashboard`: a company's session only; its valid client credentials get 403 `dashboard_only`
+ *   (what a leaked secret must not be able to do, such as rotating the secrets);
  * - `session`: anyone signed in.
+ *
+ * A 401 on `/v1` carries no `WWW-Authenticate: Basic` challenge, so a browser never pops up a
+ * credential prompt over the web app.
  */
-export type AuthRequirement = 'customer' | 'company' | 'partner' | 'session'
+export type AuthRequirement = 'customer' | 'company' | 'partner' | 'dashboard' | 'session'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -56,17 +61,18 @@ export function sessionToken(request: FastifyRequest): string | undefined {
 
 async function authenticate(identity: IdentityService, request: FastifyRequest, need: AuthRequirement) {
   const authorization = request.headers.authorization
-  if (need === 'partner' && authorization) {
+  const companyAccount = need === 'partner' || need === 'dashboard'
+  if (companyAccount && authorization) {
     const basic = parseBasic(authorization)
     const companyId = basic && (await identity.authenticateClient(basic.id, basic.secret))
     if (!companyId) {
       throw new DomainError(
         'invalid_client_credentials',
         'HTTP Basic credentials are not a valid client_id and client_secret',
-        {
-          headers: { 'www-authenticate': 'Basic realm="PROTUS"' },
-        },
       )
+    }
+    if (need === 'dashboard') {
+      throw new DomainError('dashboard_only', 'sign in to the company dashboard to do this')
     }
     request.principal = { kind: 'company', id: companyId, via: 'basic' }
     return
@@ -77,12 +83,9 @@ async function authenticate(identity: IdentityService, request: FastifyRequest, 
     throw new DomainError(
       'unauthenticated',
       need === 'partner' ? 'sign in or use HTTP Basic client credentials' : 'sign in first',
-      {
-        headers: need === 'partner' ? { 'www-authenticate': 'Basic realm="PROTUS"' } : {},
-      },
     )
   }
-  const wanted = need === 'partner' ? 'company' : need
+  const wanted = companyAccount ? 'company' : need
   if (wanted !== 'session' && session.principal.kind !== wanted) {
     throw new DomainError('forbidden', `this needs a ${wanted} account`)
   }

@@ -14,6 +14,12 @@ afterAll(() => app.close())
 const getCompany = (authorization: string) =>
   app.inject({ method: 'GET', url: '/v1/company', headers: { authorization } })
 
+const rotate = (
+  headers: Record<string, string>,
+  kind: 'client_secret' | 'webhook_secret',
+  payload?: object,
+) => app.inject({ method: 'POST', url: `/v1/company/secrets/${kind}/rotate`, headers, payload })
+
 describe('GET /v1/company', () => {
   it('answers a partner server with Basic credentials', async () => {
     const { company, auth, email } = await registerCompany(app)
@@ -44,16 +50,20 @@ describe('GET /v1/company', () => {
     expect(res.json().id).toBe(company.id)
   })
 
-  it('refuses a wrong client secret with 401 invalid_client_credentials and WWW-Authenticate', async () => {
+  it('refuses a wrong client secret with 401 invalid_client_credentials and no browser prompt', async () => {
     const { company } = await registerCompany(app)
     const res = await getCompany(basic(company.client_id, 'sk_wrong'))
     expectProblem(res, 401, 'invalid_client_credentials')
-    expect(res.headers['www-authenticate']).toBe('Basic realm="PROTUS"')
-    expectProblem(await getCompany('Basic !!!'), 401, 'invalid_client_credentials')
+    expect(res.headers['www-authenticate']).toBeUndefined()
+    const garbled = await getCompany('Basic !!!')
+    expectProblem(garbled, 401, 'invalid_client_credentials')
+    expect(garbled.headers['www-authenticate']).toBeUndefined()
   })
 
   it('refuses no credentials with 401 and a person with 403 forbidden', async () => {
-    expectProblem(await app.inject({ method: 'GET', url: '/v1/company' }), 401, 'unauthenticated')
+    const none = await app.inject({ method: 'GET', url: '/v1/company' })
+    expectProblem(none, 401, 'unauthenticated')
+    expect(none.headers['www-authenticate']).toBeUndefined()
     const { email, password } = await registerCustomer(app)
     const session = await signIn(app, 'customer', email, password)
     expectProblem(
@@ -148,13 +158,20 @@ describe('PATCH /v1/company', () => {
   })
 })
 
+/** A company and its signed-in dashboard session. */
+async function companyOnDashboard() {
+  const registered = await registerCompany(app)
+  const session = await signIn(app, 'company', registered.email, registered.password)
+  return { ...registered, session }
+}
+
 describe('secret rotation', () => {
   it('issues a new client secret; the old one works for the overlap window, then stops', async () => {
-    const { company, auth: oldAuth } = await registerCompany(app)
+    const { company, auth: oldAuth, session } = await companyOnDashboard()
     const res = await app.inject({
       method: 'POST',
       url: '/v1/company/secrets/client_secret/rotate',
-      headers: { authorization: oldAuth },
+      headers: session.headers,
     })
     expect(res.statusCode).toBe(200)
     const { client_secret, previous_expires_at } = res.json()
@@ -179,11 +196,11 @@ describe('secret rotation', () => {
   })
 
   it('rotates the webhook secret and keeps both signing during the overlap', async () => {
-    const { company, auth } = await registerCompany(app)
+    const { company, auth, session } = await companyOnDashboard()
     const res = await app.inject({
       method: 'POST',
       url: '/v1/company/secrets/webhook_secret/rotate',
-      headers: { authorization: auth },
+      headers: session.headers,
     })
     expect(res.statusCode).toBe(200)
     const { webhook_secret } = res.json()
@@ -196,6 +213,76 @@ describe('secret rotation', () => {
     ])
     clock.advance(3_600_000 + 1_000)
     expect((await getCompany(auth)).json().webhook_secrets).toHaveLength(1)
+  })
+
+  it('ends every older client secret at once with previous_expires_in 0, even one just used', async () => {
+    const { company, auth: oldAuth, session } = await companyOnDashboard()
+    expect((await getCompany(oldAuth)).statusCode).toBe(200)
+    const res = await rotate(session.headers, 'client_secret', { previous_expires_in: 0 })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json().previous_expires_at).toBe(clock.now().toISOString())
+    expectProblem(await getCompany(oldAuth), 401, 'invalid_client_credentials')
+    const newAuth = basic(company.client_id, res.json().client_secret)
+    const listed = (await getCompany(newAuth)).json().client_secrets
+    expect(listed).toEqual([
+      { hint: `…${res.json().client_secret.slice(-4)}`, created_at: expect.any(String), expires_at: null },
+    ])
+  })
+
+  it('stops signing webhooks with the old secret at once with previous_expires_in 0', async () => {
+    const { company, auth, session } = await companyOnDashboard()
+    const res = await rotate(session.headers, 'webhook_secret', { previous_expires_in: 0 })
+    expect(res.statusCode, res.body).toBe(200)
+    const { webhook_secret } = res.json()
+    expect((await getCompany(auth)).json().webhook_secrets).toHaveLength(1)
+    const targets = await app.services.companies.webhookTargets([company.id])
+    expect(targets.get(company.id)?.secrets).toEqual([webhook_secret])
+  })
+
+  it('keeps the previous secret for previous_expires_in seconds', async () => {
+    const { company, auth: oldAuth, session } = await companyOnDashboard()
+    const res = await rotate(session.headers, 'client_secret', { previous_expires_in: 60 })
+    expect(new Date(res.json().previous_expires_at).getTime()).toBe(clock.now().getTime() + 60_000)
+    clock.advance(59_000)
+    expect((await getCompany(oldAuth)).statusCode).toBe(200)
+    clock.advance(2_000)
+    expectProblem(await getCompany(oldAuth), 401, 'invalid_client_credentials')
+    expect((await getCompany(basic(company.client_id, res.json().client_secret))).statusCode).toBe(200)
+  })
+
+  it.each([
+    ['a negative number', { previous_expires_in: -1 }],
+    ['more than a day', { previous_expires_in: 86_401 }],
+    ['a fraction', { previous_expires_in: 1.5 }],
+    ['a string', { previous_expires_in: '0' }],
+    ['null', { previous_expires_in: null }],
+    ['an unknown field', { expires_in: 0 }],
+  ])(
+    'rejects previous_expires_in as %s with 400 validation_failed and rotates nothing',
+    async (_label, payload) => {
+      const { auth, session } = await companyOnDashboard()
+      const before = (await getCompany(auth)).json()
+      for (const kind of ['client_secret', 'webhook_secret'] as const) {
+        expectProblem(await rotate(session.headers, kind, payload), 400, 'validation_failed')
+      }
+      expect((await getCompany(auth)).json()).toEqual(before)
+    },
+  )
+
+  it('refuses a rotation with Basic client credentials with 403 dashboard_only and rotates nothing', async () => {
+    const { company, auth } = await registerCompany(app)
+    const before = (await getCompany(auth)).json()
+    for (const kind of ['client_secret', 'webhook_secret'] as const) {
+      expectProblem(
+        await rotate({ authorization: auth }, kind, { previous_expires_in: 0 }),
+        403,
+        'dashboard_only',
+      )
+      expectProblem(await rotate({ authorization: auth }, kind), 403, 'dashboard_only')
+      const wrong = await rotate({ authorization: basic(company.client_id, 'sk_wrong') }, kind)
+      expectProblem(wrong, 401, 'invalid_client_credentials')
+    }
+    expect((await getCompany(auth)).json()).toEqual(before)
   })
 
   it('does not let a person rotate anything', async () => {

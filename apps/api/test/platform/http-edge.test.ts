@@ -62,6 +62,26 @@ describe('bad requests at the edge', () => {
     expectProblem(await app.inject({ method: 'GET', url: '/v1/nothing-here' }), 404, 'not_found')
     expectProblem(await app.inject({ method: 'DELETE', url: '/v1/customers' }), 404, 'not_found')
   })
+
+  it('answers 401 on /v1 without a WWW-Authenticate challenge, so browsers never prompt for a password', async () => {
+    const wrong = `Basic ${Buffer.from('cli_nobody:sk_wrong').toString('base64')}`
+    const answers = [
+      [await app.inject({ method: 'GET', url: '/v1/services' }), 'unauthenticated'],
+      [
+        await app.inject({ method: 'GET', url: '/v1/services', headers: { authorization: wrong } }),
+        'invalid_client_credentials',
+      ],
+      [
+        await app.inject({ method: 'GET', url: '/v1/services', headers: { authorization: 'Bearer x' } }),
+        'invalid_client_credentials',
+      ],
+      [await app.inject({ method: 'GET', url: '/v1/me' }), 'unauthenticated'],
+    ] as const
+    for (const [res, code] of answers) {
+      expectProblem(res, 401, code)
+      expect(res.headers['www-authenticate']).toBeUndefined()
+    }
+  })
 })
 
 describe('request ids', () => {

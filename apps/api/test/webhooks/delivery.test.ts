@@ -203,10 +203,11 @@ describe('an endpoint that answers 410 Gone', () => {
 describe('secrets', () => {
   it('signs with both secrets during a rotation, so the receiver verifies with either', async () => {
     const partner = await partnerListening()
+    const dashboard = await signIn(app, 'company', partner.email, partner.password)
     const rotated = await app.inject({
       method: 'POST',
       url: '/v1/company/secrets/webhook_secret/rotate',
-      headers: { authorization: partner.auth },
+      headers: dashboard.headers,
     })
     expect(rotated.statusCode).toBe(200)
     const newSecret = rotated.json().webhook_secret as string

@@ -3,7 +3,7 @@ import type { Clock } from '../../lib/clock.js'
 import { DomainError, type FieldError } from '../../lib/domain-error.js'
 import { isPrivateHost } from '../../lib/public-address.js'
 import type { CompanySecrets, SecretInfo } from './company-secrets.js'
-import type { IdentityRepository, SecretKind } from './identity.repository.js'
+import type { IdentityRepository, SecretKind, SecretRotation } from './identity.repository.js'
 import { callbackUrlProblem, redirectUriErrors } from './urls.js'
 
 export interface Company {
@@ -35,6 +35,8 @@ export function createCompanySettingsService(deps: {
   allowPrivateWebhooks: boolean
   /** Called after the company sets its webhook URL (a disabled endpoint is enabled again). */
   onWebhookUrlSet?: ((companyId: string) => Promise<void>)[]
+  /** Called in this process once a rotation commits; other processes hear it from the database. */
+  onSecretsRotated?: ((rotation: SecretRotation) => void)[]
 }) {
   const { db, repo, secrets, clock } = deps
 
@@ -112,20 +114,28 @@ export function createCompanySettingsService(deps: {
     },
 
     /**
-     * Issues a new secret of `kind`. The previous ones keep working until the overlap window ends,
-     * so partners can deploy the new secret without downtime.
+     * Issues a new secret of `kind`. The previous ones keep working for `previousExpiresIn`
+     * seconds (the configured overlap by default), so partners can deploy the new secret without
+     * downtime; 0 ends them now, on every process.
      */
-    async rotateSecret(id: string, kind: SecretKind): Promise<{ secret: string; previousExpiresAt: Date }> {
-      return db.transaction(async (tx) => {
+    async rotateSecret(
+      id: string,
+      kind: SecretKind,
+      previousExpiresIn = deps.secretOverlapSeconds,
+    ): Promise<{ secret: string; previousExpiresAt: Date }> {
+      const rotated = await db.transaction(async (tx) => {
         if (!(await repo.findCompany(tx, { id }, { forUpdate: true }))) {
           throw new DomainError('not_found', 'no such company')
         }
         const now = clock.now()
-        const previousExpiresAt = new Date(now.getTime() + deps.secretOverlapSeconds * 1000)
+        const previousExpiresAt = new Date(now.getTime() + previousExpiresIn * 1000)
         await repo.expireSecrets(tx, id, kind, previousExpiresAt)
         const secret = await secrets.issue(tx, id, kind, now)
+        await repo.announceSecretRotation(tx, { company_id: id, kind })
         return { secret, previousExpiresAt }
       })
+      for (const listener of deps.onSecretsRotated ?? []) listener({ company_id: id, kind })
+      return rotated
     },
   }
 }

@@ -3,17 +3,28 @@ import { Type } from 'typebox'
 import { partnerSecurity, problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import type { CompanySettingsService } from './company-settings.service.js'
-import { Company, CompanyPatchBody, RotatedClientSecret, RotatedWebhookSecret } from './identity.schemas.js'
+import {
+  Company,
+  CompanyPatchBody,
+  RotatedClientSecret,
+  RotatedWebhookSecret,
+  RotateSecretBody,
+} from './identity.schemas.js'
 
 const tags = ['Partner settings']
 const security = partnerSecurity
 
-/** A partner's own settings, for its dashboard session or its server (Basic client credentials). */
+/**
+ * A partner's own settings, for its dashboard session or its server (Basic client credentials).
+ * Secrets rotate from the dashboard only: a leaked client secret must not lock its owner out.
+ */
 export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettingsService }> = async (
   app,
   { companies },
 ) => {
   const partner = { auth: 'partner' as const }
+  const dashboard = { auth: 'dashboard' as const }
+  const dashboardSecurity = [{ sessionCookie: [] }]
 
   app.get(
     '/v1/company',
@@ -49,19 +60,22 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettin
   app.post(
     '/v1/company/secrets/client_secret/rotate',
     {
-      config: partner,
+      config: dashboard,
       schema: {
         tags,
-        security,
+        security: dashboardSecurity,
         summary: 'Issue a new client secret',
-        description: 'The previous secret keeps working until previous_expires_at.',
-        response: { 200: RotatedClientSecret, ...problemResponses(401, 403) },
+        description:
+          'The previous secrets keep working until previous_expires_at. Only the dashboard session may rotate (403 dashboard_only with Basic credentials).',
+        body: RotateSecretBody,
+        response: { 200: RotatedClientSecret, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const { secret, previousExpiresAt } = await companies.rotateSecret(
         principalOf(request).id,
         'client_secret',
+        request.body.previous_expires_in,
       )
       return { client_secret: secret, previous_expires_at: previousExpiresAt }
     },
@@ -70,19 +84,22 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettin
   app.post(
     '/v1/company/secrets/webhook_secret/rotate',
     {
-      config: partner,
+      config: dashboard,
       schema: {
         tags,
-        security,
+        security: dashboardSecurity,
         summary: 'Issue a new webhook signing secret',
-        description: 'Until previous_expires_at, webhooks carry signatures under both secrets.',
-        response: { 200: RotatedWebhookSecret, ...problemResponses(401, 403) },
+        description:
+          'Until previous_expires_at, webhooks carry signatures under both secrets. Only the dashboard session may rotate (403 dashboard_only with Basic credentials).',
+        body: RotateSecretBody,
+        response: { 200: RotatedWebhookSecret, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
       const { secret, previousExpiresAt } = await companies.rotateSecret(
         principalOf(request).id,
         'webhook_secret',
+        request.body.previous_expires_in,
       )
       return { webhook_secret: secret, previous_expires_at: previousExpiresAt }
     },

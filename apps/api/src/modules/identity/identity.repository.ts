@@ -5,6 +5,14 @@ import { DomainError } from '../../lib/domain-error.js'
 export type PrincipalKind = 'customer' | 'company'
 export type SecretKind = 'client_secret' | 'webhook_secret'
 
+/** The NOTIFY channel on which every process hears that a company's secrets were rotated. */
+export const SECRET_ROTATIONS_CHANNEL = 'protus_secret_rotations'
+
+export interface SecretRotation {
+  company_id: string
+  kind: SecretKind
+}
+
 export interface CustomerRow {
   id: string
   email: string
@@ -193,6 +201,11 @@ export function createIdentityRepository() {
          WHERE company_id = $1 AND kind = $2 AND (expires_at IS NULL OR expires_at > $3)`,
         [companyId, kind, expiresAt],
       )
+    },
+
+    /** Tells every process listening on the database, once `q`'s transaction commits. */
+    async announceSecretRotation(q: Queryable, rotation: SecretRotation): Promise<void> {
+      await q.query('SELECT pg_notify($1, $2)', [SECRET_ROTATIONS_CHANNEL, JSON.stringify(rotation)])
     },
 
     async clientSecretDigests(

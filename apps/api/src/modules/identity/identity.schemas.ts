@@ -100,6 +100,20 @@ export const CompanyPatchBody = Type.Object(
   closed,
 )
 
+export const RotateSecretBody = Type.Object(
+  {
+    previous_expires_in: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 86_400,
+        description:
+          'Seconds the previous secrets keep working (default: the server’s overlap, one day); 0 ends them now, on every server within a second.',
+      }),
+    ),
+  },
+  closed,
+)
+
 export const RotatedClientSecret = Type.Object(
   { client_secret: Type.String(), previous_expires_at: Timestamp },
   closed,

@@ -3,8 +3,16 @@ import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
 import { newId } from '../../lib/ids.js'
 import { randomToken, sameDigest, sha256 } from '../../lib/secrets.js'
+import { createClientCache } from './client-cache.js'
 import type { CompanySecrets } from './company-secrets.js'
-import type { CompanyRow, CustomerRow, IdentityRepository, PrincipalKind } from './identity.repository.js'
+import {
+  type CompanyRow,
+  type CustomerRow,
+  type IdentityRepository,
+  type PrincipalKind,
+  SECRET_ROTATIONS_CHANNEL,
+  type SecretRotation,
+} from './identity.repository.js'
 import { checkPassword, hashPassword } from './passwords.js'
 import type { SignInThrottle } from './sign-in-throttle.js'
 
@@ -55,13 +63,28 @@ const toCustomer = (row: CustomerRow): Customer => ({
   created_at: row.created_at,
 })
 
-const CLIENT_CACHE_MS = 5_000
-const CLIENT_CACHE_SIZE = 1_000
+function parseRotation(payload: string): SecretRotation | undefined {
+  try {
+    const parsed = JSON.parse(payload) as Partial<SecretRotation> | null
+    return typeof parsed?.company_id === 'string' && typeof parsed.kind === 'string'
+      ? { company_id: parsed.company_id, kind: parsed.kind }
+      : undefined
+  } catch {
+    return undefined
+  }
+}
 
 export function createIdentityService(deps: IdentityDeps) {
   const { db, repo, clock, throttle, secrets } = deps
-  const clientCache = new Map<string, { companyId: string; until: number }>()
+  const clientCache = createClientCache()
   const hooks = deps.onCustomerRegistered ?? []
+
+  /** A rotation may have ended secrets that this process remembers as valid. */
+  function secretsRotated(rotation: SecretRotation | undefined): void {
+    // An announcement that cannot be read might have been about anyone.
+    if (!rotation) clientCache.forget()
+    else if (rotation.kind === 'client_secret') clientCache.forget(rotation.company_id)
+  }
 
   async function findPrincipalHash(kind: PrincipalKind, email: string) {
     const row =
@@ -166,19 +189,35 @@ export function createIdentityService(deps: IdentityDeps) {
      * cost a database read per request.
      */
     async authenticateClient(clientId: string, clientSecret: string): Promise<string | undefined> {
-      const now = clock.now().getTime()
+      const now = clock.now()
       const cacheKey = sha256(`${clientId}\n${clientSecret}`).toString('hex')
-      const cached = clientCache.get(cacheKey)
-      if (cached && cached.until > now) return cached.companyId
-      clientCache.delete(cacheKey)
+      const cached = clientCache.get(cacheKey, now.getTime())
+      if (cached) return cached
+      const epoch = clientCache.epoch()
       const presented = sha256(clientSecret)
-      const candidates = await repo.clientSecretDigests(db, clientId, clock.now())
+      const candidates = await repo.clientSecretDigests(db, clientId, now)
       const match = candidates.find((c) => sameDigest(presented, Buffer.from(c.digest, 'hex')))
       if (!match) return undefined
-      const until = Math.min(now + CLIENT_CACHE_MS, match.expires_at?.getTime() ?? Number.POSITIVE_INFINITY)
-      if (clientCache.size >= CLIENT_CACHE_SIZE) clientCache.delete(clientCache.keys().next().value as string)
-      clientCache.set(cacheKey, { companyId: match.company_id, until })
+      clientCache.remember(cacheKey, {
+        companyId: match.company_id,
+        now: now.getTime(),
+        expiresAt: match.expires_at?.getTime() ?? Number.POSITIVE_INFINITY,
+        epoch,
+      })
       return match.company_id
+    },
+
+    secretsRotated,
+
+    /**
+     * Hears the rotations of every process on the database, so a secret ended elsewhere stops
+     * working here within moments; while they cannot be heard, nothing is remembered.
+     */
+    async watchSecretRotations(): Promise<() => Promise<void>> {
+      return db.listen(SECRET_ROTATIONS_CHANNEL, {
+        notification: (payload) => secretsRotated(parseRotation(payload)),
+        listening: (on) => clientCache.hearing(on),
+      })
     },
 
     async getCustomer(id: string): Promise<Customer> {
