@@ -162,6 +162,17 @@ describe('Sign in with PROTUS through openid-client', () => {
     }
     const first = await run('check profile email', { allow: true, scopes: ['check', 'profile', 'email'] })
     expect(first.asked).toBe(true)
+    const withEmail = await oidc.fetchUserInfo(
+      config,
+      first.tokens?.access_token as string,
+      oidc.skipSubjectCheck,
+    )
+    expect(withEmail).toEqual({
+      sub: expect.stringMatching(/^acct_/),
+      preferred_username: person.username,
+      email: person.email,
+      email_verified: false,
+    })
     const again = await run('check profile')
     expect(again.asked).toBe(false)
     expect(again.tokens?.scope).toBe('check profile')
