@@ -48,12 +48,22 @@ export async function accountOf(protus: Protus, store: Store, user: User): Promi
 /** Why PROTUS refused to move money, in the terms of the pages that explain it. */
 export type Refusal =
   | { kind: 'insufficient_funds' }
+  | { kind: 'spending_limit'; limit: number; remaining: number }
   | { kind: 'missing_scope'; missing: Scope[]; reconsentUrl?: string }
   | { kind: 'revoked' }
 
 /** Turns a billing error into a refusal to explain, or rethrows what is not one. */
 export function refusalOf(error: unknown): Refusal {
   if (isProtusError(error, 'insufficient_funds')) return { kind: 'insufficient_funds' }
+  if (isProtusError(error, 'spending_limit_exceeded')) {
+    const limit = error.problem?.limit
+    const remaining = error.problem?.remaining
+    return {
+      kind: 'spending_limit',
+      limit: typeof limit === 'number' ? limit : 0,
+      remaining: typeof remaining === 'number' ? remaining : 0,
+    }
+  }
   if (isProtusError(error, 'grant_revoked')) return { kind: 'revoked' }
   if (isProtusError(error, 'insufficient_scope')) {
     const scope = typeof error.problem?.scope === 'string' ? error.problem.scope : 'charge'

@@ -1,6 +1,6 @@
 import type { Scope } from '@protus/sdk'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { html, page } from './html.js'
+import { html, money, page } from './html.js'
 import type { Refusal } from './protus.js'
 import { viewerOf } from './session.js'
 import type { Store } from './store.js'
@@ -35,6 +35,22 @@ export async function explainRefusal(
           html`<div class="card problem" data-testid="refusal" data-reason="insufficient_funds">
 <p>There is not enough money on your PROTUS balance for ${whatFor}. Nothing was charged and nothing was saved.</p>
 <p>${topUp}</p></div>`,
+        ),
+      )
+  }
+  if (refusal.kind === 'spending_limit') {
+    return reply
+      .status(402)
+      .type('text/html')
+      .send(
+        page(
+          'Over your monthly limit for Messages',
+          viewer,
+          html`<div class="card problem" data-testid="refusal" data-reason="spending_limit_exceeded">
+<p>You allowed Messages to take at most ${money(refusal.limit, 'RUB')} a month from your PROTUS wallet,
+and ${money(refusal.remaining, 'RUB')} of it is left this month: not enough for ${whatFor}.
+Nothing was charged and nothing was saved.</p>
+<p>You can raise or remove the limit under Connected services in your PROTUS wallet, or wait for next month.</p></div>`,
         ),
       )
   }

@@ -19,13 +19,17 @@ function summaryOf(event: WebhookEvent): { account: string | null; summary: stri
     case 'hold.expired':
       return {
         account: event.data.account,
-        summary: `${money(event.data.amount, event.data.currency)} held, ${money(event.data.captured_amount, event.data.currency)} captured`,
+        summary: `${money(event.data.amount, event.data.currency)} held, ${money(event.data.captured_amount, event.data.currency)} captured${'reason' in event.data && event.data.reason ? ` (${event.data.reason})` : ''}`,
       }
     case 'charge.refunded':
       return { account: event.data.account, summary: `refund of ${event.data.charge}` }
     case 'grant.created':
-    case 'grant.revoked':
-      return { account: event.data.account, summary: `scopes: ${event.data.scopes.join(' ')}` }
+    case 'grant.updated':
+    case 'grant.revoked': {
+      const limit = event.data.monthly_limit
+      const perMonth = limit === null ? '' : ` · at most ${money(limit, 'RUB')} a month`
+      return { account: event.data.account, summary: `scopes: ${event.data.scopes.join(' ')}${perMonth}` }
+    }
     case 'wallet.topped_up':
       return {
         account: event.data.account,
