@@ -12,7 +12,7 @@ import { createIdempotencyRepository } from './modules/idempotency/idempotency.r
 import { createIdempotencyService } from './modules/idempotency/idempotency.service.js'
 import { createCompanySecrets } from './modules/identity/company-secrets.js'
 import { createCompanySettingsService } from './modules/identity/company-settings.service.js'
-import { createIdentityRepository } from './modules/identity/identity.repository.js'
+import { createIdentityRepository, type SecretRotation } from './modules/identity/identity.repository.js'
 import { createIdentityService } from './modules/identity/identity.service.js'
 import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
 import { createLedgerRepository } from './modules/ledger/ledger.repository.js'
@@ -68,6 +68,10 @@ export function createServices(deps: {
       },
     ],
   })
+  // This process forgets ended secrets before answering; the others hear it from the database.
+  const onSecretsRotated: ((rotation: SecretRotation) => void)[] = [
+    (rotation) => identity.secretsRotated(rotation),
+  ]
   const companies = createCompanySettingsService({
     db,
     repo: identityRepo,
@@ -76,8 +80,7 @@ export function createServices(deps: {
     secretOverlapSeconds: config.secretOverlapSeconds,
     allowPrivateWebhooks: config.webhooks.allowPrivate,
     onWebhookUrlSet,
-    // This process forgets ended secrets before answering; the others hear it from the database.
-    onSecretsRotated: [(rotation) => identity.secretsRotated(rotation)],
+    onSecretsRotated,
   })
   const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
   const idempotency = createIdempotencyService({ db, repo: createIdempotencyRepository(), clock })
@@ -159,6 +162,8 @@ export function createServices(deps: {
     onRequeued: () => webhookWorker.wake(),
   })
   onWebhookUrlSet.push((id) => webhooks.enable(id))
+  // A rotated webhook secret signs nothing more from this process, even within the worker's cache.
+  onSecretsRotated.push((rotation) => webhookWorker.forget(rotation.company_id))
 
   return {
     ledger,

@@ -230,6 +230,28 @@ describe('secrets', () => {
     expect(verify(newSecret, after).type).toBe('ping')
     expect(() => verify(partner.company.webhook_secret, after)).toThrow()
   })
+
+  it('signs only with the new secret right after a rotation that ends the old one at once', async () => {
+    const partner = await partnerListening()
+    // A delivery just before makes the worker remember the company's secrets.
+    await ping(partner)
+    await app.services.webhookWorker.drain()
+    const dashboard = await signIn(app, 'company', partner.email, partner.password)
+    const rotated = await app.inject({
+      method: 'POST',
+      url: '/v1/company/secrets/webhook_secret/rotate',
+      headers: dashboard.headers,
+      payload: { previous_expires_in: 0 },
+    })
+    expect(rotated.statusCode, rotated.body).toBe(200)
+    const sent = await ping(partner)
+    await app.services.webhookWorker.drain()
+    const arrival = receiver.received.find((r) => r.id === sent.event.id)
+    if (!arrival) throw new Error('the ping did not arrive')
+    expect(String(arrival.headers['webhook-signature']).split(' ')).toHaveLength(1)
+    expect(verify(rotated.json().webhook_secret, arrival).type).toBe('ping')
+    expect(() => verify(partner.company.webhook_secret, arrival)).toThrow()
+  })
 })
 
 describe('the delivery log', () => {

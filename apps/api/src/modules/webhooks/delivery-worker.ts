@@ -208,6 +208,11 @@ export function createDeliveryWorker(deps: {
       loop = run()
     },
 
+    /** Reads a company's URL and signing secrets afresh for its next delivery (after a rotation). */
+    forget(companyId: string): void {
+      targetCache.delete(companyId)
+    },
+
     /** Looks for due deliveries now instead of at the next poll. */
     wake(): void {
       if (wake) wake()
