@@ -76,4 +76,19 @@ describe('modes', () => {
     })
     expect(() => loadConfig({ PROTUS_STRIPE_SECRET_KEY: 'sk_test_1' })).toThrow(/go together/)
   })
+
+  it('takes Stripe live keys only in live mode and test keys only in sandbox mode', () => {
+    const stripe = (key: string) => ({
+      PROTUS_STRIPE_SECRET_KEY: key,
+      PROTUS_STRIPE_WEBHOOK_SECRET: 'whsec_1',
+    })
+    const live = { PROTUS_MODE: 'live', PROTUS_SECRET_KEY: key }
+    expect(() => loadConfig({ ...live, ...stripe('sk_test_1') })).toThrow(
+      /test key: live mode takes live keys only/,
+    )
+    expect(() => loadConfig({ ...live, ...stripe('rk_test_1') })).toThrow(/test key/)
+    expect(loadConfig({ ...live, ...stripe('sk_live_1') }).stripe?.secretKey).toBe('sk_live_1')
+    expect(() => loadConfig(stripe('sk_live_1'))).toThrow(/live key: sandbox mode takes test keys only/)
+    expect(loadConfig(stripe('sk_test_1')).stripe?.secretKey).toBe('sk_test_1')
+  })
 })

@@ -147,7 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: int('PROTUS_WEBHOOK_CONCURRENCY', 128, 1, 1000),
       pollMs: int('PROTUS_WEBHOOK_POLL_MS', 1000, 10, 60_000),
     }),
-    stripe: parseStripe(env, problems),
+    stripe: parseStripe(env, mode, problems),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
@@ -161,7 +161,7 @@ function parseMode(raw: string | undefined, databaseUrl: string | undefined, pro
   return 'live'
 }
 
-function parseStripe(env: Env, problems: string[]): StripeConfig | undefined {
+function parseStripe(env: Env, mode: Mode, problems: string[]): StripeConfig | undefined {
   const secretKey = env.PROTUS_STRIPE_SECRET_KEY || undefined
   const webhookSecret = env.PROTUS_STRIPE_WEBHOOK_SECRET || undefined
   const apiBase = env.PROTUS_STRIPE_API_BASE || undefined
@@ -175,6 +175,15 @@ function parseStripe(env: Env, problems: string[]): StripeConfig | undefined {
   }
   if (apiBase && !(URL.canParse(apiBase) && ['http:', 'https:'].includes(new URL(apiBase).protocol))) {
     problems.push(`PROTUS_STRIPE_API_BASE must be an http(s) URL, got "${apiBase}"`)
+  }
+  // Test-mode payments are not money: a live server taking them would mint it, and a sandbox
+  // must never take real money. Another API base (a local fake) has no live or test mode.
+  const keyMode = /^(sk|rk)_(live|test)_/.exec(secretKey)?.[2]
+  if (!apiBase && keyMode === 'test' && mode === 'live') {
+    problems.push('PROTUS_STRIPE_SECRET_KEY is a Stripe test key: live mode takes live keys only')
+  }
+  if (!apiBase && keyMode === 'live' && mode === 'sandbox') {
+    problems.push('PROTUS_STRIPE_SECRET_KEY is a Stripe live key: sandbox mode takes test keys only')
   }
   return Object.freeze({ secretKey, webhookSecret, apiBase })
 }
