@@ -265,12 +265,12 @@ export interface Grant {
   spent: number
   /** What the partner may spend in a calendar month (UTC), in minor units; null: no limit. */
   monthly_limit: number | null
-  /** Charged this month less refunds, plus open holds: what counts against the limit. */
+  /** This calendar month's (UTC) charges and captures at the partner, less their refunds. */
   spent_this_month: number
-  /** What is left of the limit this month; null without a limit. */
+  /** The limit less spent_this_month and the open holds; null without a limit. */
   limit_remaining: number | null
-  /** When the month's spending starts again from zero (the first of next month, UTC). */
-  limit_resets_at: string
+  /** When the month ends and the limit starts afresh (the first of next month, UTC). */
+  limit_resets_at: string | null
 }
 
 export interface GrantLimitUpdate {

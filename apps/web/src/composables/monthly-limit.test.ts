@@ -26,8 +26,9 @@ describe('the monthly limit field', () => {
     expect(limitApplies(['charge'])).toBe(true)
   })
 
-  it('measures the month’s spending against the limit, full at most', () => {
-    expect(limitUsed(12000, 50000)).toBe(24)
-    expect(limitUsed(60000, 50000)).toBe(100)
+  it('measures what the limit no longer leaves, from empty to full', () => {
+    expect(limitUsed(50000, 38000)).toBe(24)
+    expect(limitUsed(50000, 0)).toBe(100)
+    expect(limitUsed(50000, 50000)).toBe(0)
   })
 })

@@ -22,7 +22,7 @@ export function limitFromText(text: string, currency: string): number | null | u
   return minor !== null && minor > 0 && minor <= MAX_MONTHLY_LIMIT ? minor : undefined
 }
 
-/** How far through the limit the month's spending is, 0 to 100, for a progress bar. */
-export function limitUsed(spent: number, limit: number): number {
-  return Math.min(100, Math.max(0, (spent / limit) * 100))
+/** How much of the limit is taken, 0 to 100, for a progress bar: what it leaves, held funds included. */
+export function limitUsed(limit: number, remaining: number): number {
+  return Math.min(100, Math.max(0, ((limit - remaining) / limit) * 100))
 }
