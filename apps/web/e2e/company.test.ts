@@ -7,6 +7,7 @@ import {
   launchBrowser,
   openPage,
   readable,
+  registerCompany,
   startServer,
   type TestServer,
   unique,
@@ -188,5 +189,37 @@ describe.skipIf(!runnable)('a partner company in the browser', () => {
     await expect
       .poll(async () => (await byTestId(page, 'redirect-uri').allTextContents()).map(readable))
       .toEqual(['http://localhost:3000/callback'])
+  }, 60_000)
+
+  it('rotates the client secret and ends the old one at once, after a warning', async () => {
+    const { clientId, clientSecret: oldSecret } = await registerCompany(page)
+    const basic = (secret: string) => `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`
+    const partner = await request.newContext({ baseURL: server.baseUrl })
+    const listServices = (secret: string) =>
+      partner.get('/v1/services', { headers: { authorization: basic(secret) } }).then((r) => r.status())
+    expect(await listServices(oldSecret)).toBe(200)
+
+    await page.goto('/company/credentials')
+    await page.getByRole('button', { name: 'Rotate client secret' }).click()
+    const dialog = page.getByRole('dialog')
+    // The safe choice comes first: the old secret keeps working for a day.
+    expect(await dialog.getByRole('radio', { name: /For 24 hours/ }).isChecked()).toBe(true)
+    expect(await dialog.getByRole('alert').count()).toBe(0)
+    await dialog.getByRole('radio', { name: /End it now/ }).check()
+    expect(readable(await dialog.getByRole('alert').textContent())).toBe(
+      'Servers that still use the current client secret stop working at once: PROTUS refuses their calls.',
+    )
+    await dialog.getByRole('button', { name: 'Rotate and end the current secret' }).click()
+
+    await byTestId(page, 'client-secret-new').waitFor()
+    expect(readable(await byTestId(page, 'client-secret-new-note').textContent())).toBe(
+      'Save it now: it is not shown again. The previous secret no longer works.',
+    )
+    const newSecret = readable(await byTestId(page, 'client-secret-new-value').textContent())
+    await byTestId(page, 'client-secret-new-done').click()
+
+    expect(await listServices(newSecret)).toBe(200)
+    await expect.poll(() => listServices(oldSecret)).toBe(401)
+    await partner.dispose()
   }, 60_000)
 })

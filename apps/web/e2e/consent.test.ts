@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import {
   type APIRequestContext,
   type Browser,
@@ -7,7 +6,14 @@ import {
   request,
 } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type PartnerSite, pkce, startPartnerSite } from './partner-site.ts'
+import {
+  authorizeUrl as authorizeUrlFor,
+  PASSWORD,
+  registerPartner as registerPartnerWith,
+  registerPerson as registerPersonWith,
+  signIn as signInAs,
+} from './partner-setup.ts'
+import { type PartnerSite, startPartnerSite } from './partner-site.ts'
 import {
   byTestId,
   checkPrerequisites,
@@ -21,7 +27,6 @@ import {
 } from './support.ts'
 
 const runnable = checkPrerequisites()
-const PASSWORD = 'correct horse battery'
 
 describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
   let server: TestServer
@@ -55,55 +60,11 @@ describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
   const path = () => new URL(page.url()).pathname
   const text = async (id: string) => readable(await byTestId(page, id).first().textContent())
 
-  /** A partner company with the partner site's callback as its redirect URI. */
-  async function registerPartner() {
-    const name = unique('Messages')
-    const created = await api.post('/v1/companies', {
-      data: { email: `${name.toLowerCase()}@example.com`, name, password: PASSWORD },
-    })
-    expect(created.status(), await created.text()).toBe(201)
-    const { client_id: clientId, client_secret: clientSecret } = (await created.json()) as {
-      client_id: string
-      client_secret: string
-    }
-    const auth = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`
-    const updated = await api.patch('/v1/company', {
-      headers: { authorization: auth },
-      data: { redirect_uris: [partnerSite.redirectUri] },
-    })
-    expect(updated.status(), await updated.text()).toBe(200)
-    return { name, clientId, auth }
-  }
-
-  async function registerPerson() {
-    const username = unique('pat')
-    const email = `${username}@example.com`
-    const created = await api.post('/v1/customers', { data: { email, username, password: PASSWORD } })
-    expect(created.status(), await created.text()).toBe(201)
-    return { email, username }
-  }
-
-  /** Where the partner sends the browser: the authorization endpoint with PKCE and a fresh state. */
-  function authorizeUrl(clientId: string, scope: string) {
-    const { verifier, challenge } = pkce()
-    const state = randomBytes(16).toString('base64url')
-    const query = new URLSearchParams({
-      response_type: 'code',
-      client_id: clientId,
-      redirect_uri: partnerSite.redirectUri,
-      scope,
-      state,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    })
-    return { url: `/oauth/authorize?${query}`, state, verifier }
-  }
-
-  async function signIn(email: string): Promise<void> {
-    await fill(page, 'sign-in-email', email)
-    await fill(page, 'sign-in-password', PASSWORD)
-    await byTestId(page, 'sign-in-submit').click()
-  }
+  const registerPartner = () => registerPartnerWith(api, partnerSite.redirectUri)
+  const registerPerson = () => registerPersonWith(api)
+  const authorizeUrl = (clientId: string, scope: string) =>
+    authorizeUrlFor(clientId, partnerSite.redirectUri, scope)
+  const signIn = (email: string) => signInAs(page, email)
 
   const switchInput = (scope: string) => byTestId(page, `scope-${scope}`).locator('input')
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
 
 export const CHROMIUM = '/usr/bin/chromium'
 const API_TEST_APP = fileURLToPath(new URL('../../api/test/support/app.ts', import.meta.url))
@@ -98,6 +99,40 @@ export async function openPage(browser: Browser, baseUrl: string): Promise<OpenP
   const pageErrors: Error[] = []
   page.on('pageerror', (error) => pageErrors.push(error))
   return { context, page, pageErrors }
+}
+
+export interface BrowserSuite {
+  server: TestServer
+  browser: Browser
+  /** This test's page, in a browser profile of its own. */
+  page: Page
+  context: BrowserContext
+}
+
+/**
+ * The hooks of a browser suite: a server (with `env` added to its settings) and a browser for the
+ * suite, and for each test a fresh page that fails the test with any uncaught error in it. The
+ * fields are set by the time a test runs.
+ */
+export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
+  const suite = {} as BrowserSuite
+  beforeAll(async () => {
+    ;[suite.server, suite.browser] = await Promise.all([startServer(env), launchBrowser()])
+  }, 60_000)
+  afterAll(async () => {
+    await suite.browser?.close()
+    await suite.server?.close()
+  })
+  beforeEach(async () => {
+    const opened = await openPage(suite.browser, suite.server.baseUrl)
+    suite.page = opened.page
+    suite.context = opened.context
+    return async () => {
+      await opened.context.close()
+      expect(opened.pageErrors.map(String)).toEqual([])
+    }
+  })
+  return suite
 }
 
 export const byTestId = (scope: Page | Locator, id: string): Locator => scope.locator(`[data-testid="${id}"]`)
