@@ -241,6 +241,7 @@ const en = {
       balanceAfter: 'Available after',
       empty: 'No movements yet.',
       emptyHint: 'Top up your wallet to start paying for partner services.',
+      emptyHintNoTopUps: 'Every top-up, payment and reservation of your wallet will appear here.',
     },
     topUpDialog: {
       title: 'Top up your wallet',
