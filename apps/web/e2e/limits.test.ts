@@ -121,7 +121,7 @@ describe.skipIf(!runnable)('a monthly spending limit per partner in the browser'
     expect(await card.getByRole('button', { name: 'Set limit' }).count()).toBe(1)
   }, 90_000)
 
-  it('asks no limit of a partner that may not take money, and sets one under Connected services', async () => {
+  it('asks no limit of a partner that may not take money, sets one under Connected services, and shows it when asked again', async () => {
     const { page } = suite
     const partner = await registerPartner(api, partnerSite.redirectUri)
     const person = await registerPerson(api)
@@ -142,5 +142,11 @@ describe.skipIf(!runnable)('a monthly spending limit per partner in the browser'
     await expect
       .poll(() => card.getByTestId('connected-limit-usage').textContent().then(readable))
       .toBe('₽0.00 of ₽300.00 this month')
+
+    // Asked for more, the partner comes back: the page shows the limit that is set.
+    await page.goto(authorizeUrl(partner.clientId, partnerSite.redirectUri, 'check hold').url)
+    await expect.poll(path).toMatch(/^\/consent\/areq_/)
+    await expect.poll(() => limitInput(page).inputValue()).toBe('300.00')
+    await allow()
   }, 60_000)
 })

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/lib/clock.js'
@@ -7,7 +6,8 @@ import { connectedPerson } from '../support/grants.js'
 import { expectProblem } from '../support/http.js'
 import { expectLedgerSound, partnerWithAccount } from '../support/money.js'
 import { authorizeUrl, pkce, REDIRECT_URI } from '../support/oauth.js'
-import { cliBuilt, type ServerProcess, startServerProcess } from '../support/processes.js'
+import { cliBuilt } from '../support/processes.js'
+import { serversSharingDatabase } from '../support/shared-database.js'
 
 type Connected = Awaited<ReturnType<typeof connectedPerson>>
 
@@ -155,6 +155,25 @@ describe('monthly spending limits', () => {
     const created = await partnerEvents(c, 'grant.created')
     expect(created.at(-1)).toMatchObject({ monthly_limit: 2500 })
     // Asking for more scopes shows the consent page again, with the limit already set.
+    const asked = await app.inject({
+      method: 'GET',
+      url: authorizeUrl({
+        response_type: 'code',
+        client_id: c.partner.clientId,
+        redirect_uri: REDIRECT_URI,
+        scope: 'check charge',
+        code_challenge: pkce().challenge,
+        code_challenge_method: 'S256',
+      }),
+      headers: { cookie: c.person.session.cookie },
+    })
+    const shown = await app.inject({
+      method: 'GET',
+      url: `/v1/oauth/requests/${(asked.headers.location as string).slice('/consent/'.length)}`,
+      headers: c.person.session.headers,
+    })
+    expect(shown.statusCode, shown.body).toBe(200)
+    expect(shown.json()).toMatchObject({ monthly_limit: 2500 })
     await c.allow({ scopes: ['check', 'charge'] })
     expect(await c.grant()).toMatchObject({ scopes: ['check', 'charge'], monthly_limit: 2500 })
     await c.allow({ scopes: ['check', 'hold', 'charge'], monthly_limit: null })
@@ -262,35 +281,19 @@ describe('the month of a spending limit', () => {
 
 // Two API processes on one PostgreSQL: each batches its own charges, and the limit holds across both.
 describe.skipIf(!onPostgres || !cliBuilt)('a spending limit across two server processes', () => {
-  let app: FastifyInstance
-  let servers: ServerProcess[] = []
+  let shared: Awaited<ReturnType<typeof serversSharingDatabase>>
 
   beforeAll(async () => {
-    const secretKey = randomBytes(32).toString('hex')
-    app = await buildTestApp({ PROTUS_SWEEP_INTERVAL_SECONDS: '0', PROTUS_SECRET_KEY: secretKey })
-    const [row] = await app.db.query<{ schema: string }>('SELECT current_schema() AS schema')
-    const url = new URL(process.env.DATABASE_URL as string)
-    url.searchParams.set('options', `-c search_path=${row?.schema}`)
-    const env = {
-      DATABASE_URL: url.toString(),
-      PROTUS_SECRET_KEY: secretKey,
-      PROTUS_MIGRATE_ON_START: 'false',
-      PROTUS_DB_POOL_SIZE: '8',
-      PROTUS_WEBHOOK_WORKER: '0',
-    }
-    servers = await Promise.all([startServerProcess(env), startServerProcess(env)])
+    shared = await serversSharingDatabase(2, { PROTUS_WEBHOOK_WORKER: '0' })
   }, 90_000)
-
-  afterAll(async () => {
-    for (const s of servers) expect(await s.stop()).toBe(0)
-    await app.close()
-  })
+  afterAll(() => shared.stop())
 
   it('lets exactly the 13 charges that fit through when 64 arrive at once, half on each server', async () => {
+    const { app } = shared
     const c = await connectedPerson(app, { monthlyLimit: 1300 })
     const answers = await Promise.all(
       Array.from({ length: 64 }, async (_, i) => {
-        const res = await fetch(`${servers[i % 2]?.baseUrl}/v1/charges`, {
+        const res = await fetch(`${shared.baseUrl(i)}/v1/charges`, {
           method: 'POST',
           headers: {
             authorization: c.partner.auth,

@@ -220,9 +220,10 @@ export function createAccountsService(deps: {
       return (await personViews([account]))[0] as PersonAccountView
     },
 
-    /** The monthly limit a person set on their account at a partner; null when there is none. */
-    async monthlyLimit(accountId: string): Promise<bigint | null> {
-      return (await repo.findAccount(db, { id: accountId }))?.monthly_limit ?? null
+    /** The monthly limit a person set on their account at a partner, in minor units; null when there is none. */
+    async monthlyLimit(accountId: string): Promise<number | null> {
+      const limit = (await repo.findAccount(db, { id: accountId }))?.monthly_limit
+      return limit ? money(limit) : null
     },
 
     /** A partner's managed account by id (the owner of a top-up), in the caller's transaction. */
