@@ -104,6 +104,8 @@ const en = {
     spending_limit_exceeded: 'That would go over the monthly spending limit set for this partner.',
     dashboard_only: 'Only the company dashboard can do this. Sign in to the dashboard and try there.',
     topups_unavailable: 'Top-ups are not available on this PROTUS.',
+    payment_provider_refused: 'The payment provider refused this payment. Try another amount.',
+    payment_provider_unavailable: 'The payment provider does not answer right now. Try again in a minute.',
     other: '{detail}',
     unknown: 'Something went wrong. Try again.',
     reference: 'Reference: {id}',

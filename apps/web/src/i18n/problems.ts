@@ -27,6 +27,8 @@ export const KNOWN_PROBLEMS = [
   'spending_limit_exceeded',
   'dashboard_only',
   'topups_unavailable',
+  'payment_provider_refused',
+  'payment_provider_unavailable',
 ] as const
 
 /** Problems that are about one form field, shown next to it instead of above the form. */
