@@ -1,37 +1,23 @@
-import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, onPostgres } from '../support/app.js'
+import { onPostgres } from '../support/app.js'
 import { expectMoneyMatches, fundAll } from '../support/money-checks.js'
-import { cliBuilt, type ServerProcess, startServerProcess } from '../support/processes.js'
+import { cliBuilt, type ServerProcess } from '../support/processes.js'
+import { serversSharingDatabase } from '../support/shared-database.js'
 import { runWorkload } from '../support/workload.js'
 
 // Two API processes on one PostgreSQL database: the group commit of each must not break the other's.
 describe.skipIf(!onPostgres || !cliBuilt)('two API server processes on one PostgreSQL', () => {
   let app: FastifyInstance
   let servers: ServerProcess[] = []
+  let shared: Awaited<ReturnType<typeof serversSharingDatabase>>
 
   beforeAll(async () => {
     // The in-process app creates the schema (and checks the result afterwards) on a fresh database.
-    const secretKey = randomBytes(32).toString('hex')
-    app = await buildTestApp({ PROTUS_SWEEP_INTERVAL_SECONDS: '0', PROTUS_SECRET_KEY: secretKey })
-    const [row] = await app.db.query<{ schema: string }>('SELECT current_schema() AS schema')
-    const url = new URL(process.env.DATABASE_URL as string)
-    url.searchParams.set('options', `-c search_path=${row?.schema}`)
-    const env = {
-      DATABASE_URL: url.toString(),
-      PROTUS_SECRET_KEY: secretKey,
-      PROTUS_MIGRATE_ON_START: 'false',
-      PROTUS_DB_POOL_SIZE: '8',
-      PROTUS_DATA_DIR: ':memory:',
-    }
-    servers = await Promise.all([startServerProcess(env), startServerProcess(env)])
+    shared = await serversSharingDatabase(2)
+    ;({ app, servers } = shared)
   }, 60_000)
-
-  afterAll(async () => {
-    for (const s of servers) expect(await s.stop()).toBe(0)
-    await app.close()
-  })
+  afterAll(() => shared.stop())
 
   it('keeps every cent when 32 clients spread random operations over both servers', async () => {
     const base = servers[0]?.baseUrl as string

@@ -1,35 +1,21 @@
-import { randomBytes } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, onPostgres } from '../support/app.js'
+import { onPostgres } from '../support/app.js'
 import { basic, unique } from '../support/http.js'
-import { cliBuilt, type ServerProcess, startServerProcess } from '../support/processes.js'
-import { envSharingDatabase } from '../support/shared-database.js'
+import { cliBuilt } from '../support/processes.js'
+import { serversSharingDatabase } from '../support/shared-database.js'
 
 // Each server process remembers client credentials for a few seconds; a secret ended by a rotation
 // on one process must stop working on the other within a second all the same.
 describe.skipIf(!onPostgres || !cliBuilt)('secret rotation across two server processes', () => {
-  let app: FastifyInstance
-  let servers: ServerProcess[] = []
+  let shared: Awaited<ReturnType<typeof serversSharingDatabase>>
 
   beforeAll(async () => {
     // The in-process app creates the schema on a fresh database; the servers share it.
-    const secretKey = randomBytes(32).toString('hex')
-    app = await buildTestApp({ PROTUS_SECRET_KEY: secretKey })
-    const env = {
-      ...(await envSharingDatabase(app, secretKey)),
-      PROTUS_DB_POOL_SIZE: '4',
-      PROTUS_WEBHOOK_WORKER: '0',
-    }
-    servers = await Promise.all([startServerProcess(env), startServerProcess(env)])
+    shared = await serversSharingDatabase(2, { PROTUS_DB_POOL_SIZE: '4', PROTUS_WEBHOOK_WORKER: '0' })
   }, 60_000)
+  afterAll(() => shared.stop())
 
-  afterAll(async () => {
-    for (const s of servers) expect(await s.stop()).toBe(0)
-    await app.close()
-  })
-
-  const base = (i: number) => servers[i]?.baseUrl as string
+  const base = (i: number) => shared.baseUrl(i)
   const getCompany = (i: number, authorization: string) =>
     fetch(`${base(i)}/v1/company`, { headers: { authorization } }).then((r) => r.status)
 
@@ -78,7 +64,7 @@ describe.skipIf(!onPostgres || !cliBuilt)('secret rotation across two server pro
     const { company, auth } = await companyOnDashboard()
     expect([await getCompany(0, auth), await getCompany(1, auth)]).toEqual([200, 200])
     // Ended behind the servers' backs, without an announcement: only their memory lets it in.
-    await app.db.query(
+    await shared.app.db.query(
       `UPDATE identity_company_secrets SET expires_at = now() - interval '1 second' WHERE company_id = $1`,
       [company.id],
     )
