@@ -1,4 +1,4 @@
-import type { ProblemCode } from '../plugins/problem/catalogue.js'
+import type { ProblemCode } from './problems.js'
 
 export interface FieldError {
   field: string

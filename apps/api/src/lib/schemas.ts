@@ -1,6 +1,6 @@
 import { type TSchema, Type } from 'typebox'
-import { problemCatalogue } from '../plugins/problem/catalogue.js'
 import { type IdPrefix, idPattern } from './ids.js'
+import { problemCatalogue } from './problems.js'
 
 /** Shared schema pieces: every object is closed, so unknown fields are a 400. */
 /** ISO 8601 on the wire; services hand Date objects to the serializer. */

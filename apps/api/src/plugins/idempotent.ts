@@ -1,14 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Queryable } from '../db/database.js'
 import { DomainError } from '../lib/domain-error.js'
+import { problemBody, problemCatalogue } from '../lib/problems.js'
 import {
   type IdempotencyService,
   type IdempotentRequest,
   requestHash,
   type StoredResponse,
 } from '../modules/idempotency/idempotency.service.js'
-import { problemCatalogue } from './problem/catalogue.js'
-import { problemBody } from './problem/problem.plugin.js'
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key'
 

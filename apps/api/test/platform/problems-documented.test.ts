@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import { problemCatalogue } from '../../src/plugins/problem/catalogue.js'
+import { problemCatalogue } from '../../src/lib/problems.js'
 
 /** The code → status rows of the table in docs/problems.md (cells may be padded). */
 async function documentedRows(): Promise<Map<string, number>> {

@@ -2,8 +2,7 @@ import type { Database } from '../../db/database.js'
 import { createBatcher } from '../../lib/batcher.js'
 import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
-import { problemCatalogue } from '../../plugins/problem/catalogue.js'
-import { problemBody } from '../../plugins/problem/problem.plugin.js'
+import { problemBody, problemCatalogue } from '../../lib/problems.js'
 import type {
   IdempotencyService,
   IdempotentRequest,

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { DomainError, type FieldError } from '../../lib/domain-error.js'
-import { type ProblemCode, problemCatalogue, problemTypeBase } from './catalogue.js'
+import { type ProblemCode, problemBody, problemCatalogue } from '../../lib/problems.js'
 
 interface ValidationIssue {
   instancePath: string
@@ -41,17 +41,6 @@ const frameworkCodes: Record<string, ProblemCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
   FST_ERR_CTP_EMPTY_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
-}
-
-/** The problem+json body for a code; also what idempotent refusals save and replay. */
-export function problemBody(
-  code: ProblemCode,
-  requestId: string,
-  detail?: string,
-  extra: Record<string, unknown> = {},
-) {
-  const { status, title } = problemCatalogue[code]
-  return { type: problemTypeBase + code, title, status, code, detail, request_id: requestId, ...extra }
 }
 
 export function sendProblem(

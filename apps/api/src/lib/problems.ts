@@ -57,3 +57,14 @@ export const problemCatalogue = {
 export type ProblemCode = keyof typeof problemCatalogue
 
 export const problemTypeBase = 'https://protus.dev/problems/'
+
+/** The problem+json body for a code: what the error handler sends and what idempotent refusals save. */
+export function problemBody(
+  code: ProblemCode,
+  requestId: string,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+) {
+  const { status, title } = problemCatalogue[code]
+  return { type: problemTypeBase + code, title, status, code, detail, request_id: requestId, ...extra }
+}
