@@ -1,7 +1,7 @@
 import { ref } from 'vue'
-import { useI18n } from 'vue-i18n'
 import { ApiError } from '../api/http.ts'
 import { FIELD_PROBLEMS, problemMessage } from '../i18n/problems.ts'
+import { useI18n } from '../i18n/use-i18n.ts'
 
 /**
  * State of a form that talks to the API: busy while sending, the server's field errors next

@@ -1,5 +1,5 @@
-import { useI18n } from 'vue-i18n'
 import type { Recurring } from '../api/types.ts'
+import { useI18n } from '../i18n/use-i18n.ts'
 
 /** "One-off", "Every month", "Every 3 months" (and the Russian forms) for a service. */
 export function useBillingLabel() {

@@ -1,6 +1,6 @@
 import { ref } from 'vue'
-import { useI18n } from 'vue-i18n'
 import { problemMessage } from '../i18n/problems.ts'
+import { useI18n } from '../i18n/use-i18n.ts'
 
 /** Loading what a page shows: a failure becomes a message on the page, with a way to retry. */
 export function useLoad() {

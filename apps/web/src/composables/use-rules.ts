@@ -1,5 +1,5 @@
-import { useI18n } from 'vue-i18n'
 import { parseMoney } from '../i18n/money.ts'
+import { useI18n } from '../i18n/use-i18n.ts'
 import { limitFromText } from './monthly-limit.ts'
 import { isAllowedEndpointUrl } from './urls.ts'
 import { useMoney } from './use-money.ts'

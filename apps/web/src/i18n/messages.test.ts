@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import { ApiError } from '../api/http.ts'
 import en from './en.ts'
 import { pickLocale } from './locale.ts'
 import { russianPlural } from './plural.ts'
 import { KNOWN_PROBLEMS, problemMessage } from './problems.ts'
 import ru from './ru.ts'
+import type { MessageKey } from './use-i18n.ts'
 
 function keyPaths(tree: object, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]) =>
@@ -32,6 +33,13 @@ describe('messages', () => {
     for (const path of keyPaths(en)) {
       expect(new Set(params(lookup(ru, path))), path).toEqual(new Set(params(lookup(en, path))))
     }
+  })
+
+  // Checked by the type check (vue-tsc), where a t('…') with a key the messages lack fails too.
+  it('takes only keys the English messages have', () => {
+    expectTypeOf<'signIn.title' | 'problems.other'>().toExtend<MessageKey>()
+    expectTypeOf<'signIn.titel'>().not.toExtend<MessageKey>()
+    expectTypeOf<'signIn'>().not.toExtend<MessageKey>()
   })
 
   it('has a message for every problem code the app knows', () => {

@@ -1,8 +1,9 @@
 import { ApiError } from '../api/http.ts'
+import type { MessageKey } from './use-i18n.ts'
 
 /** A message key with its parameters, translated where it is shown. */
 export interface Message {
-  key: string
+  key: MessageKey
   params?: Record<string, string | number>
 }
 
@@ -37,7 +38,8 @@ export const FIELD_PROBLEMS: Record<string, string> = {
   username_taken: 'username',
 }
 
-const known = new Set<string>(KNOWN_PROBLEMS)
+type KnownProblem = (typeof KNOWN_PROBLEMS)[number]
+const isKnown = (code: string): code is KnownProblem => (KNOWN_PROBLEMS as readonly string[]).includes(code)
 
 /** What to tell a person about a failed request, in their language. */
 export function problemMessage(error: unknown): Message {
@@ -47,7 +49,7 @@ export function problemMessage(error: unknown): Message {
       ? { key: 'problems.too_many_attempts_later' }
       : { key: 'problems.too_many_attempts', params: { seconds: error.retryAfter } }
   }
-  if (known.has(error.code)) return { key: `problems.${error.code}` }
+  if (isKnown(error.code)) return { key: `problems.${error.code}` }
   // A code this version of the app does not know yet: the server's own words beat a vague message.
   const detail = error.detail ?? error.title
   return detail ? { key: 'problems.other', params: { detail } } : { key: 'problems.unknown' }

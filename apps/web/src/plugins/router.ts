@@ -1,6 +1,7 @@
 import type { Pinia } from 'pinia'
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import type { AccountKind } from '../api/types.ts'
+import type { MessageKey } from '../i18n/use-i18n.ts'
 import { useNoticesStore } from '../stores/notices.ts'
 import { useSessionStore } from '../stores/session.ts'
 import { decideAccess, isServerPath } from './route-access.ts'
@@ -12,7 +13,7 @@ declare module 'vue-router' {
     /** Sign-in and sign-up pages, skipped when already signed in as the wanted kind. */
     guestOnly?: boolean
     /** Message key of the document title. */
-    title?: string
+    title?: MessageKey
   }
 }
 

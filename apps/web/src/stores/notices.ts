@@ -26,7 +26,7 @@ export const useNoticesStore = defineStore('notices', () => {
     queue.value = [...kept, { id: nextId++, tone, message, reference }].slice(-MAX_QUEUED)
   }
 
-  function success(key: string, params?: Message['params']): void {
+  function success(key: Message['key'], params?: Message['params']): void {
     push('success', { key, params })
   }
 
