@@ -6,22 +6,7 @@ import { DomainError } from '../lib/domain-error.js'
 import { problemResponses } from '../lib/schemas.js'
 import { DEFAULT_CURRENCY } from '../modules/catalogue/catalogue.service.js'
 import { version } from '../version.js'
-
-const Status = Type.Object({ status: Type.Literal('ok') })
-
-const PlatformStatus = Type.Object(
-  {
-    mode: Type.Union([Type.Literal('sandbox'), Type.Literal('live')], {
-      description: 'sandbox: no real money moves; live: real money',
-    }),
-    version: Type.String(),
-    currency: Type.String({ description: 'ISO 4217 code of new wallets' }),
-    topups_available: Type.Boolean({
-      description: 'whether wallets can be topped up here (false: live mode with no payment provider)',
-    }),
-  },
-  { $id: 'PlatformStatus' },
-)
+import { Status } from './health.schemas.js'
 
 /** Liveness (the process answers), readiness (the database answers) and what this server is. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{
@@ -35,7 +20,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['Operations'],
         summary: 'The mode, version and currency of this PROTUS (no authentication)',
-        response: { 200: PlatformStatus },
+        response: { 200: Type.Ref('PlatformStatus') },
       },
     },
     async () => ({ mode, version, currency: DEFAULT_CURRENCY, topups_available: topupsAvailable }),

@@ -1,10 +1,36 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifySchema } from 'fastify'
 import fp from 'fastify-plugin'
+import { oauthSchemas } from '../modules/oauth/oauth.schemas.js'
+import { webhookEventSchemas, webhooksDocument } from '../modules/webhooks/webhooks.schemas.js'
+import { PlatformStatus } from './health.schemas.js'
 
-/** OpenAPI 3.1 generated from the route schemas: JSON at /docs/json, browsable at /docs. */
+/**
+ * Named objects no module's list in app.ts registers: the person's consent and grants, the
+ * platform status, and the `data` of webhook events. Registered here, before the routes, so the
+ * routes can answer them by reference and the document names them.
+ */
+const documentedSchemas = [...oauthSchemas, PlatformStatus, ...webhookEventSchemas]
+
+/**
+ * A free-form query string (a record: the authorization endpoint takes RFC 6749's parameters and
+ * checks them itself) has no parameters to list; OpenAPI would otherwise get the record's own
+ * keywords as parameters.
+ */
+function documentable({ schema, url }: { schema: FastifySchema; url: string }) {
+  const query = schema.querystring as { patternProperties?: unknown } | undefined
+  if (!query?.patternProperties) return { schema, url }
+  const { querystring: _freeForm, ...rest } = schema
+  return { schema: rest, url }
+}
+
+/**
+ * OpenAPI 3.1 generated from the route schemas, with the webhooks PROTUS sends: JSON at
+ * /docs/json, browsable at /docs. `npm run generate` turns it into the SDK's and web app's types.
+ */
 export const openapiPlugin = fp(async (app: FastifyInstance, opts: { version: string }) => {
+  for (const schema of documentedSchemas) app.addSchema(schema)
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -14,6 +40,7 @@ export const openapiPlugin = fp(async (app: FastifyInstance, opts: { version: st
         description:
           'Wallet and billing for internet services. Errors are RFC 9457 problem+json with a stable `code`; see docs/problems.md.',
       },
+      webhooks: webhooksDocument(),
       components: {
         securitySchemes: {
           basicAuth: {
@@ -30,6 +57,7 @@ export const openapiPlugin = fp(async (app: FastifyInstance, opts: { version: st
         },
       },
     },
+    transform: documentable,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}`,
     },

@@ -78,7 +78,7 @@ export const Balance = Type.Object(
     held: Money,
     spending_limit: SpendingLimit,
   },
-  closed,
+  { ...closed, $id: 'Balance' },
 )
 
 export const Hold = Type.Object(
@@ -166,4 +166,4 @@ export const ReleaseBody = Type.Object({}, closed)
 export const ListQuery = (prefix: 'acct' | 'ch' | 'hold' | 're') =>
   Type.Object({ ...PageQuery(prefix), account: Type.Optional(Type.String({ maxLength: 64 })) }, closed)
 
-export const billingSchemas = [Account, Hold, Charge, Refund]
+export const billingSchemas = [Account, Balance, Hold, Charge, Refund]

@@ -4,7 +4,7 @@ import { problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import type { AuthorizeService } from './authorize.service.js'
 import type { GrantsService } from './grants.service.js'
-import { AuthorizationRequestView, DecisionBody, Grant, LimitBody } from './oauth.schemas.js'
+import { DecisionBody, LimitBody } from './oauth.schemas.js'
 
 const config = { auth: 'customer' as const }
 const tags = ['Connected services']
@@ -27,7 +27,7 @@ export const grantRoutes: FastifyPluginAsyncTypebox<{
         tags,
         summary: 'An authorization request waiting for consent',
         params: IdParam,
-        response: { 200: AuthorizationRequestView, ...problemResponses(401, 403, 404) },
+        response: { 200: Type.Ref('ConsentRequest'), ...problemResponses(401, 403, 404) },
       },
     },
     async (request) => authorize.describeRequest(principalOf(request).id, request.params.id),
@@ -60,7 +60,10 @@ export const grantRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         summary: 'Partners with access to the person’s account',
-        response: { 200: Type.Object({ data: Type.Array(Grant) }), ...problemResponses(401, 403) },
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Ref('Grant')) }),
+          ...problemResponses(401, 403),
+        },
       },
     },
     async (request) => grants.list(principalOf(request).id),
@@ -77,7 +80,7 @@ export const grantRoutes: FastifyPluginAsyncTypebox<{
           'What the partner may take in a calendar month (UTC): its charges and captures of the month less their refunds, plus its open holds. Holds and charges past it are refused with 402 spending_limit_exceeded; null removes the limit. The partner gets a grant.updated webhook.',
         params: ClientIdParam,
         body: LimitBody,
-        response: { 200: Grant, ...problemResponses(400, 401, 403, 404) },
+        response: { 200: Type.Ref('Grant'), ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) =>

@@ -3,7 +3,7 @@ import { MinorUnits, Timestamp } from '../../lib/schemas.js'
 import { SUPPORTED_SCOPES } from './scopes.js'
 
 const closed = { additionalProperties: false } as const
-const Scope = Type.Unsafe<string>({ type: 'string', enum: [...SUPPORTED_SCOPES] })
+export const Scope = Type.Unsafe<string>({ type: 'string', enum: [...SUPPORTED_SCOPES] })
 
 export const TokenResponse = Type.Object(
   {
@@ -55,7 +55,7 @@ export const AuthorizationRequestView = Type.Object(
     }),
     expires_at: Timestamp,
   },
-  closed,
+  { ...closed, $id: 'ConsentRequest', description: "A partner's request to act for the signed-in person" },
 )
 
 /** What a person lets a partner take in a calendar month (UTC), in minor units; null: no limit. */
@@ -91,7 +91,10 @@ export const Grant = Type.Object(
     }),
     limit_resets_at: Type.Union([Timestamp, Type.Null()], { description: 'When the month ends (UTC)' }),
   },
-  closed,
+  { ...closed, $id: 'Grant', description: 'A partner the signed-in person allowed to act for them' },
 )
 
 export const LimitBody = Type.Object({ monthly_limit: MonthlyLimit }, closed)
+
+/** The objects the person's consent and grant pages read. */
+export const oauthSchemas = [AuthorizationRequestView, Grant]

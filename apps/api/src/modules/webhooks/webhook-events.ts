@@ -2,24 +2,9 @@ import type { Queryable } from '../../db/database.js'
 import type { Clock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import type { WebhooksRepository } from './webhooks.repository.js'
+import type { EventType } from './webhooks.schemas.js'
 
-/** Every event type a partner can receive; `ping` is the test event. */
-export const eventTypes = [
-  'account.created',
-  'grant.created',
-  'grant.revoked',
-  'grant.updated',
-  'hold.created',
-  'hold.captured',
-  'hold.released',
-  'hold.expired',
-  'charge.succeeded',
-  'charge.refunded',
-  'wallet.topped_up',
-  'ping',
-] as const
-
-export type EventType = (typeof eventTypes)[number]
+export type { EventType }
 
 /** An event for one partner: `data` is the object as the API answers it. */
 export interface PartnerEvent {

@@ -1,9 +1,119 @@
-import { Type } from 'typebox'
-import { PageQuery, PublicId, Timestamp } from '../../lib/schemas.js'
-import { eventTypes } from './webhook-events.js'
+import { type TSchema, Type } from 'typebox'
+import { MinorUnits, PageQuery, PublicId, Timestamp } from '../../lib/schemas.js'
+import { Account, Charge, Hold, Refund } from '../billing/billing.schemas.js'
+import { Scope } from '../oauth/oauth.schemas.js'
+import { Topup } from '../topups/topups.schemas.js'
 
 const closed = { additionalProperties: false } as const
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+/** A grant a person gave, changed (scopes or monthly limit) or took back. */
+export const GrantData = Type.Object(
+  {
+    object: Type.Literal('grant'),
+    account: PublicId('acct'),
+    scopes: Type.Array(Scope),
+    monthly_limit: Nullable(MinorUnits),
+    created_at: Type.Optional(Timestamp),
+    updated_at: Type.Optional(Timestamp),
+    revoked_at: Type.Optional(Timestamp),
+  },
+  {
+    ...closed,
+    $id: 'GrantData',
+    description: 'monthly_limit: what the person lets you take in a calendar month (UTC); null: no limit',
+  },
+)
+
+/** A hold PROTUS may have released for the person, saying why. */
+export const ReleasedHold = Type.Object(
+  {
+    ...Hold.properties,
+    reason: Type.Optional(
+      Type.Union([Type.Literal('grant_revoked'), Type.Literal('scope_removed')], {
+        description:
+          'Set when PROTUS released the hold for the person: they revoked your access, or took the charge scope away',
+      }),
+    ),
+  },
+  { ...closed, $id: 'ReleasedHold' },
+)
+
+export const ManagedTopup = Type.Object(
+  { ...Topup.properties, account: PublicId('acct') },
+  { ...closed, $id: 'ManagedTopup', description: 'A top-up of one of your managed accounts' },
+)
+
+export const Ping = Type.Object({ company: PublicId('co') }, { ...closed, $id: 'Ping' })
+
+/**
+ * Every event type a partner can receive, with its `data` (the object as the API answers it)
+ * and what it means; `ping` is the test event.
+ */
+export const eventCatalogue = {
+  'account.created': {
+    data: Account,
+    description: "A managed account was created, or a person's account on their first consent",
+  },
+  'grant.created': { data: GrantData, description: 'A person gave you access (on every consent)' },
+  'grant.revoked': { data: GrantData, description: 'A person took your access back' },
+  'grant.updated': { data: GrantData, description: 'A person changed the scopes or the monthly limit' },
+  'hold.created': { data: Hold, description: 'Funds were held' },
+  'hold.captured': { data: Hold, description: 'A hold was captured' },
+  'hold.released': { data: ReleasedHold, description: 'A hold was released' },
+  'hold.expired': { data: Hold, description: 'A hold expired and its funds came back' },
+  'charge.succeeded': { data: Charge, description: 'A charge succeeded; also sent when a hold is captured' },
+  'charge.refunded': { data: Refund, description: 'A charge was refunded' },
+  'wallet.topped_up': { data: ManagedTopup, description: 'A managed account was topped up' },
+  ping: { data: Ping, description: 'The test event' },
+} as const satisfies Record<string, { data: TSchema; description: string }>
+
+export type EventType = keyof typeof eventCatalogue
+export const eventTypes = Object.keys(eventCatalogue) as EventType[]
+
+/** `$ref` to the document's component that a schema's `$id` names. */
+function componentRef(schema: TSchema): { $ref: string } {
+  if (!('$id' in schema) || typeof schema.$id !== 'string')
+    throw new Error('a documented object needs an $id')
+  return { $ref: `#/components/schemas/${schema.$id}` }
+}
+
+/** OpenAPI 3.1 `webhooks`: what PROTUS POSTs to a partner's endpoint for each event type. */
+export function webhooksDocument() {
+  return Object.fromEntries(
+    Object.entries(eventCatalogue).map(([type, { data, description }]) => [
+      type,
+      {
+        post: {
+          operationId: `webhook.${type}`,
+          summary: description,
+          description:
+            'Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried until a 2xx answer.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object' as const,
+                  additionalProperties: false,
+                  required: ['type', 'timestamp', 'data'],
+                  properties: {
+                    type: { type: 'string' as const, const: type },
+                    timestamp: { type: 'string' as const, format: 'date-time' },
+                    data: componentRef(data),
+                  },
+                },
+              },
+            },
+          },
+          responses: { '200': { description: 'Received: any 2xx stops the retries' } },
+        },
+      },
+    ]),
+  )
+}
+
+export const webhookEventSchemas = [GrantData, ReleasedHold, ManagedTopup, Ping]
 
 const EventType = Type.Union(
   eventTypes.map((t) => Type.Literal(t)),
