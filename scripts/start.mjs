@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { buildIfStale, root } from './build-if-stale.mjs'
 
 buildIfStale('apps/api', 'dist/.tsbuildinfo', ['src', 'package.json', 'tsconfig.build.json'])
+// The web app takes the generated wire types' run-time lists from the SDK.
+buildIfStale('packages/sdk', 'dist/.tsbuildinfo', ['src', 'package.json', 'tsconfig.build.json'])
 buildIfStale('apps/web', 'dist/index.html', ['src', 'public', 'index.html', 'package.json', 'vite.config.ts'])
 
 const server = spawn(

@@ -1,5 +1,7 @@
+import { problemCodes as catalogue, type components } from './generated/wire.js'
+
 /**
- * Every problem `code` a PROTUS server answers with (RFC 9457 problem+json), copied from the
+ * Every problem `code` a PROTUS server answers with (RFC 9457 problem+json), generated from the
  * server's catalogue so the SDK never imports server code; `docs/problems.md` describes each.
  *
  * @example
@@ -7,42 +9,7 @@
  * if (problemCodes.includes(body.code)) console.log('a PROTUS problem', body.code)
  * ```
  */
-export const problemCodes = [
-  'validation_failed',
-  'malformed_json',
-  'idempotency_key_required',
-  'webhook_signature_invalid',
-  'unauthenticated',
-  'invalid_credentials',
-  'insufficient_funds',
-  'spending_limit_exceeded',
-  'invalid_client_credentials',
-  'invalid_signature',
-  'csrf_token_invalid',
-  'forbidden',
-  'insufficient_scope',
-  'grant_revoked',
-  'dashboard_only',
-  'not_found',
-  'email_taken',
-  'username_taken',
-  'hold_not_pending',
-  'idempotency_request_in_progress',
-  'webhook_endpoint_unavailable',
-  'payload_too_large',
-  'unsupported_media_type',
-  'idempotency_key_reused',
-  'capture_exceeds_hold',
-  'refund_exceeds_charge',
-  'currency_mismatch',
-  'service_inactive',
-  'payment_provider_refused',
-  'too_many_attempts',
-  'internal_error',
-  'payment_provider_unavailable',
-  'service_unavailable',
-  'topups_unavailable',
-] as const
+export const problemCodes: typeof catalogue = catalogue
 
 /**
  * A problem code of the PROTUS API.
@@ -67,22 +34,10 @@ export type ProblemCode = (typeof problemCodes)[number]
 export type ProtusErrorCode = ProblemCode | 'connection_failed' | 'unexpected_response'
 
 /** One field the server refused, as a JSON Pointer (`/amount`) and a message. */
-export interface FieldError {
-  field: string
-  message: string
-}
+export type FieldError = NonNullable<Problem['errors']>[number]
 
 /** The RFC 9457 body as PROTUS sends it; some codes add members (`scope`, `hold_status`, `refundable`). */
-export interface Problem {
-  type: string
-  title: string
-  status: number
-  code: ProblemCode
-  detail?: string
-  request_id: string
-  errors?: FieldError[]
-  [extra: string]: unknown
-}
+export type Problem = components['schemas']['Problem']
 
 /**
  * A refusal or failure of a PROTUS API call.

@@ -14,6 +14,7 @@ export {
   ProtusOAuthError,
   problemCodes,
 } from './errors.js'
+export type { components, operations, paths, webhooks } from './generated/wire.js'
 export type { ProtusAuthOptions, ProtusRequestState, ProtusUser, SessionUser } from './guard.js'
 export type { RequestOptions, RetryOptions } from './http.js'
 export {
@@ -35,6 +36,7 @@ export {
   createWebhookReceiver,
   type GrantData,
   type HeadersLike,
+  type ReleasedHold,
   type SeenStore,
   type VerifyOptions,
   verifyWebhook,

@@ -1,12 +1,15 @@
+import type { components } from './generated/wire.js'
+
 /**
- * The PROTUS API's objects as they come over the wire. Money is always integer minor units of
- * `currency` (15000 RUB = 150.00 ₽); timestamps are ISO 8601 strings.
+ * The PROTUS API's objects as they come over the wire, named: each is the type generated from the
+ * server's schemas (`src/generated/wire.ts`). Money is always integer minor units of `currency`
+ * (15000 RUB = 150.00 ₽); timestamps are ISO 8601 strings.
  */
 
 /** A scope a person grants a partner; `profile` and `email` only shape userinfo. */
-export type Scope = 'check' | 'hold' | 'charge' | 'profile' | 'email'
+export type Scope = components['schemas']['GrantData']['scopes'][number]
 /** The scopes that allow billing calls. */
-export type BillingScope = 'check' | 'hold' | 'charge'
+export type BillingScope = Account['scopes'][number]
 
 /** A page of a cursor-paginated list; pass the last item's id as `starting_after` for the next. */
 export interface Page<T> {
@@ -21,161 +24,50 @@ export interface PageParams {
   starting_after?: string
 }
 
+type Schemas = components['schemas']
+
 /** Someone who pays the partner: a PROTUS person who signed in, or a managed account. */
-export interface Account {
-  id: string
-  kind: 'protus' | 'managed'
-  external_id: string | null
-  email: string | null
-  username: string | null
-  currency: string
-  scopes: BillingScope[]
-  /** Charged less refunded. */
-  spent: number
-  /** Open holds. */
-  held: number
-  refunded: number
-  last_activity_at: string | null
-  /** The person's monthly limit for you, with the `check` scope; null when there is none. */
-  spending_limit: SpendingLimit | null
-  created_at: string
-}
+export type Account = Schemas['Account']
 
 /**
- * What a person lets a partner take in a calendar month (UTC). Holds and charges past it are
- * refused with 402 `spending_limit_exceeded`.
+ * What a person lets a partner take in a calendar month (UTC): `monthly`, and `remaining` (the
+ * limit less this month's charges after refunds and the open holds) until `resets_at`. Holds and
+ * charges past it are refused with 402 `spending_limit_exceeded`.
  */
-export interface SpendingLimit {
-  monthly: number
-  /** The limit less this month's charges (after refunds) and the open holds. */
-  remaining: number
-  /** When the month ends and the limit starts afresh. */
-  resets_at: string
-}
+export type SpendingLimit = NonNullable<Account['spending_limit']>
 
-export interface Balance {
-  account: string
-  currency: string
-  available: number
-  held: number
-  spending_limit: SpendingLimit | null
-}
+/** An account's available and held funds, with the person's monthly limit for you. */
+export type Balance = Schemas['Balance']
 
-export type HoldStatus = 'pending' | 'captured' | 'released' | 'expired'
+export type HoldStatus = Hold['status']
 
-/** What holds and charges say about the money they move. */
-interface Billed {
-  account: string
-  amount: number
-  currency: string
-  service: string | null
-  quantity: number | null
-  description: string | null
-  metadata: Record<string, string>
-}
+/** Funds held on an account until you capture or release them, or they expire. */
+export type Hold = Schemas['Hold']
 
-export interface Hold extends Billed {
-  id: string
-  object: 'hold'
-  status: HoldStatus
-  captured_amount: number
-  /** The charge a capture made. */
-  charge: { id: string; amount: number } | null
-  expires_at: string
-  created_at: string
-  resolved_at: string | null
-}
+/** Money taken from an account: directly, or by capturing a hold. */
+export type Charge = Schemas['Charge']
 
-export interface Charge extends Billed {
-  id: string
-  object: 'charge'
-  /** The hold this charge captured, if any. */
-  hold: string | null
-  status: 'succeeded'
-  amount_refunded: number
-  created_at: string
-}
+export type Refund = Schemas['Refund']
 
-export interface Refund {
-  id: string
-  object: 'refund'
-  charge: string
-  account: string
-  amount: number
-  created_at: string
-}
+/** A top-up; `account` is the managed account topped up, `checkout_url` the payment page to hand it. */
+export type Topup = Schemas['Topup']
 
-export interface Topup {
-  id: string
-  /** The managed account topped up. */
-  account?: string
-  status: 'pending' | 'succeeded' | 'failed'
-  amount: number
-  currency: string
-  /** The payment page: hand it to the account's user. */
-  checkout_url: string | null
-  created_at: string
-  completed_at: string | null
-}
+/** A service of your catalogue, priced in minor units of `currency`. */
+export type Service = Schemas['Service']
 
-export interface Service {
-  id: string
-  name: string
-  price: number
-  currency: string
-  recurring: { interval: 'day' | 'week' | 'month' | 'year'; count: number } | null
-  active: boolean
-  created_at: string
-  updated_at: string
-}
+/** A secret's last characters and lifetime; a rotated-away secret works until `expires_at`. */
+export type SecretInfo = Company['client_secrets'][number]
 
-export interface SecretInfo {
-  hint: string
-  created_at: string
-  expires_at: string | null
-}
+export type Company = Schemas['Company']
 
-export interface Company {
-  id: string
-  name: string
-  email: string
-  client_id: string
-  redirect_uris: string[]
-  webhook_url: string | null
-  client_secrets: SecretInfo[]
-  webhook_secrets: SecretInfo[]
-  created_at: string
-}
+/** Where your webhooks go; disabled after your endpoint answered 410 Gone. */
+export type WebhookEndpoint = Schemas['WebhookEndpoint']
 
-export interface WebhookEndpoint {
-  url: string | null
-  status: 'enabled' | 'disabled' | 'not_set'
-  disabled_at: string | null
-  disabled_reason: string | null
-}
+/** One try at sending an event. */
+export type WebhookAttempt = WebhookDelivery['attempts'][number]
 
-export interface WebhookAttempt {
-  attempted_at: string
-  url: string
-  http_status: number | null
-  error: string | null
-  duration_ms: number
-  response_excerpt: string | null
-  succeeded: boolean
-  manual: boolean
-}
-
-export interface WebhookDelivery {
-  id: string
-  object: 'webhook_delivery'
-  event: { id: string; type: string; timestamp: string; data: unknown }
-  status: 'pending' | 'succeeded' | 'failed' | 'skipped'
-  attempt_count: number
-  next_attempt_at: string | null
-  created_at: string
-  completed_at: string | null
-  attempts: WebhookAttempt[]
-}
+/** One event on its way to your endpoint, with every attempt, oldest first. */
+export type WebhookDelivery = Schemas['WebhookDelivery']
 
 /** What to bill: an amount, or a service of the catalogue (times `quantity`). */
 export type Priced =

@@ -1,46 +1,32 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import type { Account, Charge, Hold, Refund, Scope, Topup } from './types.js'
+import { type components, webhookEventTypes as generatedEventTypes, type webhooks } from './generated/wire.js'
+
+type Schemas = components['schemas']
 
 /**
  * A grant a person gave (`grant.created`, on every consent), changed (`grant.updated`: the
- * monthly limit) or took back (`grant.revoked`).
+ * scopes or the monthly limit) or took back (`grant.revoked`). `monthly_limit` is what the person
+ * lets you take in a calendar month (UTC), in minor units; null: no limit.
  */
-export interface GrantData {
-  object: 'grant'
-  /** The person's account at your company. */
-  account: string
-  scopes: Scope[]
-  /** What the person lets you take in a calendar month (UTC), in minor units; null: no limit. */
-  monthly_limit: number | null
-  created_at?: string
-  updated_at?: string
-  revoked_at?: string
-}
+export type GrantData = Schemas['GrantData']
 
 /**
  * A released hold. `reason` is set when PROTUS released it for the person: `grant_revoked` (the
  * person revoked your access) or `scope_removed` (the person took the `charge` scope away).
  */
-export type ReleasedHold = Hold & { reason?: 'grant_revoked' | 'scope_removed' }
+export type ReleasedHold = Schemas['ReleasedHold']
 
-/** Each event type and its `data`: the object as the API answers it. */
-export interface WebhookEventMap {
-  'account.created': Account
-  'grant.created': GrantData
-  'grant.revoked': GrantData
-  'grant.updated': GrantData
-  'hold.created': Hold
-  'hold.captured': Hold
-  'hold.released': ReleasedHold
-  'hold.expired': Hold
-  /** Also sent when a hold is captured, with the new charge. */
-  'charge.succeeded': Charge
-  'charge.refunded': Refund
-  /** Managed accounts only. */
-  'wallet.topped_up': Topup & { account: string }
-  /** The test event. */
-  ping: { company: string }
-}
+/** The body PROTUS posts for an event type. */
+type EventBody<T extends keyof webhooks> = NonNullable<
+  webhooks[T]['post']['requestBody']
+>['content']['application/json']
+
+/**
+ * Each event type and its `data`: the object as the API answers it (`charge.succeeded` is also
+ * sent when a hold is captured, with the new charge; `wallet.topped_up` concerns managed accounts
+ * only; `ping` is the test event).
+ */
+export type WebhookEventMap = { [T in keyof webhooks]: EventBody<T>['data'] }
 
 /** An event type PROTUS sends. */
 export type WebhookEventType = keyof WebhookEventMap
@@ -53,25 +39,7 @@ export type WebhookEventType = keyof WebhookEventMap
  * const handlers = Object.fromEntries(webhookEventTypes.map((type) => [type, record]))
  * ```
  */
-export const webhookEventTypes = [
-  'account.created',
-  'grant.created',
-  'grant.revoked',
-  'grant.updated',
-  'hold.created',
-  'hold.captured',
-  'hold.released',
-  'hold.expired',
-  'charge.succeeded',
-  'charge.refunded',
-  'wallet.topped_up',
-  'ping',
-] as const satisfies readonly WebhookEventType[]
-
-// Fails to compile when an event type is added to the map but not to the list.
-type MissingEventTypes = Exclude<WebhookEventType, (typeof webhookEventTypes)[number]>
-const everyEventTypeListed: MissingEventTypes extends never ? true : never = true
-void everyEventTypeListed
+export const webhookEventTypes: typeof generatedEventTypes = generatedEventTypes
 
 /**
  * A verified event; switch on `type` to narrow `data`.

@@ -1,110 +1,76 @@
-// Shapes of the API's answers (docs/api.md). Money is always integer minor units of `currency`.
+// Shapes of the API's answers and requests: every wire object is generated from the server's
+// schemas (`@protus/sdk`'s src/generated/wire.ts, `npm run generate`); what is web-only is written here.
+// Money is always integer minor units of `currency`.
+import type {
+  Account,
+  BillingScope,
+  Charge,
+  Company,
+  components,
+  Hold,
+  HoldStatus,
+  paths,
+  Refund,
+  Scope as SdkScope,
+  SecretInfo,
+  Service,
+  Topup,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from '@protus/sdk'
+import { webhookEventTypes } from '@protus/sdk/wire'
+
+// The objects the SDK names, under the same names.
+export type {
+  Account,
+  Charge,
+  Company,
+  Hold,
+  HoldStatus,
+  Refund,
+  SecretInfo,
+  Service,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+}
+
+type Schemas = components['schemas']
+
+/** The JSON body a route takes. */
+type JsonBody<Operation> = Operation extends { requestBody?: { content: { 'application/json': infer Body } } }
+  ? Body
+  : never
 
 export type AccountKind = 'customer' | 'company'
 
-export interface Customer {
-  id: string
-  email: string
-  username: string
-  created_at: string
-}
+export type Customer = Schemas['Customer']
 
-export interface CompanyCreated {
-  id: string
-  name: string
-  email: string
-  client_id: string
-  client_secret: string
-  webhook_secret: string
-  created_at: string
-}
+export type CompanyCreated = Schemas['CompanyCreated']
 
-export interface CustomerMe {
-  kind: 'customer'
-  id: string
-  email: string
-  username: string
-  csrf_token: string
-}
+export type Me = Schemas['Me']
+export type CustomerMe = Extract<Me, { kind: 'customer' }>
+export type CompanyMe = Extract<Me, { kind: 'company' }>
 
-export interface CompanyMe {
-  kind: 'company'
-  id: string
-  email: string
-  name: string
-  csrf_token: string
-}
-
-export type Me = CustomerMe | CompanyMe
-
-export interface SecretInfo {
-  hint: string
-  created_at: string
-  /** Set on a secret that was rotated away and still works until then. */
-  expires_at: string | null
-}
-
-export interface Company {
-  id: string
-  name: string
-  email: string
-  client_id: string
-  redirect_uris: string[]
-  webhook_url: string | null
-  client_secrets: SecretInfo[]
-  webhook_secrets: SecretInfo[]
-  created_at: string
-}
-
-export interface CompanyUpdate {
-  name?: string
-  webhook_url?: string | null
-  redirect_uris?: string[]
-}
+export type CompanyUpdate = JsonBody<paths['/v1/company']['patch']>
 
 export type SecretKind = 'client_secret' | 'webhook_secret'
 
 /** How long, in seconds, a rotated-away secret keeps working: 0 ends it at once, at most 86400. */
-export interface RotateSecretOptions {
-  previous_expires_in: number
-}
+export type RotateSecretOptions = JsonBody<paths['/v1/company/secrets/client_secret/rotate']['post']>
 
 export interface RotatedSecret {
   secret: string
   previous_expires_at: string
 }
 
-export type RecurringInterval = 'day' | 'week' | 'month' | 'year'
+export type Recurring = NonNullable<Service['recurring']>
+export type RecurringInterval = Recurring['interval']
 
-export interface Recurring {
-  interval: RecurringInterval
-  count: number
-}
+export type ServiceCreate = JsonBody<paths['/v1/services']['post']>
 
-export interface Service {
-  id: string
-  name: string
-  /** Integer minor units of `currency`. */
-  price: number
-  currency: string
-  recurring: Recurring | null
-  active: boolean
-  created_at: string
-  updated_at: string
-}
-
-export interface ServiceCreate {
-  name: string
-  price: number
-  currency?: string
-  recurring?: Recurring | null
-}
-
-export interface ServiceUpdate {
-  name?: string
-  price?: number
-  active?: boolean
-}
+export type ServiceUpdate = JsonBody<paths['/v1/services/{id}']['patch']>
 
 export interface Page<T> {
   data: T[]
@@ -112,137 +78,32 @@ export interface Page<T> {
 }
 
 /** What a partner may do with a person's money. */
-export type Scope = 'check' | 'hold' | 'charge'
+export type Scope = BillingScope
 
 /** Everything a person may grant a partner: the money scopes and what the partner learns of them. */
-export type OAuthScope = Scope | 'profile' | 'email'
+export type OAuthScope = SdkScope
 
 /** The signed-in person's wallet. available = posted - held. */
-export interface Wallet {
-  currency: string
-  available: number
-  held: number
-  posted: number
-}
+export type Wallet = Schemas['Wallet']
 
-export type EntryKind = 'top_up' | 'charge' | 'hold' | 'capture' | 'release' | 'expiry' | 'refund'
+export type EntryKind = Entry['kind']
 
-export interface NamedRef {
-  id: string
-  name: string
-}
+export type NamedRef = NonNullable<Entry['partner']>
 
 /** One movement on the person's statement. */
-export interface Entry {
-  id: string
-  kind: EntryKind
-  amount: number
-  direction: 'debit' | 'credit'
-  /** The available balance right after this movement. */
-  balance_after: number
-  partner: NamedRef | null
-  service: NamedRef | null
-  description: string | null
-  created_at: string
-}
+export type Entry = Schemas['Entry']
 
 /** The person's account at one partner, as the person sees it. */
-export interface PartnerAccount {
-  id: string
-  company: NamedRef
-  spent: number
-  held: number
-  scopes: Scope[]
-  created_at: string
-  last_activity_at: string | null
-}
+export type PartnerAccount = Schemas['PartnerAccount']
 
-export type TopUpStatus = 'pending' | 'succeeded' | 'failed'
-
-export interface TopUp {
-  id: string
-  status: TopUpStatus
-  amount: number
-  currency: string
-  /** The payment page to send the payer to. */
-  checkout_url: string | null
-  created_at: string
-  completed_at: string | null
-}
-
-/** An account at the signed-in company: a PROTUS person or one of its direct users. */
-export interface Account {
-  id: string
-  kind: 'protus' | 'managed'
-  external_id: string | null
-  email: string | null
-  username: string | null
-  currency: string
-  scopes: Scope[]
-  spent: number
-  held: number
-  refunded: number
-  last_activity_at: string | null
-  created_at: string
-}
-
-export type HoldStatus = 'pending' | 'captured' | 'released' | 'expired'
-
-export interface Hold {
-  id: string
-  account: string
-  amount: number
-  currency: string
-  service: string | null
-  /** Units of the service, when the amount was its price times a quantity. */
-  quantity: number | null
-  description: string | null
-  status: HoldStatus
-  captured_amount: number
-  charge: { id: string; amount: number } | null
-  expires_at: string
-  created_at: string
-}
-
-export interface Charge {
-  id: string
-  account: string
-  amount: number
-  currency: string
-  service: string | null
-  quantity: number | null
-  description: string | null
-  hold: string | null
-  status: 'succeeded'
-  amount_refunded: number
-  created_at: string
-}
-
-export interface Refund {
-  id: string
-  charge: string
-  account: string
-  amount: number
-  created_at: string
-}
+export type TopUp = Topup
+export type TopUpStatus = TopUp['status']
 
 /** One scope a partner asks for on the consent page. */
-export interface RequestedScope {
-  scope: OAuthScope
-  /** The person granted it to this partner before. */
-  granted: boolean
-}
+export type RequestedScope = ConsentRequest['scopes'][number]
 
 /** A partner's request to act for the signed-in person, waiting for their answer. */
-export interface ConsentRequest {
-  id: string
-  client: { client_id: string; name: string }
-  redirect_uri: string
-  scopes: RequestedScope[]
-  /** The monthly spending limit already set for this partner, in minor units; null: none. */
-  monthly_limit: number | null
-  expires_at: string
-}
+export type ConsentRequest = Schemas['ConsentRequest']
 
 /**
  * The person's answer. `monthly_limit` in minor units of the wallet's currency, null for no
@@ -253,95 +114,28 @@ export type ConsentDecision =
   | { allow: false }
 
 /** A partner the signed-in person allowed to act for them. */
-export interface Grant {
-  client_id: string
-  company: NamedRef
-  scopes: OAuthScope[]
-  /** The person's account at this partner. */
-  account_id: string
-  created_at: string
-  last_used_at: string | null
-  /** Charged less refunded, in the wallet's currency. */
-  spent: number
-  /** What the partner may spend in a calendar month (UTC), in minor units; null: no limit. */
-  monthly_limit: number | null
-  /** This calendar month's (UTC) charges and captures at the partner, less their refunds. */
-  spent_this_month: number
-  /** The limit less spent_this_month and the open holds; null without a limit. */
-  limit_remaining: number | null
-  /** When the month ends and the limit starts afresh (the first of next month, UTC). */
-  limit_resets_at: string | null
-}
+export type Grant = Schemas['Grant']
 
-export interface GrantLimitUpdate {
-  /** Minor units greater than zero, or null to remove the limit. */
-  monthly_limit: number | null
-}
+export type GrantLimitUpdate = JsonBody<paths['/v1/me/grants/{client_id}/limit']['put']>
 
-export type PlatformMode = 'sandbox' | 'live'
+export type PlatformMode = PlatformStatus['mode']
 
 /** What this PROTUS is (GET /v1/status, no sign-in needed). */
-export interface PlatformStatus {
-  /** sandbox: no real money moves. */
-  mode: PlatformMode
-  version: string
-  /** The currency of new wallets. */
-  currency: string
-  /** False in live mode without a payment provider: wallets cannot be topped up here. */
-  topups_available: boolean
-}
+export type PlatformStatus = Schemas['PlatformStatus']
 
 /** Every event PROTUS sends to a partner's webhook endpoint; `ping` is the test event. */
-export const WEBHOOK_EVENT_TYPES = [
-  'ping',
-  'account.created',
-  'grant.created',
-  'grant.revoked',
-  'hold.created',
-  'hold.captured',
-  'hold.released',
-  'hold.expired',
-  'charge.succeeded',
-  'charge.refunded',
-  'wallet.topped_up',
-] as const
+export type WebhookEventType = WebhookDelivery['event']['type']
 
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
+/** The event types at run time, for the deliveries filter (only this list of the SDK is bundled). */
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = webhookEventTypes
 
-/** Where the signed-in company's webhooks go; disabled after the endpoint answered 410 Gone. */
-export interface WebhookEndpoint {
-  url: string | null
-  status: 'enabled' | 'disabled' | 'not_set'
-  disabled_at: string | null
-  disabled_reason: string | null
-}
-
-export interface WebhookEvent {
-  id: string
-  type: WebhookEventType
-  timestamp: string
-  data: unknown
-}
-
-/** One try at sending an event. `error` names what went wrong when no HTTP answer came back. */
-export interface WebhookAttempt {
-  attempted_at: string
-  url: string
-  http_status: number | null
-  error: string | null
-  duration_ms: number
-  /** The start of the response body. */
-  response_excerpt: string | null
-  succeeded: boolean
-  /** Asked for with Retry, rather than on the retry schedule. */
-  manual: boolean
-}
+export type WebhookEvent = WebhookDelivery['event']
 
 /**
  * `failed`: retries exhausted; `skipped`: no webhook URL was set when it was due. A pending
  * delivery with attempts is waiting for its next retry.
  */
-export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'skipped'
+export type WebhookDeliveryStatus = WebhookDelivery['status']
 
 export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = [
   'pending',
@@ -349,16 +143,3 @@ export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = [
   'failed',
   'skipped',
 ]
-
-/** One event on its way to the company's endpoint, with every attempt, oldest first. */
-export interface WebhookDelivery {
-  id: string
-  object: 'webhook_delivery'
-  event: WebhookEvent
-  status: WebhookDeliveryStatus
-  attempt_count: number
-  next_attempt_at: string | null
-  created_at: string
-  completed_at: string | null
-  attempts: WebhookAttempt[]
-}
