@@ -14,15 +14,29 @@ import { PlatformStatus } from './health.schemas.js'
 const documentedSchemas = [...oauthSchemas, PlatformStatus, ...webhookEventSchemas]
 
 /**
- * A free-form query string (a record: the authorization endpoint takes RFC 6749's parameters and
- * checks them itself) has no parameters to list; OpenAPI would otherwise get the record's own
- * keywords as parameters.
+ * What the document says of a route beyond its schema: a response given as a named schema itself
+ * (rather than `Type.Ref`) is still its component; a free-form query string (a record: the
+ * authorization endpoint takes RFC 6749's parameters and checks them itself) has no parameters to
+ * list, where OpenAPI would otherwise get the record's own keywords.
  */
-function documentable({ schema, url }: { schema: FastifySchema; url: string }) {
-  const query = schema.querystring as { patternProperties?: unknown } | undefined
-  if (!query?.patternProperties) return { schema, url }
-  const { querystring: _freeForm, ...rest } = schema
-  return { schema: rest, url }
+function documentable(
+  { schema, url }: { schema: FastifySchema; url: string },
+  isComponent: (id: string) => boolean,
+) {
+  const { querystring, response, ...rest } = schema as FastifySchema & { response?: Record<string, unknown> }
+  const freeForm = (querystring as { patternProperties?: unknown } | undefined)?.patternProperties
+  const responses = Object.entries(response ?? {}).map(([status, answer]) => {
+    const id = (answer as { $id?: unknown }).$id
+    return [status, typeof id === 'string' && isComponent(id) ? { $ref: id } : answer]
+  })
+  return {
+    schema: {
+      ...rest,
+      ...(querystring && !freeForm ? { querystring } : {}),
+      ...(response ? { response: Object.fromEntries(responses) } : {}),
+    },
+    url,
+  }
 }
 
 /**
@@ -57,7 +71,8 @@ export const openapiPlugin = fp(async (app: FastifyInstance, opts: { version: st
         },
       },
     },
-    transform: documentable,
+    transform: (route: { schema: FastifySchema; url: string }) =>
+      documentable(route, (id) => id in app.getSchemas()),
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}`,
     },

@@ -750,22 +750,7 @@ export interface paths {
             [name: string]: unknown
           }
           content: {
-            'application/json': {
-              account: string
-              currency: string
-              /** @description Integer minor units */
-              available: number
-              /** @description Integer minor units */
-              held: number
-              spending_limit: {
-                /** @description Integer minor units */
-                monthly: number
-                /** @description Integer minor units */
-                remaining: number
-                /** Format: date-time */
-                resets_at: string
-              } | null
-            }
+            'application/json': components['schemas']['Balance']
           }
         }
         /** @description RFC 9457 problem details with a stable code */
