@@ -105,7 +105,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     catalogue,
     idempotency,
     accounts,
-    payments,
+    holds,
+    charges,
+    refunds,
     holdSweeper,
     authorize,
     tokens,
@@ -123,7 +125,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(companyRoutes, { companies })
   await app.register(catalogueRoutes, { catalogue, idempotency })
   await app.register(accountRoutes, { accounts, idempotency })
-  await app.register(paymentRoutes, { payments })
+  await app.register(paymentRoutes, { holds, charges, refunds })
   await app.register(topupRoutes, { topups, idempotency })
   const { sandbox } = providers
   if (sandbox) await app.register(sandboxRoutes, { topups, sandbox })

@@ -3,6 +3,7 @@ import { modeMigrations } from './db/mode.js'
 import { billingMigrations } from './modules/billing/migrations/001-billing.js'
 import { billingGrantMigrations } from './modules/billing/migrations/002-grants.js'
 import { billingLimitMigrations } from './modules/billing/migrations/003-limits.js'
+import { billingWrittenRowsMigrations } from './modules/billing/migrations/004-written-rows.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
@@ -24,6 +25,7 @@ export const allMigrations: readonly Migration[] = [
   ...billingMigrations,
   ...billingGrantMigrations,
   ...billingLimitMigrations,
+  ...billingWrittenRowsMigrations,
   ...oauthMigrations,
   ...topupsMigrations,
   ...topupsReturnUrlMigrations,

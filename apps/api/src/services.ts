@@ -4,8 +4,11 @@ import type { Clock } from './lib/clock.js'
 import { createAccountsService } from './modules/billing/accounts.service.js'
 import { createBillingBatch } from './modules/billing/billing.batch.js'
 import { createBillingRepository } from './modules/billing/billing.repository.js'
+import { createChargesService } from './modules/billing/charges.service.js'
 import { createHoldSweeper } from './modules/billing/hold-sweeper.js'
-import { createPaymentsService } from './modules/billing/payments.service.js'
+import { createHoldsService } from './modules/billing/holds.service.js'
+import { createPaymentPlans } from './modules/billing/payment-plans.js'
+import { createRefundsService } from './modules/billing/refunds.service.js'
 import { createCatalogueRepository } from './modules/catalogue/catalogue.repository.js'
 import { createCatalogueService, DEFAULT_CURRENCY } from './modules/catalogue/catalogue.service.js'
 import { createIdempotencyRepository } from './modules/idempotency/idempotency.repository.js'
@@ -88,15 +91,10 @@ export function createServices(deps: {
   const billingRepo = createBillingRepository()
   const accounts = createAccountsService({ db, repo: billingRepo, ledger, events, clock })
   const batch = createBillingBatch({ db, repo: billingRepo, idempotency, events, clock })
-  const payments = createPaymentsService({
-    db,
-    repo: billingRepo,
-    accounts,
-    catalogue,
-    ledger,
-    batch,
-    clock,
-  })
+  const plans = createPaymentPlans({ catalogue, ledger, batch })
+  const holds = createHoldsService({ db, repo: billingRepo, accounts, plans, clock })
+  const charges = createChargesService({ db, repo: billingRepo, accounts, plans })
+  const refunds = createRefundsService({ db, repo: billingRepo, plans })
   const holdSweeper = createHoldSweeper({ db, repo: billingRepo, ledger, events, clock })
 
   const providers = createPaymentProviders({ config, secretKey })
@@ -172,7 +170,9 @@ export function createServices(deps: {
     catalogue,
     idempotency,
     accounts,
-    payments,
+    holds,
+    charges,
+    refunds,
     holdSweeper,
     providers,
     topups,

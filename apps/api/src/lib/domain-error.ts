@@ -15,4 +15,10 @@ export class DomainError extends Error {
     super(detail ?? code)
     this.name = 'DomainError'
   }
+
+  /** The fields its problem body carries besides the catalogue's: all of `extra` but the reply's headers. */
+  get fields(): Record<string, unknown> {
+    const { headers: _headers, ...fields } = this.extra
+    return fields
+  }
 }

@@ -1,3 +1,5 @@
+import type { DomainError } from './domain-error.js'
+
 /**
  * Every problem code PROTUS answers with, its HTTP status and title. `docs/problems.md`
  * documents each one; a test keeps the two in step.
@@ -67,4 +69,12 @@ export function problemBody(
 ) {
   const { status, title } = problemCatalogue[code]
   return { type: problemTypeBase + code, title, status, code, detail, request_id: requestId, ...extra }
+}
+
+/** A refusal as a response, live or saved under an idempotency key: its status and whole problem body. */
+export function refusalResponse(error: DomainError, requestId: string) {
+  return {
+    status: problemCatalogue[error.code].status,
+    body: problemBody(error.code, requestId, error.message, error.fields),
+  }
 }

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Queryable } from '../db/database.js'
 import { DomainError } from '../lib/domain-error.js'
-import { problemBody, problemCatalogue } from '../lib/problems.js'
 import {
   type IdempotencyService,
   type IdempotentRequest,
+  type JsonResponse,
   requestHash,
   type StoredResponse,
 } from '../modules/idempotency/idempotency.service.js'
@@ -18,7 +18,7 @@ export function idempotentRequest(request: FastifyRequest, principal: string): I
     throw new DomainError('idempotency_key_required', 'send an Idempotency-Key header of 1 to 255 characters')
   }
   const path = request.url.split('?')[0] ?? request.url
-  return { principal, key, hash: requestHash(request.method, path, request.body) }
+  return { principal, key, hash: requestHash(request.method, path, request.body), requestId: request.id }
 }
 
 /** Sends a response that was (or now is) saved under an idempotency key, exactly as saved. */
@@ -30,35 +30,43 @@ export function sendStored(reply: FastifyReply, stored: StoredResponse) {
 }
 
 /** A response as it is saved under a key: JSON only (dates as ISO strings, bigints as numbers). */
-export function jsonResponse(status: number, body: unknown): { status: number; body: unknown } {
+export function jsonResponse(status: number, body: unknown): JsonResponse {
   return {
     status,
     body: JSON.parse(JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))),
   }
 }
 
+interface Keyed {
+  idempotency: IdempotencyService
+  principal: string
+}
+
 /**
- * A POST that moves no money: without an Idempotency-Key it simply runs; with one it runs once
- * per key (Stripe semantics), its answer or decided refusal saved and replayed. The effect runs in
- * the key's transaction when there is a key, so it must use only the `Queryable` it is given.
+ * A POST that requires an Idempotency-Key: it runs once per key (Stripe semantics), its answer or
+ * decided refusal saved and replayed. The effect runs in the key's transaction, so it must use
+ * only the `Queryable` it is given.
  */
+export async function requireIdempotencyKey(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: Keyed,
+  effect: (tx: Queryable) => Promise<JsonResponse>,
+) {
+  const keyed = idempotentRequest(request, deps.principal)
+  return sendStored(reply, await deps.idempotency.run(keyed, effect))
+}
+
+/** A POST that moves no money: without an Idempotency-Key it simply runs; with one, as above. */
 export async function honourIdempotencyKey(
   request: FastifyRequest,
   reply: FastifyReply,
-  deps: { idempotency: IdempotencyService; principal: string },
-  effect: (q: Queryable) => Promise<{ status: number; body: unknown }>,
+  deps: Keyed,
+  effect: (q: Queryable) => Promise<JsonResponse>,
 ) {
-  if (request.headers[IDEMPOTENCY_HEADER] === undefined) {
-    const { status, body } = await deps.idempotency.runWithoutKey(effect)
-    return reply.status(status).send(body)
+  if (request.headers[IDEMPOTENCY_HEADER] !== undefined) {
+    return requireIdempotencyKey(request, reply, deps, effect)
   }
-  const refusal = (error: DomainError) => {
-    const { headers: _headers, ...extra } = error.extra
-    return {
-      status: problemCatalogue[error.code].status,
-      body: problemBody(error.code, request.id, error.message, extra),
-    }
-  }
-  const stored = await deps.idempotency.run(idempotentRequest(request, deps.principal), effect, refusal)
-  return sendStored(reply, stored)
+  const { status, body } = await deps.idempotency.runWithoutKey(effect)
+  return reply.status(status).send(body)
 }

@@ -2,36 +2,40 @@ import type { Database } from '../../db/database.js'
 import { createBatcher } from '../../lib/batcher.js'
 import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
-import { problemBody, problemCatalogue } from '../../lib/problems.js'
+import type { SavedResponse } from '../idempotency/idempotency.repository.js'
 import type {
   IdempotencyService,
   IdempotentRequest,
+  JsonResponse,
   StoredResponse,
 } from '../idempotency/idempotency.service.js'
-import { settleClaim } from '../idempotency/idempotency.service.js'
+import { decidedResponse, savedUnder, settleClaim } from '../idempotency/idempotency.service.js'
 import type { EventType, PartnerEvent, WebhookEvents } from '../webhooks/webhook-events.js'
-import type { BillingRepository } from './billing.repository.js'
+import { type Operation, type Outcome, refusalError, type Written } from './billing.operations.js'
+import type { Applied, BillingRepository } from './billing.repository.js'
 
-/** What `billing_apply_one` answers for an operation (the ledger's result, extended). */
-export type OpResult = Record<string, unknown> & { result: string }
-
-/**
- * One money operation on its way through a batch: the SQL operation, its idempotency key, and how
- * to answer its result — the success body, or the refusal the endpoint decided.
- */
-export interface Plan {
-  request: IdempotentRequest
-  requestId: string
-  op: Record<string, unknown>
-  onOk(result: OpResult, at: Date): { status: number; body: unknown }
-  onRefused(result: OpResult): DomainError
-  /** The partner whose webhooks report the operation. */
-  companyId: string
-  /** The events a success reports, from the body it answers with. */
-  events?(body: unknown, result: OpResult, at: Date): { type: EventType; data: unknown }[]
+/** The answer to an operation that succeeded, and the webhook events that report it. */
+export interface Success extends JsonResponse {
+  events: { type: EventType; data: unknown }[]
 }
 
+/**
+ * One money operation on its way through a batch: the idempotent request it answers, the
+ * partner whose webhooks report it, and either the operation with the answer to the rows it
+ * writes, or a refusal decided before the batch (which only claims the key, to be saved).
+ */
+export type Plan = { request: IdempotentRequest; companyId: string } & (
+  | { operation: Exclude<Operation, { kind: 'refuse' }>; succeeded(written: Written, at: Date): Success }
+  | { operation: { kind: 'refuse' }; refusal: DomainError }
+)
+
 const MAX_BATCH = 256
+
+function answerOf(plan: Plan, outcome: Outcome, at: Date): Success | DomainError {
+  if ('refusal' in plan) return plan.refusal
+  if (outcome.result === 'ok') return plan.succeeded(outcome, at)
+  return refusalError(outcome, plan.operation)
+}
 
 /**
  * Group commit for billing: operations from concurrent requests run in one transaction through
@@ -50,41 +54,21 @@ export function createBillingBatch(deps: {
   async function run(plans: Plan[]): Promise<(StoredResponse | DomainError)[]> {
     return db.transaction(async (tx) => {
       const at = clock.now()
-      const ops = plans.map((p) => ({
-        ...p.op,
-        principal: p.request.principal,
-        key: p.request.key,
-        hash: p.request.hash,
-      }))
-      const results = await repo.apply(tx, ops, at)
-      const saved: { principal: string; key: string; status: number; body: unknown }[] = []
+      const results = await repo.apply(tx, plans, at)
+      const saved: SavedResponse[] = []
       const reported: PartnerEvent[] = []
-      const answers = plans.map((plan, i): StoredResponse | DomainError => {
-        const result = results[i] as OpResult & { state: string }
-        if (result.state !== 'claimed') {
-          try {
-            return settleClaim(result as never) as StoredResponse
-          } catch (error) {
-            return error as DomainError
-          }
+      const answer = (plan: Plan, applied: Applied | undefined): StoredResponse | DomainError => {
+        if (!applied) throw new Error('billing_apply answered fewer results than operations')
+        if (applied.state !== 'claimed') return settleClaim(applied)
+        const decided = answerOf(plan, applied.outcome, at)
+        if (!(decided instanceof DomainError)) {
+          for (const event of decided.events) reported.push({ companyId: plan.companyId, ...event })
         }
-        let response: { status: number; body: unknown }
-        if (result.result === 'ok') {
-          response = plan.onOk(result, at)
-          for (const event of plan.events?.(response.body, result, at) ?? []) {
-            reported.push({ companyId: plan.companyId, ...event })
-          }
-        } else {
-          const refusal = plan.onRefused(result)
-          const { headers: _h, ...extra } = refusal.extra
-          response = {
-            status: problemCatalogue[refusal.code].status,
-            body: problemBody(refusal.code, plan.requestId, refusal.message, extra),
-          }
-        }
-        saved.push({ principal: plan.request.principal, key: plan.request.key, ...response })
-        return { ...response, replayed: false }
-      })
+        const { status, body } = decidedResponse(decided, plan.request.requestId)
+        saved.push(savedUnder(plan.request, { status, body }))
+        return { status, body, replayed: false }
+      }
+      const answers = plans.map((plan, i) => answer(plan, results[i]))
       await events.emit(tx, reported, at)
       await idempotency.save(tx, saved)
       return answers

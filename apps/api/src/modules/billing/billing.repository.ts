@@ -1,4 +1,7 @@
 import type { Queryable } from '../../db/database.js'
+import type { Claim } from '../idempotency/idempotency.repository.js'
+import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
+import type { Operation, Outcome, Refusal, Written } from './billing.operations.js'
 
 export type Scope = 'check' | 'hold' | 'charge'
 export type HoldStatus = 'pending' | 'captured' | 'released' | 'expired'
@@ -103,6 +106,87 @@ export interface PageQuery {
 }
 
 const page = (q: PageQuery) => [q.startingAfter ?? null, q.limit + 1] as const
+
+/** An operation of a batch and the idempotent request it answers. */
+export interface BatchEntry {
+  request: IdempotentRequest
+  operation: Operation
+}
+
+/** What the batch did with an operation: its key's claim, and its outcome when it ran. */
+export type Applied = Exclude<Claim, { state: 'claimed' }> | { state: 'claimed'; outcome: Outcome }
+
+/** A value as `to_jsonb` writes it: bigint as a JSON number, a timestamp as an ISO string. */
+type Stored<V> = V extends bigint ? number | string : V extends Date ? string : V
+type StoredRow<T> = { [K in keyof T]: Stored<T[K]> }
+type StoredRefusal = { [R in Refusal as R['result']]: StoredRow<R> }[Refusal['result']]
+type StoredWritten = {
+  [W in Written as W['kind']]: { [K in keyof W]: K extends 'kind' ? W[K] : StoredRow<W[K]> }
+}
+type StoredOutcome = StoredRefusal | ({ result: 'ok' } & StoredWritten[Written['kind']])
+/** `billing_apply` merges a claimed key's state into the operation's outcome. */
+type StoredApplied = Exclude<Claim, { state: 'claimed' }> | ({ state: 'claimed' } & StoredOutcome)
+
+const date = (v: string) => new Date(v)
+const dateOrNull = (v: string | null) => (v === null ? null : new Date(v))
+
+/** The written rows of an outcome as the tables' rows: the one place their JSON becomes bigint and Date. */
+function holdRow(j: StoredRow<HoldRow>): HoldRow {
+  return {
+    ...j,
+    wallet_account_id: BigInt(j.wallet_account_id),
+    revenue_account_id: BigInt(j.revenue_account_id),
+    amount: BigInt(j.amount),
+    captured_amount: BigInt(j.captured_amount),
+    expires_at: date(j.expires_at),
+    created_at: date(j.created_at),
+    resolved_at: dateOrNull(j.resolved_at),
+  }
+}
+
+function chargeRow(j: StoredRow<ChargeRow>): ChargeRow {
+  return {
+    ...j,
+    wallet_account_id: BigInt(j.wallet_account_id),
+    revenue_account_id: BigInt(j.revenue_account_id),
+    amount: BigInt(j.amount),
+    amount_refunded: BigInt(j.amount_refunded),
+    created_at: date(j.created_at),
+  }
+}
+
+function refundRow(j: StoredRow<RefundRow>): RefundRow {
+  return { ...j, amount: BigInt(j.amount), created_at: date(j.created_at) }
+}
+
+function outcome(j: StoredOutcome): Outcome {
+  switch (j.result) {
+    case 'ok':
+      switch (j.kind) {
+        case 'hold':
+        case 'release':
+          return { result: 'ok', kind: j.kind, hold: holdRow(j.hold) }
+        case 'capture':
+          return { result: 'ok', kind: j.kind, hold: holdRow(j.hold), charge: chargeRow(j.charge) }
+        case 'charge':
+          return { result: 'ok', kind: j.kind, charge: chargeRow(j.charge) }
+        case 'refund':
+          return { result: 'ok', kind: j.kind, refund: refundRow(j.refund), charge: chargeRow(j.charge) }
+      }
+      break
+    case 'spending_limit_exceeded':
+      return { result: j.result, limit: BigInt(j.limit), remaining: BigInt(j.remaining) }
+    case 'exceeds_pending_amount':
+      return { result: j.result, pending_amount: BigInt(j.pending_amount) }
+    case 'exceeds_charge':
+      return { result: j.result, refundable: BigInt(j.refundable) }
+    default:
+      return j
+  }
+}
+
+const applied = (j: StoredApplied): Applied =>
+  j.state === 'claimed' ? { state: 'claimed', outcome: outcome(j) } : j
 
 /** The only code that reads or writes `billing_*` tables (besides the billing SQL functions). */
 export function createBillingRepository() {
@@ -255,18 +339,20 @@ export function createBillingRepository() {
       )
     },
 
-    /** Runs a batch through `billing_apply`; one result per operation. */
-    async apply(
-      q: Queryable,
-      ops: readonly Record<string, unknown>[],
-      at: Date,
-    ): Promise<Record<string, unknown>[]> {
+    /** Runs a batch through `billing_apply` (one round trip); one entry per operation, in order. */
+    async apply(q: Queryable, entries: readonly BatchEntry[], at: Date): Promise<Applied[]> {
+      const ops = entries.map(({ request, operation }) => ({
+        ...operation,
+        principal: request.principal,
+        key: request.key,
+        hash: request.hash,
+      }))
       const json = JSON.stringify(ops, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
-      const rows = await q.query<{ r: Record<string, unknown>[] }>(
-        'SELECT billing_apply($1::jsonb, $2) AS r',
-        [json, at],
-      )
-      return rows[0]?.r ?? []
+      const rows = await q.query<{ r: StoredApplied[] }>('SELECT billing_apply($1::jsonb, $2) AS r', [
+        json,
+        at,
+      ])
+      return (rows[0]?.r ?? []).map(applied)
     },
 
     /** Marks holds the ledger expired (the sweeper). */

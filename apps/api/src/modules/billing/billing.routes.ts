@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { problemBody, problemCatalogue } from '../../lib/problems.js'
 import { Page, PageQuery, problemResponses, partnerSecurity as security } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
-import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
+import { requireIdempotencyKey } from '../../plugins/idempotent.js'
 import type { IdempotencyService } from '../idempotency/idempotency.service.js'
 import type { AccountsService } from './accounts.service.js'
 import { Balance, CreateAccountBody, IdempotencyHeaders, IdParam } from './billing.schemas.js'
@@ -38,18 +37,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const companyId = principalOf(request).id
-      const stored = await idempotency.run(
-        idempotentRequest(request, companyId),
-        async (tx) => {
-          const { created, account } = await accounts.ensureManaged(tx, companyId, request.body)
-          return { status: created ? 201 : 200, body: toJson(accountView(account)) }
-        },
-        (error) => ({
-          status: problemCatalogue[error.code].status,
-          body: problemBody(error.code, request.id, error.message),
-        }),
-      )
-      return sendStored(reply, stored)
+      return requireIdempotencyKey(request, reply, { idempotency, principal: companyId }, async (tx) => {
+        const { created, account } = await accounts.ensureManaged(tx, companyId, request.body)
+        return { status: created ? 201 : 200, body: toJson(accountView(account)) }
+      })
     },
   )
 

@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { Page, problemResponses, partnerSecurity as security } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
+import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
 import {
   CaptureBody,
   CreateChargeBody,
@@ -14,21 +15,24 @@ import {
   RefundBody,
   ReleaseBody,
 } from './billing.schemas.js'
-import type { Call, PaymentsService } from './payments.service.js'
+import type { ChargesService } from './charges.service.js'
+import type { HoldsService } from './holds.service.js'
+import type { RefundsService } from './refunds.service.js'
 
 const config = { auth: 'partner' as const }
 const moneyProblems = problemResponses(400, 401, 402, 403, 404, 409, 422)
 
-function call(request: FastifyRequest): { companyId: string; call: Call } {
+function call(request: FastifyRequest): { companyId: string; call: IdempotentRequest } {
   const companyId = principalOf(request).id
-  return { companyId, call: { request: idempotentRequest(request, companyId), requestId: request.id } }
+  return { companyId, call: idempotentRequest(request, companyId) }
 }
 
 /** Holds, captures, releases, charges and refunds; every POST needs an Idempotency-Key. */
-export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsService }> = async (
-  app,
-  { payments },
-) => {
+export const paymentRoutes: FastifyPluginAsyncTypebox<{
+  holds: HoldsService
+  charges: ChargesService
+  refunds: RefundsService
+}> = async (app, { holds, charges, refunds }) => {
   const post = { config, headers: IdempotencyHeaders }
 
   app.post(
@@ -46,7 +50,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
     },
     async (request, reply) => {
       const { companyId, call: c } = call(request)
-      return sendStored(reply, await payments.hold(companyId, request.body, c))
+      return sendStored(reply, await holds.hold(companyId, request.body, c))
     },
   )
 
@@ -66,7 +70,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
     },
     async (request, reply) => {
       const { companyId, call: c } = call(request)
-      return sendStored(reply, await payments.capture(companyId, request.params.id, request.body, c))
+      return sendStored(reply, await holds.capture(companyId, request.params.id, request.body, c))
     },
   )
 
@@ -86,7 +90,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
     },
     async (request, reply) => {
       const { companyId, call: c } = call(request)
-      return sendStored(reply, await payments.release(companyId, request.params.id, c))
+      return sendStored(reply, await holds.release(companyId, request.params.id, c))
     },
   )
 
@@ -102,7 +106,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
         response: { 200: Type.Ref('Hold'), ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => payments.getHold(principalOf(request).id, request.params.id),
+    async (request) => holds.getHold(principalOf(request).id, request.params.id),
   )
 
   app.get(
@@ -119,7 +123,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
     },
     async (request) => {
       const { limit = 20, starting_after, account } = request.query
-      return payments.listHolds(
+      return holds.listHolds(
         principalOf(request).id,
         { accountId: account },
         { limit, startingAfter: starting_after },
@@ -142,7 +146,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
     },
     async (request, reply) => {
       const { companyId, call: c } = call(request)
-      return sendStored(reply, await payments.charge(companyId, request.body, c))
+      return sendStored(reply, await charges.charge(companyId, request.body, c))
     },
   )
 
@@ -160,7 +164,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
     },
     async (request) => {
       const { limit = 20, starting_after, account } = request.query
-      return payments.listCharges(
+      return charges.listCharges(
         principalOf(request).id,
         { accountId: account },
         { limit, startingAfter: starting_after },
@@ -180,7 +184,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
         response: { 200: Type.Ref('Charge'), ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => payments.getCharge(principalOf(request).id, request.params.id),
+    async (request) => charges.getCharge(principalOf(request).id, request.params.id),
   )
 
   app.post(
@@ -199,7 +203,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
     },
     async (request, reply) => {
       const { companyId, call: c } = call(request)
-      return sendStored(reply, await payments.refund(companyId, request.params.id, request.body, c))
+      return sendStored(reply, await refunds.refund(companyId, request.params.id, request.body, c))
     },
   )
 
@@ -217,7 +221,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsServic
     },
     async (request) => {
       const { limit = 20, starting_after, account } = request.query
-      return payments.listRefunds(
+      return refunds.listRefunds(
         principalOf(request).id,
         { accountId: account },
         { limit, startingAfter: starting_after },

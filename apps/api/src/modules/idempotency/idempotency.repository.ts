@@ -1,7 +1,9 @@
 import type { Queryable } from '../../db/database.js'
 
 export type Claim =
-  | { state: 'claimed' | 'reused' | 'in_progress' }
+  | { state: 'claimed' }
+  | { state: 'reused' }
+  | { state: 'in_progress' }
   | { state: 'replay'; status: number; body: unknown }
 
 export interface SavedResponse {

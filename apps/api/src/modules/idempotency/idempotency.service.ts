@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Database, Queryable } from '../../db/database.js'
 import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
+import { refusalResponse } from '../../lib/problems.js'
 import type { Claim, IdempotencyRepository, SavedResponse } from './idempotency.repository.js'
 
 /** Keys are kept at least this long (DESIGN: at least 24 h). */
@@ -12,11 +13,17 @@ export interface IdempotentRequest {
   key: string
   /** SHA-256 of the method, path and canonical body: the same key with another request is refused. */
   hash: string
+  /** The id of the request that runs the effect; a saved refusal names it. */
+  requestId: string
 }
 
-export interface StoredResponse {
+/** A response as it is saved under a key and sent: JSON only. */
+export interface JsonResponse {
   status: number
   body: unknown
+}
+
+export interface StoredResponse extends JsonResponse {
   replayed: boolean
 }
 
@@ -38,25 +45,42 @@ export function requestHash(method: string, path: string, body: unknown): string
     .digest('hex')
 }
 
-/** Maps a claim that must not run the effect to its answer (a replay) or its refusal. */
-export function settleClaim(claim: Claim): StoredResponse | undefined {
+/** What a claim that must not run the effect answers: the saved response, or the key's refusal. */
+export function settleClaim(claim: Exclude<Claim, { state: 'claimed' }>): StoredResponse | DomainError {
   switch (claim.state) {
-    case 'claimed':
-      return undefined
     case 'replay':
       return { status: claim.status, body: claim.body, replayed: true }
     case 'reused':
-      throw new DomainError(
+      return new DomainError(
         'idempotency_key_reused',
         'this Idempotency-Key was used with a different request',
       )
     case 'in_progress':
-      throw new DomainError(
+      return new DomainError(
         'idempotency_request_in_progress',
         'a request with this Idempotency-Key is still being processed',
       )
   }
 }
+
+/**
+ * The response a decided outcome saves under its key: a success as it is, a refusal as its whole
+ * problem body. A server fault (5xx) decided nothing: it is thrown, so nothing is saved and a retry
+ * tries again.
+ */
+export function decidedResponse(outcome: JsonResponse | DomainError, requestId: string): JsonResponse {
+  if (!(outcome instanceof DomainError)) return outcome
+  const response = refusalResponse(outcome, requestId)
+  if (response.status >= 500) throw outcome
+  return response
+}
+
+/** The row that saves a decided response under the request's key. */
+export const savedUnder = (request: IdempotentRequest, response: JsonResponse): SavedResponse => ({
+  principal: request.principal,
+  key: request.key,
+  ...response,
+})
 
 /**
  * Stripe semantics for POSTs: the same key and request return the saved response; the key is
@@ -77,23 +101,27 @@ export function createIdempotencyService(deps: { db: Database; repo: Idempotency
      */
     async run(
       request: IdempotentRequest,
-      effect: (tx: Queryable) => Promise<{ status: number; body: unknown }>,
-      refusal: (error: DomainError) => { status: number; body: unknown },
+      effect: (tx: Queryable) => Promise<JsonResponse>,
     ): Promise<StoredResponse> {
       return db.transaction(async (tx) => {
-        const settled = settleClaim(await this.claim(tx, request))
-        if (settled) return settled
-        let response: { status: number; body: unknown }
+        const claim = await this.claim(tx, request)
+        if (claim.state !== 'claimed') {
+          const settled = settleClaim(claim)
+          if (settled instanceof DomainError) throw settled
+          return settled
+        }
+        let outcome: JsonResponse | DomainError
         // A refusal must leave nothing of the effect behind, only the saved answer.
         await tx.query('SAVEPOINT idempotent_effect')
         try {
-          response = await effect(tx)
+          outcome = await effect(tx)
         } catch (error) {
           if (!(error instanceof DomainError)) throw error
           await tx.query('ROLLBACK TO SAVEPOINT idempotent_effect')
-          response = refusal(error)
+          outcome = error
         }
-        await repo.save(tx, [{ principal: request.principal, key: request.key, ...response }])
+        const response = decidedResponse(outcome, request.requestId)
+        await repo.save(tx, [savedUnder(request, response)])
         return { ...response, replayed: false }
       })
     },

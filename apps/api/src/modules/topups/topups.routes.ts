@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Queryable } from '../../db/database.js'
-import { problemBody, problemCatalogue } from '../../lib/problems.js'
 import { partnerSecurity, problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
@@ -25,18 +24,19 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{
    * Opens the top-up once per key; a refusal (404, 422) is saved and replayed like a success. A
    * provider that did not answer (5xx) is not a decision: nothing is saved, a retry tries again.
    */
-  function openOnce(request: FastifyRequest, principal: string, open: (tx: Queryable) => Promise<TopupRow>) {
+  async function openOnce(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    principal: string,
+    open: (tx: Queryable) => Promise<TopupRow>,
+  ) {
     const keyed = idempotentRequest(request, principal)
     topups.ensureAvailable()
-    return idempotency.run(
-      keyed,
-      async (tx) => ({ status: 201, body: topupView(await open(tx)) }),
-      (error) => {
-        const { status } = problemCatalogue[error.code]
-        if (status >= 500) throw error
-        return { status, body: problemBody(error.code, request.id, error.message) }
-      },
-    )
+    const stored = await idempotency.run(keyed, async (tx) => ({
+      status: 201,
+      body: topupView(await open(tx)),
+    }))
+    return sendStored(reply, stored)
   }
 
   app.post(
@@ -55,10 +55,9 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const customerId = principalOf(request).id
-      const stored = await openOnce(request, customerId, (tx) =>
+      return openOnce(request, reply, customerId, (tx) =>
         topups.forCustomer(tx, customerId, request.body.amount),
       )
-      return sendStored(reply, stored)
     },
   )
 
@@ -99,10 +98,9 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{
       const companyId = principalOf(request).id
       const { amount, return_url } = request.body
       if (return_url !== undefined) await topups.checkReturnUrl(companyId, return_url)
-      const stored = await openOnce(request, companyId, (tx) =>
+      return openOnce(request, reply, companyId, (tx) =>
         topups.forManagedAccount(tx, companyId, request.params.id, amount, return_url),
       )
-      return sendStored(reply, stored)
     },
   )
 }

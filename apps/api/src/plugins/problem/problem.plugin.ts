@@ -61,10 +61,7 @@ function classify(error: FastifyError): {
   detail?: string
   extra?: Record<string, unknown>
 } {
-  if (error instanceof DomainError) {
-    const { headers: _headers, ...extra } = error.extra
-    return { code: error.code, detail: error.message, extra }
-  }
+  if (error instanceof DomainError) return { code: error.code, detail: error.message, extra: error.fields }
   if (error.validation) {
     const errors = fieldErrors(error.validation as ValidationIssue[], error.validationContext)
     return {

@@ -1,0 +1,105 @@
+import { DomainError } from '../../lib/domain-error.js'
+import type { ChargeRow, HoldRow, HoldStatus, RefundRow, Scope } from './billing.repository.js'
+
+/** What the ledger keeps beside a transfer: who, what for; strings only. */
+export type UserData = Record<string, string | null>
+
+/** The accounts an operation moves money between; the batch locks them. */
+interface Between {
+  wallet: bigint
+  revenue: bigint
+  user_data: UserData
+}
+
+/** A new hold or charge: the fields of the row it writes that the request decides. */
+type NewPayment = Between &
+  Pick<
+    HoldRow,
+    | 'id'
+    | 'company_id'
+    | 'account_id'
+    | 'amount'
+    | 'currency'
+    | 'service_id'
+    | 'quantity'
+    | 'description'
+    | 'metadata'
+  >
+
+/** One operation of a billing batch, as `billing_apply_one` takes it. */
+export type Operation =
+  | ({ kind: 'hold'; expires_in: number } & NewPayment)
+  | ({ kind: 'charge' } & NewPayment)
+  | ({ kind: 'capture'; hold_id: string; charge_id: string; amount: bigint | null } & Between)
+  | ({ kind: 'release'; hold_id: string } & Between)
+  | ({ kind: 'refund'; id: string; charge_id: string; amount: bigint | null } & Between)
+  /** A refusal decided before the batch: it only claims the key, so that the refusal is saved. */
+  | { kind: 'refuse' }
+
+/** The rows an operation that succeeded wrote, as the database answered them. */
+export type Written =
+  | { kind: 'hold'; hold: HoldRow }
+  | { kind: 'release'; hold: HoldRow }
+  | { kind: 'capture'; hold: HoldRow; charge: ChargeRow }
+  | { kind: 'charge'; charge: ChargeRow }
+  | { kind: 'refund'; refund: RefundRow; charge: ChargeRow }
+
+/** What the database decided under lock against an operation; it wrote nothing. */
+export type Refusal =
+  | { result: 'refused' }
+  | { result: 'grant_revoked' }
+  | { result: 'insufficient_scope'; scope: Scope }
+  | { result: 'spending_limit_exceeded'; limit: bigint; remaining: bigint }
+  | { result: 'exceeds_credits' }
+  | { result: 'pending_not_found' }
+  | { result: 'pending_not_pending'; hold_status: HoldStatus }
+  | { result: 'exceeds_pending_amount'; pending_amount: bigint }
+  | { result: 'exceeds_charge'; refundable: bigint }
+
+export type Outcome = ({ result: 'ok' } & Written) | Refusal
+
+/** The rows of the operation kind expected, or a fault: an operation writes the rows of its kind. */
+export function writtenAs<K extends Written['kind']>(
+  written: Written,
+  kind: K,
+): Extract<Written, { kind: K }> {
+  const isKind = (w: Written): w is Extract<Written, { kind: K }> => w.kind === kind
+  if (!isKind(written)) throw new Error(`a ${kind} operation answered the rows of a ${written.kind}`)
+  return written
+}
+
+/** The partner's answer to what the database refused: one problem per refusal. */
+export function refusalError(refusal: Refusal, operation: Operation): DomainError {
+  switch (refusal.result) {
+    case 'grant_revoked':
+      return new DomainError('grant_revoked', 'the person revoked this partner’s access to the account')
+    case 'insufficient_scope':
+      return new DomainError('insufficient_scope', `the account did not grant "${refusal.scope}"`, {
+        scope: refusal.scope,
+      })
+    case 'spending_limit_exceeded':
+      return new DomainError(
+        'spending_limit_exceeded',
+        `the person allows ${refusal.remaining} more this month (monthly limit ${refusal.limit})`,
+        { limit: Number(refusal.limit), remaining: Number(refusal.remaining) },
+      )
+    case 'exceeds_credits':
+      return new DomainError(
+        'insufficient_funds',
+        `the wallet cannot cover ${'amount' in operation ? operation.amount : 'the amount'}`,
+      )
+    case 'pending_not_pending':
+      return new DomainError('hold_not_pending', `the hold is ${refusal.hold_status}`, {
+        hold_status: refusal.hold_status,
+      })
+    case 'exceeds_pending_amount':
+      return new DomainError('capture_exceeds_hold', `the hold is for ${refusal.pending_amount}`)
+    case 'exceeds_charge':
+      return new DomainError('refund_exceeds_charge', `at most ${refusal.refundable} can still be refunded`, {
+        refundable: Number(refusal.refundable),
+      })
+    case 'pending_not_found':
+    case 'refused':
+      return new DomainError('not_found', 'no such hold')
+  }
+}

@@ -1,0 +1,52 @@
+import type { Database } from '../../db/database.js'
+import { newId } from '../../lib/ids.js'
+import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
+import type { AccountsService } from './accounts.service.js'
+import { writtenAs } from './billing.operations.js'
+import type { BillingRepository, PageQuery } from './billing.repository.js'
+import { chargeView, toJson } from './billing.views.js'
+import { ownedBy, type PaymentPlans, type Priced, pageOf, userData } from './payment-plans.js'
+
+/** Direct charges of an account, and the charges of captured holds as the partner reads them. */
+export function createChargesService(deps: {
+  db: Database
+  repo: BillingRepository
+  accounts: AccountsService
+  plans: PaymentPlans
+}) {
+  const { db, repo, accounts, plans } = deps
+
+  return {
+    charge(companyId: string, input: Priced & { account: string }, request: IdempotentRequest) {
+      return plans.submit(request, async () => {
+        const account = await accounts.forPartner(companyId, input.account)
+        const payment = await plans.newPayment(companyId, account, input, newId('ch'))
+        return {
+          companyId,
+          operation: {
+            kind: 'charge',
+            ...payment,
+            user_data: {
+              ...userData(account, payment.service_id, payment.description),
+              charge_id: payment.id,
+            },
+          },
+          succeeded: (written) => {
+            const body = toJson(chargeView(writtenAs(written, 'charge').charge))
+            return { status: 201, body, events: [{ type: 'charge.succeeded', data: body }] }
+          },
+        }
+      })
+    },
+
+    async getCharge(companyId: string, chargeId: string) {
+      return chargeView(ownedBy(await repo.findCharge(db, chargeId), companyId, `no charge ${chargeId}`))
+    },
+
+    async listCharges(companyId: string, filter: { accountId?: string }, page: PageQuery) {
+      return pageOf(await repo.listCharges(db, companyId, filter, page), page, chargeView)
+    },
+  }
+}
+
+export type ChargesService = ReturnType<typeof createChargesService>

@@ -1,0 +1,48 @@
+import type { Database } from '../../db/database.js'
+import { newId } from '../../lib/ids.js'
+import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
+import { writtenAs } from './billing.operations.js'
+import type { BillingRepository, PageQuery } from './billing.repository.js'
+import { refundView, toJson } from './billing.views.js'
+import { ownedBy, type PaymentPlans, pageOf } from './payment-plans.js'
+
+/** Refunds of charges in full or in part; what is left to refund is decided under the charge's lock. */
+export function createRefundsService(deps: { db: Database; repo: BillingRepository; plans: PaymentPlans }) {
+  const { db, repo, plans } = deps
+
+  return {
+    refund(companyId: string, chargeId: string, input: { amount?: number }, request: IdempotentRequest) {
+      return plans.submit(request, async () => {
+        const charge = ownedBy(await repo.findCharge(db, chargeId), companyId, `no charge ${chargeId}`)
+        return {
+          companyId,
+          operation: {
+            kind: 'refund',
+            id: newId('re'),
+            charge_id: charge.id,
+            amount: input.amount === undefined ? null : BigInt(input.amount),
+            wallet: charge.wallet_account_id,
+            revenue: charge.revenue_account_id,
+            user_data: {
+              company_id: companyId,
+              account_id: charge.account_id,
+              service_id: charge.service_id,
+              description: charge.description,
+              charge_id: charge.id,
+            },
+          },
+          succeeded: (written) => {
+            const body = toJson(refundView(writtenAs(written, 'refund').refund))
+            return { status: 201, body, events: [{ type: 'charge.refunded', data: body }] }
+          },
+        }
+      })
+    },
+
+    async listRefunds(companyId: string, filter: { accountId?: string; chargeId?: string }, page: PageQuery) {
+      return pageOf(await repo.listRefunds(db, companyId, filter, page), page, refundView)
+    },
+  }
+}
+
+export type RefundsService = ReturnType<typeof createRefundsService>
