@@ -1,59 +1,27 @@
 import { randomUUID } from 'node:crypto'
-import {
-  type APIRequestContext,
-  type Browser,
-  type BrowserContext,
-  type Page,
-  request,
-} from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import {
-  byTestId,
-  checkPrerequisites,
-  launchBrowser,
-  openPage,
-  readable,
-  registerCompany,
-  startServer,
-  type TestServer,
-} from './support.ts'
+import { type APIRequestContext, type Page, request } from 'playwright-core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { browserSuite, byTestId, checkPrerequisites, pathOf, readable, registerCompany } from './support.ts'
 
 const runnable = checkPrerequisites()
 
 describe.skipIf(!runnable)('a partner company’s accounts in the browser', () => {
-  let server: TestServer
-  let browser: Browser
-  let context: BrowserContext
-  let page: Page
+  const suite = browserSuite()
   let partner: APIRequestContext | undefined
 
-  beforeAll(async () => {
-    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
+  afterEach(async () => {
+    await partner?.dispose()
+    partner = undefined
   })
 
-  beforeEach(async () => {
-    const opened = await openPage(browser, server.baseUrl)
-    ;({ context, page } = opened)
-    return async () => {
-      await partner?.dispose()
-      await context.close()
-      expect(opened.pageErrors.map(String)).toEqual([])
-    }
-  })
-
-  const path = () => new URL(page.url()).pathname
+  const path = () => pathOf(suite.page)
   const text = async (scope: Page | ReturnType<typeof byTestId>, id: string) =>
     readable(await byTestId(scope, id).first().textContent())
 
   /** The partner's server: Basic credentials, a fresh Idempotency-Key on every POST. */
   async function partnerApi(clientId: string, clientSecret: string) {
     partner = await request.newContext({
-      baseURL: server.baseUrl,
+      baseURL: suite.server.baseUrl,
       extraHTTPHeaders: {
         authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
       },
@@ -67,6 +35,7 @@ describe.skipIf(!runnable)('a partner company’s accounts in the browser', () =
   }
 
   it('sees a direct user’s spending, holds and refunds after the partner’s server billed them', async () => {
+    const { page } = suite
     const { clientId, clientSecret } = await registerCompany(page)
     const post = await partnerApi(clientId, clientSecret)
 
@@ -93,7 +62,7 @@ describe.skipIf(!runnable)('a partner company’s accounts in the browser', () =
     await post(`/v1/charges/${charge.id}/refunds`, { amount: 5000 })
 
     await page.goto('/company/services')
-    await byTestId(page, 'nav-accounts').click()
+    await page.getByRole('link', { name: 'Accounts', exact: true }).click()
     await expect.poll(path).toBe('/company/accounts')
     const accountRow = page.locator(`[data-testid="account-row"][data-account-id="${account.id}"]`)
     await accountRow.waitFor()
@@ -129,14 +98,14 @@ describe.skipIf(!runnable)('a partner company’s accounts in the browser', () =
     )
     expect(await text(chargeRow, 'charge-created')).toBe(readable(shownDate))
 
-    await byTestId(page, 'tab-holds').click()
+    await page.getByRole('tab', { name: 'Holds' }).click()
     const holdRow = byTestId(page, 'hold-row')
     await expect.poll(() => holdRow.count()).toBe(1)
     expect(await text(holdRow, 'hold-amount')).toBe('₽300.00')
     expect(await text(holdRow, 'hold-status')).toBe('Pending')
     expect(await text(holdRow, 'description')).toBe('Spring campaign')
 
-    await byTestId(page, 'tab-refunds').click()
+    await page.getByRole('tab', { name: 'Refunds' }).click()
     const refundRow = byTestId(page, 'refund-row')
     await expect.poll(() => refundRow.count()).toBe(1)
     expect(await text(refundRow, 'refund-amount')).toBe('₽50.00')
@@ -148,8 +117,9 @@ describe.skipIf(!runnable)('a partner company’s accounts in the browser', () =
   }, 60_000)
 
   it('shows a new company that it has no accounts yet', async () => {
+    const { page } = suite
     await registerCompany(page)
-    await byTestId(page, 'nav-accounts').click()
+    await page.getByRole('link', { name: 'Accounts', exact: true }).click()
     await expect.poll(() => text(page, 'accounts-empty')).toContain('No accounts yet.')
   }, 60_000)
 })

@@ -1,59 +1,38 @@
-import { type Browser, type BrowserContext, type Page, request } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { request } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
+  browserSuite,
   byTestId,
   checkPrerequisites,
-  fill,
-  launchBrowser,
-  openPage,
+  fillIn,
+  pathOf,
   readable,
   registerCompany,
-  startServer,
-  type TestServer,
   unique,
 } from './support.ts'
 
 const runnable = checkPrerequisites()
 
 describe.skipIf(!runnable)('a partner company in the browser', () => {
-  let server: TestServer
-  let browser: Browser
-  let context: BrowserContext
-  let page: Page
+  const suite = browserSuite()
 
-  beforeAll(async () => {
-    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-
-  beforeEach(async () => {
-    const opened = await openPage(browser, server.baseUrl)
-    ;({ context, page } = opened)
-    return async () => {
-      await context.close()
-      expect(opened.pageErrors.map(String)).toEqual([])
-    }
-  })
-
+  const path = () => pathOf(suite.page)
   const serviceRow = (name: string) =>
-    byTestId(page, 'service-row').filter({ has: page.getByText(name, { exact: true }) })
+    byTestId(suite.page, 'service-row').filter({ has: suite.page.getByText(name, { exact: true }) })
 
   it('registers, sees its secrets once, creates a service that persists, and archives it', async () => {
+    const { page } = suite
     const name = unique('Acme')
     const email = `${name.toLowerCase()}@example.com`
     const password = 'correct horse battery'
 
     await page.goto('/')
-    await byTestId(page, 'cta-company').click()
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/register')
-    await fill(page, 'register-email', email)
-    await fill(page, 'register-company-name', name)
-    await fill(page, 'register-password', password)
-    await byTestId(page, 'register-submit').click()
+    await page.getByRole('link', { name: 'Become a partner' }).click()
+    await expect.poll(() => path()).toBe('/register')
+    await fillIn(page, 'Email', email)
+    await fillIn(page, 'Company name', name)
+    await fillIn(page, 'Password', password)
+    await page.getByRole('button', { name: 'Create account' }).click()
 
     const secrets = byTestId(page, 'secrets-once')
     await secrets.waitFor()
@@ -66,17 +45,18 @@ describe.skipIf(!runnable)('a partner company in the browser', () => {
     expect(webhookSecret).toMatch(/^whsec_/)
     await expect(byTestId(page, 'created-client-secret-copy').isVisible()).resolves.toBe(true)
 
-    await byTestId(page, 'secrets-continue').click()
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/company/services')
+    await page.getByRole('button', { name: 'I have saved them, continue' }).click()
+    await expect.poll(() => path()).toBe('/company/services')
     await byTestId(page, 'services-empty').waitFor()
 
-    await byTestId(page, 'service-create').click()
-    await fill(page, 'service-name-input', 'Client')
-    await fill(page, 'service-price-input', '150.00')
+    await page.getByRole('button', { name: 'New service' }).first().click()
+    const dialog = page.getByRole('dialog')
+    await fillIn(dialog, 'Name', 'Client')
+    await fillIn(dialog, 'Price', '150.00')
     await expect
       .poll(async () => readable(await byTestId(page, 'service-preview').textContent()))
       .toContain('₽150.00')
-    await byTestId(page, 'service-save').click()
+    await dialog.getByRole('button', { name: 'Create' }).click()
 
     const row = serviceRow('Client')
     await row.waitFor()
@@ -90,14 +70,14 @@ describe.skipIf(!runnable)('a partner company in the browser', () => {
     await serviceRow('Client').waitFor()
     expect(readable(await byTestId(serviceRow('Client'), 'service-price').textContent())).toBe('₽150.00')
 
-    await byTestId(serviceRow('Client'), 'service-edit').click()
-    await fill(page, 'service-price-input', '175,50')
-    await byTestId(page, 'service-save').click()
+    await serviceRow('Client').getByRole('button', { name: 'Edit' }).click()
+    await fillIn(dialog, 'Price', '175,50')
+    await dialog.getByRole('button', { name: 'Save' }).click()
     await expect
       .poll(async () => readable(await byTestId(serviceRow('Client'), 'service-price').textContent()))
       .toBe('₽175.50')
 
-    await byTestId(serviceRow('Client'), 'service-archive').click()
+    await serviceRow('Client').getByRole('button', { name: 'Archive' }).click()
     await expect
       .poll(async () => readable(await byTestId(serviceRow('Client'), 'service-status').textContent()))
       .toBe('Archived')
@@ -107,7 +87,7 @@ describe.skipIf(!runnable)('a partner company in the browser', () => {
     expect(readable(await byTestId(serviceRow('Client'), 'service-price').textContent())).toBe('₽175.50')
 
     // The credentials page knows the same client and only a hint of the secret.
-    await byTestId(page, 'nav-credentials').click()
+    await page.getByRole('link', { name: 'Credentials', exact: true }).click()
     await expect.poll(async () => readable(await byTestId(page, 'client-id').textContent())).toBe(clientId)
     const hint = readable(await byTestId(page, 'client-secret-hint').first().textContent())
     expect(hint).toContain(clientSecret.slice(-4))
@@ -115,6 +95,7 @@ describe.skipIf(!runnable)('a partner company in the browser', () => {
   }, 60_000)
 
   it('sends a visitor of a company page to sign in and back to that page', async () => {
+    const { page } = suite
     const name = unique('Globex')
     const email = `${name.toLowerCase()}@example.com`
     const password = 'correct horse battery'
@@ -122,18 +103,21 @@ describe.skipIf(!runnable)('a partner company in the browser', () => {
     expect(created.status()).toBe(201)
 
     await page.goto('/company/credentials')
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in')
+    await expect.poll(() => path()).toBe('/sign-in')
     expect(new URL(page.url()).searchParams.get('redirect')).toBe('/company/credentials')
-    await expect(byTestId(page, 'kind-company').getAttribute('class')).resolves.toContain('v-btn--active')
+    await expect(
+      page.getByRole('button', { name: 'Company', exact: true }).getAttribute('class'),
+    ).resolves.toContain('v-btn--active')
 
-    await fill(page, 'sign-in-email', email)
-    await fill(page, 'sign-in-password', password)
-    await byTestId(page, 'sign-in-submit').click()
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/company/credentials')
+    await fillIn(page, 'Email', email)
+    await fillIn(page, 'Password', password)
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await expect.poll(() => path()).toBe('/company/credentials')
     await byTestId(page, 'client-id').waitFor()
   }, 60_000)
 
   it('rotates the client secret, shows the new one once, and keeps redirect URIs', async () => {
+    const { page } = suite
     const name = unique('Initech')
     const email = `${name.toLowerCase()}@example.com`
     const password = 'correct horse battery'
@@ -147,7 +131,7 @@ describe.skipIf(!runnable)('a partner company in the browser', () => {
 
     await page.goto('/company/credentials')
     await expect.poll(() => byTestId(page, 'client-secret-hint').count()).toBe(1)
-    await byTestId(page, 'client-secret-rotate').click()
+    await page.getByRole('button', { name: 'Rotate client secret' }).click()
     await byTestId(page, 'client-secret-rotate-dialog-confirm').click()
     const newSecret = readable(await byTestId(page, 'client-secret-new-value').textContent())
     expect(newSecret).not.toBe('')
@@ -163,24 +147,25 @@ describe.skipIf(!runnable)('a partner company in the browser', () => {
     expect(await page.getByText(newSecret).count()).toBe(0)
 
     // The secret the page showed is the one the API now accepts.
-    const partner = await request.newContext({ baseURL: server.baseUrl })
+    const partner = await request.newContext({ baseURL: suite.server.baseUrl })
     const listed = await partner.get('/v1/services', {
       headers: { authorization: `Basic ${Buffer.from(`${clientId}:${newSecret}`).toString('base64')}` },
     })
     expect(listed.status()).toBe(200)
     await partner.dispose()
 
-    await fill(page, 'redirect-uri-input', 'http://partner.example/callback')
-    await byTestId(page, 'redirect-uri-add').click()
+    const newUri = 'New redirect URI'
+    await fillIn(page, newUri, 'http://partner.example/callback')
+    await page.getByRole('button', { name: 'Add', exact: true }).click()
     await expect
       .poll(async () =>
         readable(await byTestId(page, 'redirect-uri-input').locator('.v-messages').textContent()),
       )
       .toContain('https://')
-    await fill(page, 'redirect-uri-input', 'http://localhost:3000/callback')
-    await byTestId(page, 'redirect-uri-add').click()
+    await fillIn(page, newUri, 'http://localhost:3000/callback')
+    await page.getByRole('button', { name: 'Add', exact: true }).click()
     await expect.poll(() => byTestId(page, 'redirect-uri').count()).toBe(1)
-    await byTestId(page, 'redirect-uris-save').click()
+    await page.getByRole('button', { name: 'Save redirect URIs' }).click()
     await expect
       .poll(async () => readable(await byTestId(page, 'notice-text').textContent()))
       .toBe('Redirect URIs saved')
@@ -192,9 +177,10 @@ describe.skipIf(!runnable)('a partner company in the browser', () => {
   }, 60_000)
 
   it('rotates the client secret and ends the old one at once, after a warning', async () => {
+    const { page } = suite
     const { clientId, clientSecret: oldSecret } = await registerCompany(page)
     const basic = (secret: string) => `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`
-    const partner = await request.newContext({ baseURL: server.baseUrl })
+    const partner = await request.newContext({ baseURL: suite.server.baseUrl })
     const listServices = (secret: string) =>
       partner.get('/v1/services', { headers: { authorization: basic(secret) } }).then((r) => r.status())
     expect(await listServices(oldSecret)).toBe(200)

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { type APIRequestContext, type Locator, type Page, request } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { authorizeUrl, registerPartner, registerPerson, signIn } from './partner-setup.ts'
-import { type PartnerSite, startPartnerSite } from './partner-site.ts'
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { authorizeUrl, partnerFixtures, registerPartner, registerPerson, signIn } from './partner-setup.ts'
 import { browserSuite, checkPrerequisites, readable } from './support.ts'
 
 const runnable = checkPrerequisites()
@@ -13,28 +12,17 @@ const limitInput = (scope: Page | Locator, name = 'Monthly limit (optional)') =>
 
 describe.skipIf(!runnable)('a monthly spending limit per partner in the browser', () => {
   const suite = browserSuite()
-  let partnerSite: PartnerSite
-  let api: APIRequestContext
-
-  beforeAll(async () => {
-    partnerSite = await startPartnerSite()
-    api = await request.newContext({ baseURL: suite.server.baseUrl })
-  })
-
-  afterAll(async () => {
-    await api?.dispose()
-    await partnerSite?.close()
-  })
+  const fixtures = partnerFixtures(suite)
 
   const path = () => new URL(suite.page.url()).pathname
 
   /** Allows on the consent page and waits until the browser is back at the partner. */
   async function allow(): Promise<void> {
     const { page } = suite
-    const callback = partnerSite.nextCallback()
+    const callback = fixtures.site.nextCallback()
     await page.getByRole('button', { name: 'Allow' }).click()
     await callback
-    await page.waitForURL((url) => url.href.startsWith(partnerSite.redirectUri))
+    await page.waitForURL((url) => url.href.startsWith(fixtures.site.redirectUri))
   }
 
   /** Money in the person's wallet, paid on the sandbox checkout page. */
@@ -50,15 +38,15 @@ describe.skipIf(!runnable)('a monthly spending limit per partner in the browser'
 
   it('sets a limit at consent, shows the month’s spending against it, and changes it under Connected services', async () => {
     const { page } = suite
-    const partner = await registerPartner(api, partnerSite.redirectUri)
-    const person = await registerPerson(api)
+    const partner = await registerPartner(fixtures.api, fixtures.site.redirectUri)
+    const person = await registerPerson(fixtures.api)
     const charge = (account: string, amount: number) =>
-      api.post('/v1/charges', {
+      fixtures.api.post('/v1/charges', {
         headers: { authorization: partner.auth, 'idempotency-key': randomBytes(8).toString('hex') },
         data: { account, amount },
       })
 
-    await page.goto(authorizeUrl(partner.clientId, partnerSite.redirectUri, 'check charge').url)
+    await page.goto(authorizeUrl(partner.clientId, fixtures.site.redirectUri, 'check charge').url)
     await expect.poll(path).toBe('/sign-in')
     await signIn(page, person.email)
     await expect.poll(path).toMatch(/^\/consent\/areq_/)
@@ -123,10 +111,10 @@ describe.skipIf(!runnable)('a monthly spending limit per partner in the browser'
 
   it('asks no limit of a partner that may not take money, sets one under Connected services, and shows it when asked again', async () => {
     const { page } = suite
-    const partner = await registerPartner(api, partnerSite.redirectUri)
-    const person = await registerPerson(api)
+    const partner = await registerPartner(fixtures.api, fixtures.site.redirectUri)
+    const person = await registerPerson(fixtures.api)
 
-    await page.goto(authorizeUrl(partner.clientId, partnerSite.redirectUri, 'check').url)
+    await page.goto(authorizeUrl(partner.clientId, fixtures.site.redirectUri, 'check').url)
     await signIn(page, person.email)
     await expect.poll(path).toMatch(/^\/consent\/areq_/)
     // A partner that may not take money is not asked for a limit.
@@ -144,7 +132,7 @@ describe.skipIf(!runnable)('a monthly spending limit per partner in the browser'
       .toBe('₽0.00 of ₽300.00 this month')
 
     // Asked for more, the partner comes back: the page shows the limit that is set.
-    await page.goto(authorizeUrl(partner.clientId, partnerSite.redirectUri, 'check hold').url)
+    await page.goto(authorizeUrl(partner.clientId, fixtures.site.redirectUri, 'check hold').url)
     await expect.poll(path).toMatch(/^\/consent\/areq_/)
     await expect.poll(() => limitInput(page).inputValue()).toBe('300.00')
     await allow()

@@ -1,20 +1,8 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { browserSuite, checkPrerequisites, unique } from './support.ts'
+import { browserSuite, checkPrerequisites, openWallet } from './support.ts'
 
 const runnable = checkPrerequisites()
-
-/** Opens a wallet in the browser and lands on it. */
-async function registerPerson(page: Page): Promise<void> {
-  const username = unique('pat')
-  await page.goto('/register')
-  await page.getByRole('textbox', { name: 'Email' }).fill(`${username}@example.com`)
-  await page.getByRole('textbox', { name: 'Username' }).fill(username)
-  await page.getByLabel('Password', { exact: true }).fill('correct horse battery')
-  await page.getByTestId('register-submit').click()
-  await page.waitForURL((url) => url.pathname === '/wallet')
-  await page.getByRole('heading', { name: 'Wallet', level: 1 }).waitFor()
-}
 
 const banner = (page: Page) => page.getByRole('note', { name: 'Sandbox: no real money' })
 
@@ -31,7 +19,7 @@ describe.skipIf(!runnable)('a PROTUS in sandbox mode, in the browser', () => {
     await page.getByRole('heading', { name: 'Sign in to PROTUS' }).waitFor()
     expect(await banner(page).isVisible()).toBe(true)
 
-    await registerPerson(page)
+    await openWallet(page)
     expect(await banner(page).isVisible()).toBe(true)
     // It sits at the very top, above the app bar.
     expect((await banner(page).boundingBox())?.y).toBe(0)
@@ -49,7 +37,7 @@ describe.skipIf(!runnable)('a PROTUS in live mode with no payment provider, in t
     const { page } = suite
     await page.goto('/')
     await page.getByRole('link', { name: 'Open a wallet' }).waitFor()
-    await registerPerson(page)
+    await openWallet(page)
     await page.getByRole('alert').filter({ hasText: 'Top-ups are not available' }).waitFor()
     expect(await page.getByRole('button', { name: 'Top up' }).count()).toBe(0)
     expect(await banner(page).count()).toBe(0)

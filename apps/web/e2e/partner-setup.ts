@@ -1,10 +1,31 @@
 import { randomBytes } from 'node:crypto'
-import type { APIRequestContext, Page } from 'playwright-core'
-import { expect } from 'vitest'
-import { pkce } from './partner-site.ts'
-import { byTestId, fill, unique } from './support.ts'
+import { type APIRequestContext, type Page, request } from 'playwright-core'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { type PartnerSite, pkce, startPartnerSite } from './partner-site.ts'
+import { type BrowserSuite, fillIn, unique } from './support.ts'
 
 export const PASSWORD = 'correct horse battery'
+
+export interface PartnerFixtures {
+  /** The partner's site, where the browser comes back to with a code. */
+  site: PartnerSite
+  /** Calls to the suite's server, as the partner's server or as anyone. */
+  api: APIRequestContext
+}
+
+/** The hooks that start a partner's site and an API client for the suite's server, once per suite. */
+export function partnerFixtures(suite: BrowserSuite): PartnerFixtures {
+  const fixtures = {} as PartnerFixtures
+  beforeAll(async () => {
+    fixtures.site = await startPartnerSite()
+    fixtures.api = await request.newContext({ baseURL: suite.server.baseUrl })
+  })
+  afterAll(async () => {
+    await fixtures.api?.dispose()
+    await fixtures.site?.close()
+  })
+  return fixtures
+}
 
 export interface Partner {
   name: string
@@ -60,7 +81,7 @@ export function authorizeUrl(clientId: string, redirectUri: string, scope: strin
 
 /** Signs in as a person on the sign-in page the browser is on. */
 export async function signIn(page: Page, email: string): Promise<void> {
-  await fill(page, 'sign-in-email', email)
-  await fill(page, 'sign-in-password', PASSWORD)
-  await byTestId(page, 'sign-in-submit').click()
+  await fillIn(page, 'Email', email)
+  await fillIn(page, 'Password', PASSWORD)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
 }

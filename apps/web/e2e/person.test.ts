@@ -1,65 +1,34 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import {
-  byTestId,
-  checkPrerequisites,
-  fill,
-  launchBrowser,
-  openPage,
-  readable,
-  startServer,
-  type TestServer,
-  unique,
-} from './support.ts'
+import { describe, expect, it } from 'vitest'
+import { browserSuite, byTestId, checkPrerequisites, fillIn, pathOf, readable, unique } from './support.ts'
 
 const runnable = checkPrerequisites()
 
 describe.skipIf(!runnable)('a person in the browser', () => {
-  let server: TestServer
-  let browser: Browser
-  let context: BrowserContext
-  let page: Page
-
-  beforeAll(async () => {
-    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-
-  beforeEach(async () => {
-    const opened = await openPage(browser, server.baseUrl)
-    ;({ context, page } = opened)
-    return async () => {
-      await context.close()
-      expect(opened.pageErrors.map(String)).toEqual([])
-    }
-  })
-
-  const path = () => new URL(page.url()).pathname
+  const suite = browserSuite()
+  const path = () => pathOf(suite.page)
 
   async function signOut(): Promise<void> {
-    await byTestId(page, 'account-menu').click()
-    await byTestId(page, 'sign-out').click()
+    const { page } = suite
+    await page.getByRole('button', { name: 'Account menu' }).click()
+    await page.getByText('Sign out', { exact: true }).click()
     await expect.poll(path).toBe('/sign-in')
-    await byTestId(page, 'nav-sign-in').waitFor()
+    await page.getByRole('link', { name: 'Sign in', exact: true }).waitFor()
   }
 
   it('registers, is signed in, signs out, signs in again and signs out', async () => {
+    const { page } = suite
     const username = unique('pat')
     const email = `${username}@example.com`
     const password = 'correct horse battery'
 
     await page.goto('/register')
-    await fill(page, 'register-email', email)
-    await fill(page, 'register-username', username)
-    await fill(page, 'register-password', password)
-    await byTestId(page, 'register-submit').click()
+    await fillIn(page, 'Email', email)
+    await fillIn(page, 'Username', username)
+    await fillIn(page, 'Password', password)
+    await page.getByRole('button', { name: 'Create account' }).click()
 
     await expect.poll(path).toBe('/wallet')
-    await byTestId(page, 'nav-account').click()
+    await page.getByRole('link', { name: 'Account', exact: true }).click()
     await expect.poll(path).toBe('/account')
     await expect
       .poll(async () => readable(await byTestId(page, 'account-username').textContent()))
@@ -70,15 +39,17 @@ describe.skipIf(!runnable)('a person in the browser', () => {
     await page.goto('/account')
     await expect.poll(path).toBe('/sign-in')
 
-    await fill(page, 'sign-in-email', email)
-    await fill(page, 'sign-in-password', 'not the password')
-    await byTestId(page, 'sign-in-submit').click()
-    await expect
-      .poll(async () => readable(await byTestId(page, 'form-error').textContent()))
-      .toBe('Wrong email or password.')
+    const signIn = page.getByRole('button', { name: 'Sign in', exact: true })
+    await fillIn(page, 'Email', email)
+    await fillIn(page, 'Password', 'not the password')
+    await signIn.click()
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^\s*Wrong email or password\.\s*$/ })
+      .waitFor()
 
-    await fill(page, 'sign-in-password', password)
-    await byTestId(page, 'sign-in-submit').click()
+    await fillIn(page, 'Password', password)
+    await signIn.click()
     await expect.poll(path).toBe('/account')
     await expect
       .poll(async () => readable(await byTestId(page, 'account-username').textContent()))
@@ -91,6 +62,7 @@ describe.skipIf(!runnable)('a person in the browser', () => {
   }, 60_000)
 
   it('shows next to the field that an email is already registered', async () => {
+    const { page } = suite
     const username = unique('sam')
     const email = `${username}@example.com`
     const taken = await page.request.post('/v1/customers', {
@@ -99,10 +71,10 @@ describe.skipIf(!runnable)('a person in the browser', () => {
     expect(taken.status()).toBe(201)
 
     await page.goto('/register')
-    await fill(page, 'register-email', email)
-    await fill(page, 'register-username', unique('other'))
-    await fill(page, 'register-password', 'correct horse battery')
-    await byTestId(page, 'register-submit').click()
+    await fillIn(page, 'Email', email)
+    await fillIn(page, 'Username', unique('other'))
+    await fillIn(page, 'Password', 'correct horse battery')
+    await page.getByRole('button', { name: 'Create account' }).click()
 
     await expect
       .poll(async () => readable(await byTestId(page, 'register-email').locator('.v-messages').textContent()))

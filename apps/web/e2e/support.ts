@@ -137,10 +137,18 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
 
 export const byTestId = (scope: Page | Locator, id: string): Locator => scope.locator(`[data-testid="${id}"]`)
 
-/** Types into the input of a labelled Vuetify field. */
+/** Types into the input of a Vuetify field found by its test id; fillIn finds it as a person would. */
 export async function fill(page: Page, id: string, value: string): Promise<void> {
   await byTestId(page, id).locator('input').fill(value)
 }
+
+/** Types into the field a person finds by its label. */
+export async function fillIn(scope: Page | Locator, label: string, value: string): Promise<void> {
+  await scope.getByLabel(label, { exact: true }).fill(value)
+}
+
+/** The path of the page the browser is on. */
+export const pathOf = (page: Page) => new URL(page.url()).pathname
 
 export const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`
 
@@ -156,14 +164,26 @@ export interface RegisteredCompany {
 export async function registerCompany(page: Page): Promise<RegisteredCompany> {
   const name = unique('Messages')
   await page.goto('/register?kind=company')
-  await fill(page, 'register-email', `${name.toLowerCase()}@example.com`)
-  await fill(page, 'register-company-name', name)
-  await fill(page, 'register-password', 'correct horse battery')
-  await byTestId(page, 'register-submit').click()
+  await fillIn(page, 'Email', `${name.toLowerCase()}@example.com`)
+  await fillIn(page, 'Company name', name)
+  await fillIn(page, 'Password', 'correct horse battery')
+  await page.getByRole('button', { name: 'Create account' }).click()
   await byTestId(page, 'secrets-once').waitFor()
   const clientId = readable(await byTestId(page, 'created-client-id').textContent())
   const clientSecret = readable(await byTestId(page, 'created-client-secret').textContent())
-  await byTestId(page, 'secrets-continue').click()
+  await page.getByRole('button', { name: 'I have saved them, continue' }).click()
   await page.waitForURL((url) => url.pathname === '/company/services')
   return { clientId, clientSecret }
+}
+
+/** Registers a person in the browser and lands on their new wallet. */
+export async function openWallet(page: Page): Promise<void> {
+  const username = unique('pat')
+  await page.goto('/register')
+  await fillIn(page, 'Email', `${username}@example.com`)
+  await fillIn(page, 'Username', username)
+  await fillIn(page, 'Password', 'correct horse battery')
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.waitForURL((url) => url.pathname === '/wallet')
+  await page.getByRole('heading', { name: 'Wallet', level: 1 }).waitFor()
 }

@@ -1,76 +1,43 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
+  browserSuite,
   byTestId,
   checkPrerequisites,
-  fill,
-  launchBrowser,
-  openPage,
+  fillIn,
+  openWallet,
+  pathOf,
   readable,
-  startServer,
-  type TestServer,
-  unique,
 } from './support.ts'
 
 const runnable = checkPrerequisites()
 
 describe.skipIf(!runnable)('a person’s wallet in the browser', () => {
-  let server: TestServer
-  let browser: Browser
-  let context: BrowserContext
-  let page: Page
-
-  beforeAll(async () => {
-    ;[server, browser] = await Promise.all([startServer(), launchBrowser()])
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-
-  beforeEach(async () => {
-    const opened = await openPage(browser, server.baseUrl)
-    ;({ context, page } = opened)
-    return async () => {
-      await context.close()
-      expect(opened.pageErrors.map(String)).toEqual([])
-    }
-  })
-
-  const path = () => new URL(page.url()).pathname
-  const text = async (id: string) => readable(await byTestId(page, id).first().textContent())
-
-  async function register(): Promise<void> {
-    const username = unique('pat')
-    await page.goto('/register')
-    await fill(page, 'register-email', `${username}@example.com`)
-    await fill(page, 'register-username', username)
-    await fill(page, 'register-password', 'correct horse battery')
-    await byTestId(page, 'register-submit').click()
-    await expect.poll(path).toBe('/wallet')
-  }
+  const suite = browserSuite()
+  const path = () => pathOf(suite.page)
+  const text = async (id: string) => readable(await byTestId(suite.page, id).first().textContent())
 
   /** Opens the top-up dialog, asks for `amount` and lands on the sandbox checkout page. */
   async function startTopUp(amount: string): Promise<void> {
-    await byTestId(page, 'wallet-top-up').click()
-    await fill(page, 'top-up-amount', amount)
-    await byTestId(page, 'top-up-submit').click()
+    const { page } = suite
+    await page.getByRole('button', { name: 'Top up' }).click()
+    await fillIn(page, 'Amount', amount)
+    await page.getByRole('button', { name: 'Continue to payment' }).click()
     await expect.poll(path).toMatch(/^\/sandbox\/checkout\//)
     await page.getByRole('heading', { name: 'Top up your PROTUS wallet' }).waitFor()
   }
 
   it('tops up through the sandbox checkout and sees the money and the statement row', async () => {
-    await register()
+    const { page } = suite
+    await openWallet(page)
     await expect.poll(() => text('wallet-available')).toBe('₽0.00')
     expect(await text('wallet-held')).toBe('₽0.00')
     expect(await text('wallet-posted')).toBe('₽0.00')
     await byTestId(page, 'statement-empty').waitFor()
 
     // An amount that could be read two ways is refused before anything is sent.
-    await byTestId(page, 'wallet-top-up').click()
-    await fill(page, 'top-up-amount', '1,500')
-    await byTestId(page, 'top-up-submit').click()
+    await page.getByRole('button', { name: 'Top up' }).click()
+    await fillIn(page, 'Amount', '1,500')
+    await page.getByRole('button', { name: 'Continue to payment' }).click()
     await expect
       .poll(async () => readable(await byTestId(page, 'top-up-amount').locator('.v-messages').textContent()))
       .toBe('Enter an amount such as 150.00')
@@ -114,8 +81,9 @@ describe.skipIf(!runnable)('a person’s wallet in the browser', () => {
   }, 60_000)
 
   it('shows a new person that no services are connected, also under the old address', async () => {
-    await register()
-    await byTestId(page, 'nav-connected').click()
+    const { page } = suite
+    await openWallet(page)
+    await page.getByRole('link', { name: 'Connected services', exact: true }).click()
     await expect.poll(path).toBe('/wallet/connected')
     await expect.poll(() => text('connected-empty')).toContain('No connected services yet.')
     expect(await byTestId(page, 'former-partners').count()).toBe(0)

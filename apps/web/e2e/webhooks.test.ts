@@ -1,18 +1,16 @@
 import { once } from 'node:events'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  browserSuite,
   byTestId,
   checkPrerequisites,
-  fill,
-  launchBrowser,
-  openPage,
+  fillIn,
+  pathOf,
   readable,
   registerCompany,
-  startServer,
-  type TestServer,
 } from './support.ts'
 
 const runnable = checkPrerequisites()
@@ -53,59 +51,42 @@ async function startReceiver(): Promise<Receiver> {
 const SETTLE = { timeout: 15_000, interval: 200 }
 
 describe.skipIf(!runnable)('a partner company’s webhooks in the browser', () => {
-  let server: TestServer
-  let browser: Browser
+  const suite = browserSuite({
+    // The test app leaves the delivery worker off; here it runs in the server, as in production.
+    PROTUS_WEBHOOK_WORKER: '1',
+    // A loopback endpoint is refused unless allowed.
+    PROTUS_WEBHOOK_ALLOW_PRIVATE: '1',
+    // The one scheduled retry comes an hour after a failure: only Retry on the page delivers it.
+    PROTUS_WEBHOOK_RETRY_SCHEDULE: '3600',
+  })
   let receiver: Receiver
-  let context: BrowserContext
-  let page: Page
 
   beforeAll(async () => {
-    ;[server, browser, receiver] = await Promise.all([
-      startServer({
-        // The test app leaves the delivery worker off; here it runs in the server, as in production.
-        PROTUS_WEBHOOK_WORKER: '1',
-        // A loopback endpoint is refused unless allowed.
-        PROTUS_WEBHOOK_ALLOW_PRIVATE: '1',
-        // The one scheduled retry comes an hour after a failure: only Retry on the page delivers it.
-        PROTUS_WEBHOOK_RETRY_SCHEDULE: '3600',
-      }),
-      launchBrowser(),
-      startReceiver(),
-    ])
-  }, 60_000)
+    receiver = await startReceiver()
+  })
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.close()
     await receiver?.close()
   })
 
-  beforeEach(async () => {
-    const opened = await openPage(browser, server.baseUrl)
-    ;({ context, page } = opened)
-    return async () => {
-      await context.close()
-      expect(opened.pageErrors.map(String)).toEqual([])
-    }
-  })
-
-  const path = () => new URL(page.url()).pathname
+  const path = () => pathOf(suite.page)
   const text = async (scope: Page | Locator, id: string) =>
     readable(await byTestId(scope, id).first().textContent())
   const statusOf = (row: Locator) => byTestId(row, 'delivery-status').getAttribute('data-status')
-  const rowOf = (id: string) => page.locator(`[data-testid="delivery-row"][data-delivery-id="${id}"]`)
+  const rowOf = (id: string) => suite.page.locator(`[data-testid="delivery-row"][data-delivery-id="${id}"]`)
   const detailsOf = (id: string) =>
-    page.locator(`[data-testid="delivery-details-row"][data-delivery-id="${id}"]`)
-  const notice = () => text(page, 'notice-text')
+    suite.page.locator(`[data-testid="delivery-details-row"][data-delivery-id="${id}"]`)
+  const notice = () => text(suite.page, 'notice-text')
 
   async function openWebhooks(): Promise<void> {
-    await byTestId(page, 'nav-webhooks').click()
+    await suite.page.getByRole('link', { name: 'Webhooks', exact: true }).click()
     await expect.poll(path).toBe('/company/webhooks')
   }
 
   /** Sends a ping from the page; answers the id of its delivery, which is the newest row. */
   async function sendTestEvent(rowsBefore: number): Promise<string> {
-    await byTestId(page, 'webhook-send-test').click()
+    const { page } = suite
+    await page.getByRole('button', { name: 'Send test event' }).click()
     await expect.poll(() => byTestId(page, 'delivery-row').count()).toBe(rowsBefore + 1)
     const newest = byTestId(page, 'delivery-row').first()
     expect(await text(newest, 'delivery-type')).toBe('ping')
@@ -113,22 +94,24 @@ describe.skipIf(!runnable)('a partner company’s webhooks in the browser', () =
   }
 
   async function chooseFilter(filter: 'status' | 'type', option: string): Promise<void> {
+    const { page } = suite
     await byTestId(page, `delivery-filter-${filter}`).click()
     await page.locator('.v-overlay--active .v-list-item').filter({ hasText: option }).first().click()
   }
 
   it('sends a test event, shows a failed attempt with its answer, and delivers it on retry', async () => {
+    const { page } = suite
     await registerCompany(page)
 
     // Without a webhook URL there is nothing to send to; the page says where to set one.
     await openWebhooks()
     await expect.poll(() => byTestId(page, 'webhook-endpoint').getAttribute('data-status')).toBe('not_set')
-    expect(await byTestId(page, 'webhook-send-test').isDisabled()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Send test event' }).isDisabled()).toBe(true)
     await expect.poll(() => text(page, 'deliveries-empty')).toContain('No deliveries yet.')
     await byTestId(page, 'webhook-endpoint-edit').click()
     await expect.poll(path).toBe('/company/credentials')
-    await fill(page, 'webhook-url-input', receiver.url)
-    await byTestId(page, 'webhook-url-save').click()
+    await fillIn(page, 'Webhook URL', receiver.url)
+    await page.getByRole('button', { name: 'Save webhook URL' }).click()
     await expect.poll(notice).toBe('Webhook URL saved')
 
     await openWebhooks()
@@ -155,7 +138,7 @@ describe.skipIf(!runnable)('a partner company’s webhooks in the browser', () =
     expect(await statusOf(rowOf(failing))).toBe('pending')
     expect(await text(rowOf(failing), 'delivery-status')).toBe('Retrying')
     expect(await text(rowOf(failing), 'delivery-next-attempt')).not.toBe('—')
-    await byTestId(rowOf(failing), 'delivery-expand').click()
+    await rowOf(failing).getByRole('button', { name: 'Attempts and payload' }).click()
     const attempts = byTestId(detailsOf(failing), 'delivery-attempt')
     await expect.poll(() => attempts.count()).toBe(1)
     expect(await attempts.first().getAttribute('data-succeeded')).toBe('false')
@@ -169,7 +152,7 @@ describe.skipIf(!runnable)('a partner company’s webhooks in the browser', () =
     // The endpoint recovers; Retry delivers the event at once, as a second, manual attempt.
     receiver.status = 200
     receiver.answer = 'thanks'
-    await byTestId(rowOf(failing), 'delivery-retry').click()
+    await rowOf(failing).getByRole('button', { name: 'Retry' }).click()
     await expect.poll(notice).toBe('Sending the event again')
     await expect.poll(() => statusOf(rowOf(failing)), SETTLE).toBe('succeeded')
     expect(await text(rowOf(failing), 'delivery-attempt-count')).toBe('2')
@@ -189,20 +172,20 @@ describe.skipIf(!runnable)('a partner company’s webhooks in the browser', () =
     ).toEqual([failing, ping])
     await chooseFilter('type', 'hold.created')
     await expect.poll(() => text(page, 'deliveries-empty')).toContain('No deliveries match these filters.')
-    await byTestId(page, 'deliveries-clear-filters').click()
+    await page.getByRole('button', { name: 'Show all deliveries' }).click()
     await expect.poll(() => byTestId(page, 'delivery-row').count()).toBe(2)
     await chooseFilter('status', 'Pending')
     await expect.poll(() => text(page, 'deliveries-empty')).toContain('No deliveries match these filters.')
-    await byTestId(page, 'deliveries-clear-filters').click()
+    await page.getByRole('button', { name: 'Show all deliveries' }).click()
     await expect.poll(() => byTestId(page, 'delivery-row').count()).toBe(2)
 
     // Without an endpoint a retry is refused, and the person is told why.
-    await byTestId(page, 'nav-credentials').click()
-    await byTestId(page, 'webhook-url-remove').click()
+    await page.getByRole('link', { name: 'Credentials', exact: true }).click()
+    await page.getByRole('button', { name: 'Remove endpoint' }).click()
     await expect.poll(notice).toBe('Webhook endpoint removed')
     await openWebhooks()
     await expect.poll(() => text(page, 'webhook-endpoint-status')).toBe('Not set')
-    await byTestId(rowOf(ping), 'delivery-retry').click()
+    await rowOf(ping).getByRole('button', { name: 'Retry' }).click()
     await expect.poll(notice).toContain('There is no webhook endpoint to send to.')
     expect(await statusOf(rowOf(ping))).toBe('succeeded')
     expect(receiver.received).toHaveLength(3)
