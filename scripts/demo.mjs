@@ -237,6 +237,8 @@ async function main() {
     PROTUS_MODE: 'sandbox',
     PROTUS_SECRET_KEY: await secretKey(),
     PROTUS_WEBHOOK_ALLOW_PRIVATE: '1',
+    // Every demo person signs up from this machine's one address.
+    PROTUS_REGISTRATIONS_PER_HOUR: '1000',
   })
   await waitUntilUp(`${protusUrl}/readyz`, 'PROTUS')
 

@@ -92,3 +92,27 @@ describe('modes', () => {
     expect(loadConfig(stripe('sk_test_1')).stripe?.secretKey).toBe('sk_test_1')
   })
 })
+
+describe('proxy trust and limits', () => {
+  it('takes a hop count or proxy addresses and refuses to believe everyone', () => {
+    expect(loadConfig({}).trustProxy).toBe(false)
+    expect(loadConfig({ PROTUS_TRUST_PROXY: '1' }).trustProxy).toBe(1)
+    expect(loadConfig({ PROTUS_TRUST_PROXY: '10.0.0.0/8, loopback,::1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+    ])
+    expect(() => loadConfig({ PROTUS_TRUST_PROXY: 'true' })).toThrow(/how many proxies stand in front/)
+    expect(() => loadConfig({ PROTUS_TRUST_PROXY: '10.0.0.0/33,proxy.local' })).toThrow(
+      /not understood: "10.0.0.0\/33", "proxy.local"/,
+    )
+  })
+
+  it('has limits and retention with safe defaults', () => {
+    const config = loadConfig({})
+    expect(config.limits).toEqual({ passwordConcurrency: 4, registrationsPerHour: 20, topupsPerMinute: 30 })
+    expect(config.retention).toEqual({ idempotencyKeyHours: 24, webhookAttemptDays: 30 })
+    expect(config.webhooks).toMatchObject({ perCompany: 8, manualPerMinute: 30 })
+    expect(() => loadConfig({ PROTUS_IDEMPOTENCY_KEY_HOURS: '1' })).toThrow(/from 24 to 2160/)
+  })
+})

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_RETRY_SCHEDULE } from './modules/webhooks/retry-schedule.js'
@@ -29,7 +30,13 @@ export interface Config {
   readonly secretOverlapSeconds: number
   readonly sessionTtlSeconds: number
   readonly logLevel: LogLevel
-  readonly trustProxy: boolean
+  /**
+   * Which reverse proxies' `X-Forwarded-*` headers are believed (Fastify's forms): how many hops
+   * in front of the server, or their addresses and CIDR ranges. `false` believes none.
+   */
+  readonly trustProxy: false | number | readonly string[]
+  readonly limits: LimitsConfig
+  readonly retention: RetentionConfig
   readonly migrateOnStart: boolean
   /** How often expired holds are swept and old idempotency keys dropped; 0 turns it off. */
   readonly sweepIntervalSeconds: number
@@ -54,6 +61,24 @@ export interface StripeConfig {
   readonly apiBase: string | undefined
 }
 
+/** What one caller may ask of the server, so that nobody can slow everybody. */
+export interface LimitsConfig {
+  /** Password hashes and checks (argon2) computed at once; more wait briefly, then get 503 `busy`. */
+  readonly passwordConcurrency: number
+  /** Registrations (people and companies) per client address per hour. */
+  readonly registrationsPerHour: number
+  /** Top-ups created per client address per minute. */
+  readonly topupsPerMinute: number
+}
+
+/** How long the worker's retention sweep keeps rows that are only history. */
+export interface RetentionConfig {
+  /** Idempotency keys are replayed for this long, then dropped. */
+  readonly idempotencyKeyHours: number
+  /** Webhook delivery attempts older than this are dropped; each delivery keeps its last attempt. */
+  readonly webhookAttemptDays: number
+}
+
 export interface WebhookConfig {
   /** Run the delivery worker inside the server (off when separate `protus worker` processes send). */
   readonly workerInServer: boolean
@@ -65,6 +90,10 @@ export interface WebhookConfig {
   readonly retrySchedule: readonly number[]
   /** Deliveries in flight at once per worker. */
   readonly concurrency: number
+  /** Deliveries in flight at once to one company, so that a slow endpoint delays only its owner. */
+  readonly perCompany: number
+  /** Test events and manual retries one company may ask for per minute. */
+  readonly manualPerMinute: number
   /** How often an idle worker looks for due deliveries. */
   readonly pollMs: number
 }
@@ -131,7 +160,16 @@ export function loadConfig(env: Env = process.env): Config {
     secretOverlapSeconds: int('PROTUS_SECRET_OVERLAP_SECONDS', 86_400, 0, 30 * 86_400),
     sessionTtlSeconds: int('PROTUS_SESSION_TTL_SECONDS', 14 * 86_400, 60, 365 * 86_400),
     logLevel,
-    trustProxy: bool('PROTUS_TRUST_PROXY', false),
+    trustProxy: parseTrustProxy(env.PROTUS_TRUST_PROXY, problems),
+    limits: Object.freeze({
+      passwordConcurrency: int('PROTUS_PASSWORD_CONCURRENCY', 4, 1, 64),
+      registrationsPerHour: int('PROTUS_REGISTRATIONS_PER_HOUR', 20, 1, 1_000_000),
+      topupsPerMinute: int('PROTUS_TOPUPS_PER_MINUTE', 30, 1, 1_000_000),
+    }),
+    retention: Object.freeze({
+      idempotencyKeyHours: int('PROTUS_IDEMPOTENCY_KEY_HOURS', 24, 24, 90 * 24),
+      webhookAttemptDays: int('PROTUS_WEBHOOK_ATTEMPT_DAYS', 30, 1, 3650),
+    }),
     migrateOnStart: bool('PROTUS_MIGRATE_ON_START', true),
     sweepIntervalSeconds: int('PROTUS_SWEEP_INTERVAL_SECONDS', 30, 0, 86_400),
     webDir: env.PROTUS_WEB_DIR ? resolve(env.PROTUS_WEB_DIR) : defaultWebDir,
@@ -146,11 +184,52 @@ export function loadConfig(env: Env = process.env): Config {
       retrySchedule: parseSchedule(env.PROTUS_WEBHOOK_RETRY_SCHEDULE, problems),
       concurrency: int('PROTUS_WEBHOOK_CONCURRENCY', 128, 1, 1000),
       pollMs: int('PROTUS_WEBHOOK_POLL_MS', 1000, 10, 60_000),
+      perCompany: int('PROTUS_WEBHOOK_PER_COMPANY', 8, 1, 1000),
+      manualPerMinute: int('PROTUS_WEBHOOK_MANUAL_PER_MINUTE', 30, 1, 100_000),
     }),
     stripe: parseStripe(env, mode, problems),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
+}
+
+const proxyKeywords = ['loopback', 'linklocal', 'uniquelocal']
+
+/**
+ * A hop count or a comma-separated list of proxy addresses, CIDR ranges and Fastify's keywords.
+ * `true` would believe any client's `X-Forwarded-For`, so it is refused with what to write instead.
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): false | number | readonly string[] {
+  const value = raw?.trim() ?? ''
+  if (value === '' || value === 'false' || value === '0') return false
+  if (value === 'true') {
+    problems.push(
+      'PROTUS_TRUST_PROXY=true would believe any client\'s X-Forwarded-For; write how many proxies stand in front (e.g. 1) or their addresses (e.g. 10.0.0.0/8,loopback)',
+    )
+    return false
+  }
+  if (/^[0-9]+$/.test(value)) {
+    const hops = Number(value)
+    if (hops <= 10) return hops
+  }
+  const entries = value.split(',').map((entry) => entry.trim())
+  const valid = (entry: string) => {
+    if (proxyKeywords.includes(entry)) return true
+    const [address = '', prefix, ...rest] = entry.split('/')
+    const family = isIP(address)
+    if (family === 0 || rest.length > 0) return false
+    if (prefix === undefined) return true
+    const bits = Number(prefix)
+    return /^[0-9]{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128)
+  }
+  const wrong = entries.filter((entry) => !valid(entry))
+  if (wrong.length > 0) {
+    problems.push(
+      `PROTUS_TRUST_PROXY must be a hop count from 1 to 10 or comma-separated addresses, CIDR ranges, loopback, linklocal or uniquelocal; not understood: "${wrong.join('", "')}"`,
+    )
+    return false
+  }
+  return Object.freeze(entries)
 }
 
 /** Sandbox by default on the embedded database, live with DATABASE_URL: a forgotten setting is safe. */

@@ -39,7 +39,7 @@ describe('signing in', () => {
 
   it('marks the cookie Secure when the request came over https', async () => {
     const { email, password } = await registerCustomer(app)
-    const proxied = await buildTestApp({ PROTUS_TRUST_PROXY: 'true' })
+    const proxied = await buildTestApp({ PROTUS_TRUST_PROXY: 'loopback' })
     try {
       await proxied.inject({
         method: 'POST',

@@ -50,6 +50,9 @@ export async function buildTestApp(
     PROTUS_SECRET_KEY: randomBytes(32).toString('hex'),
     // Webhook tests start the worker themselves or drain the outbox.
     PROTUS_WEBHOOK_WORKER: '0',
+    // Many people and top-ups come from one test address; the limits' own tests lower these.
+    PROTUS_REGISTRATIONS_PER_HOUR: '1000000',
+    PROTUS_TOPUPS_PER_MINUTE: '1000000',
     ...database.env,
     ...overrides,
   })
