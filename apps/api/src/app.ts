@@ -54,7 +54,9 @@ declare module 'fastify' {
 }
 
 /** Fastify's form of the proxy setting: a hop count trusts that many hops nearest the server. */
-function trustProxyOption(trust: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+function trustProxyOption(
+  trust: Config['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
   if (trust === false) return false
   if (typeof trust === 'number') return (_address, hop) => hop < trust
   return [...trust]

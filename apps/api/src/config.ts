@@ -204,7 +204,7 @@ function parseTrustProxy(raw: string | undefined, problems: string[]): false | n
   if (value === '' || value === 'false' || value === '0') return false
   if (value === 'true') {
     problems.push(
-      'PROTUS_TRUST_PROXY=true would believe any client\'s X-Forwarded-For; write how many proxies stand in front (e.g. 1) or their addresses (e.g. 10.0.0.0/8,loopback)',
+      "PROTUS_TRUST_PROXY=true would believe any client's X-Forwarded-For; write how many proxies stand in front (e.g. 1) or their addresses (e.g. 10.0.0.0/8,loopback)",
     )
     return false
   }
