@@ -50,9 +50,11 @@ export const problemCatalogue = {
   service_inactive: { status: 422, title: 'The service is archived' },
   payment_provider_refused: { status: 422, title: 'The payment provider refused to open this payment' },
   too_many_attempts: { status: 429, title: 'Too many attempts, try again later' },
+  rate_limited: { status: 429, title: 'Too many requests of this kind, try again later' },
   internal_error: { status: 500, title: 'Internal server error' },
   payment_provider_unavailable: { status: 502, title: 'The payment provider did not answer' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  busy: { status: 503, title: 'The server is busy, try again shortly' },
   topups_unavailable: { status: 503, title: 'Top-ups are not available on this PROTUS' },
 } as const satisfies Record<string, { status: number; title: string }>
 
