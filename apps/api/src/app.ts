@@ -19,6 +19,7 @@ import { companyRoutes, companySchemas } from './modules/identity/company.routes
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
 import { grantRoutes } from './modules/oauth/grants.routes.js'
 import { oauthRoutes } from './modules/oauth/oauth.routes.js'
+import { retentionMetrics } from './modules/retention/retention.metrics.js'
 import { providerRoutes } from './modules/topups/providers.routes.js'
 import { sandboxRoutes } from './modules/topups/sandbox/sandbox.routes.js'
 import { topupRoutes } from './modules/topups/topups.routes.js'
@@ -122,7 +123,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     tokens,
     grants,
   } = services
-  const { topups, providers, wallet, webhooks, webhookWorker } = services
+  const { topups, providers, wallet, webhooks, webhookWorker, retention } = services
 
   await app.register(authPlugin, { identity })
   await app.register(healthRoutes, {
@@ -147,7 +148,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(oauthRoutes, { identity, authorize, tokens, issuer: config.issuer })
   await app.register(grantRoutes, { authorize, grants })
   await app.register(webhookRoutes, { webhooks, idempotency })
-  await app.register(metricsRoutes, { sources: [webhookMetrics(webhooks, webhookWorker)] })
+  await app.register(metricsRoutes, {
+    sources: [webhookMetrics(webhooks, webhookWorker), retentionMetrics(retention)],
+  })
   await app.register(webPlugin, { webDir: config.webDir })
 
   // Remembered client secrets are forgotten when any process rotates them (LISTEN/NOTIFY).
@@ -162,6 +165,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     )
   })
   app.addHook('onClose', () => holdSweeper.stop())
+  app.addHook('onReady', async () => retention.start(config.sweepIntervalSeconds))
+  app.addHook('onClose', () => retention.stop())
   if (config.webhooks.workerInServer) {
     app.addHook('onReady', async () => webhookWorker.start())
   }

@@ -16,8 +16,9 @@ const usage = `Usage: protus <command>
 
 Commands:
   start     run the API server and web app (PORT, HOST, DATABASE_URL, … from the environment)
-  worker    send webhooks and expire holds, without serving HTTP (beside servers started with
-            PROTUS_WEBHOOK_WORKER=0, or as extra workers); stops on SIGTERM or SIGINT
+  worker    send webhooks, expire holds and prune what is kept only for a while, without serving
+            HTTP (beside servers started with PROTUS_WEBHOOK_WORKER=0, or as extra workers); stops
+            on SIGTERM or SIGINT
   migrate   apply database migrations and exit
   credit <acct_… | cus_…> <amount>
             top up a person's or a managed account's wallet by <amount> minor units (1 to 10^12)
@@ -99,16 +100,18 @@ async function runWorker(): Promise<number> {
   const db = await openInMode(config)
   const log = pino({ level: config.logLevel })
   const secretKey = await resolveSecretKey(config, log)
-  const { webhookWorker, holdSweeper } = createServices({ config, db, clock: systemClock, secretKey, log })
+  const services = createServices({ config, db, clock: systemClock, secretKey, log })
+  const { webhookWorker, holdSweeper, retention } = services
   webhookWorker.start()
   holdSweeper.start(config.sweepIntervalSeconds, (error) => log.error({ err: error }, 'hold sweep failed'))
+  retention.start(config.sweepIntervalSeconds)
   log.info({ database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'PROTUS worker is running')
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve)
     process.once('SIGINT', resolve)
   })
   log.info({ signal }, 'worker stopping')
-  await Promise.all([webhookWorker.stop(), holdSweeper.stop()])
+  await Promise.all([webhookWorker.stop(), holdSweeper.stop(), retention.stop()])
   await db.close()
   return 0
 }

@@ -10,6 +10,7 @@ import { identityMigrations } from './modules/identity/migrations/001-identity.j
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
+import { oauthExpiryMigrations } from './modules/oauth/migrations/002-expiry.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-return-url.js'
 import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
@@ -27,6 +28,7 @@ export const allMigrations: readonly Migration[] = [
   ...billingLimitMigrations,
   ...billingWrittenRowsMigrations,
   ...oauthMigrations,
+  ...oauthExpiryMigrations,
   ...topupsMigrations,
   ...topupsReturnUrlMigrations,
   ...webhooksMigrations,

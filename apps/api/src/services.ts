@@ -23,7 +23,9 @@ import { createLedgerService } from './modules/ledger/ledger.service.js'
 import { createAuthorizeService } from './modules/oauth/authorize.service.js'
 import { createGrantsService } from './modules/oauth/grants.service.js'
 import { createOauthRepository } from './modules/oauth/oauth.repository.js'
+import { createOauthRetention } from './modules/oauth/oauth.retention.js'
 import { createTokensService } from './modules/oauth/tokens.service.js'
+import { createRetentionSweeper } from './modules/retention/retention-sweeper.js'
 import { createPaymentProviders } from './modules/topups/payment-providers.js'
 import { createTopupsRepository } from './modules/topups/topups.repository.js'
 import { createTopupsService } from './modules/topups/topups.service.js'
@@ -34,8 +36,9 @@ import { createWebhookSender } from './modules/webhooks/webhook-sender.js'
 import { createWebhooksRepository } from './modules/webhooks/webhooks.repository.js'
 import { createWebhooksService } from './modules/webhooks/webhooks.service.js'
 
-/** Where background work reports failures. */
+/** Where background work reports what it did and what failed. */
 export interface ErrorLog {
+  info(obj: object, msg: string): void
   error(obj: object, msg: string): void
 }
 
@@ -86,7 +89,12 @@ export function createServices(deps: {
     onSecretsRotated,
   })
   const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
-  const idempotency = createIdempotencyService({ db, repo: createIdempotencyRepository(), clock })
+  const idempotency = createIdempotencyService({
+    db,
+    repo: createIdempotencyRepository(),
+    clock,
+    keyHours: config.retention.idempotencyKeyHours,
+  })
 
   const billingRepo = createBillingRepository()
   const accounts = createAccountsService({ db, repo: billingRepo, ledger, events, clock })
@@ -163,6 +171,20 @@ export function createServices(deps: {
   // A rotated webhook secret signs nothing more from this process, even within the worker's cache.
   onSecretsRotated.push((rotation) => webhookWorker.forget(rotation.company_id))
 
+  // What each module keeps only for a while; each task deletes from its own module's tables.
+  const oauthRetention = createOauthRetention({ db, repo: oauthRepo })
+  const retention = createRetentionSweeper({
+    clock,
+    log,
+    tasks: [
+      { name: 'idempotency_keys', prune: idempotency.prune },
+      { name: 'identity_sessions', prune: identity.pruneSessions },
+      { name: 'oauth_requests', prune: oauthRetention.pruneRequests },
+      { name: 'oauth_codes', prune: oauthRetention.pruneCodes },
+      { name: 'oauth_tokens', prune: oauthRetention.pruneTokens },
+    ],
+  })
+
   return {
     ledger,
     identity,
@@ -183,6 +205,7 @@ export function createServices(deps: {
     events,
     webhooks,
     webhookWorker,
+    retention,
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.js'
+import { deleteBatch } from '../../db/prune.js'
 
 export type Claim =
   | { state: 'claimed' }
@@ -36,12 +37,9 @@ export function createIdempotencyRepository() {
       )
     },
 
-    async deleteOlderThan(q: Queryable, before: Date): Promise<number> {
-      const rows = await q.query<{ n: bigint }>(
-        'WITH d AS (DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING 1) SELECT count(*)::bigint AS n FROM d',
-        [before],
-      )
-      return Number(rows[0]?.n ?? 0)
+    /** Deletes at most `limit` keys claimed before `before`. */
+    deleteOlderThan(q: Queryable, before: Date, limit: number): Promise<number> {
+      return deleteBatch(q, 'idempotency_keys', 'principal, key', 'created_at < $1', [before], limit)
     },
   }
 }

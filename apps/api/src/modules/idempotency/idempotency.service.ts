@@ -5,9 +5,6 @@ import { DomainError } from '../../lib/domain-error.js'
 import { refusalResponse } from '../../lib/problems.js'
 import type { Claim, IdempotencyRepository, SavedResponse } from './idempotency.repository.js'
 
-/** Keys are kept at least this long (DESIGN: at least 24 h). */
-export const KEY_RETENTION_MS = 48 * 3_600_000
-
 export interface IdempotentRequest {
   principal: string
   key: string
@@ -87,7 +84,13 @@ export const savedUnder = (request: IdempotentRequest, response: JsonResponse): 
  * claimed in the transaction of the effect and the response saved before it commits, so a crash
  * in between leaves neither, and a retry runs the effect once.
  */
-export function createIdempotencyService(deps: { db: Database; repo: IdempotencyRepository; clock: Clock }) {
+export function createIdempotencyService(deps: {
+  db: Database
+  repo: IdempotencyRepository
+  clock: Clock
+  /** How long a key is replayed before the retention sweep may drop it (at least 24 h). */
+  keyHours: number
+}) {
   const { db, repo, clock } = deps
   return {
     claim: (tx: Queryable, request: IdempotentRequest) =>
@@ -129,7 +132,9 @@ export function createIdempotencyService(deps: { db: Database; repo: Idempotency
     /** The effect of a POST sent without a key (where a key is optional): run as it is. */
     runWithoutKey: <T>(effect: (q: Queryable) => Promise<T>): Promise<T> => effect(db),
 
-    sweep: () => repo.deleteOlderThan(db, new Date(clock.now().getTime() - KEY_RETENTION_MS)),
+    /** Retention: drops at most `limit` keys older than `keyHours` at `now`. */
+    prune: (now: Date, limit: number) =>
+      repo.deleteOlderThan(db, new Date(now.getTime() - deps.keyHours * 3_600_000), limit),
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.js'
 import { sqlError, UNIQUE_VIOLATION } from '../../db/database.js'
+import { deleteBatch } from '../../db/prune.js'
 import { DomainError } from '../../lib/domain-error.js'
 
 export type PrincipalKind = 'customer' | 'company'
@@ -253,8 +254,9 @@ export function createIdentityRepository() {
       await q.query('DELETE FROM identity_sessions WHERE token_digest = $1', [tokenDigest])
     },
 
-    async deleteExpiredSessions(q: Queryable, now: Date): Promise<void> {
-      await q.query('DELETE FROM identity_sessions WHERE expires_at <= $1', [now])
+    /** Deletes at most `limit` sessions expired at `now`. */
+    deleteExpiredSessions(q: Queryable, now: Date, limit: number): Promise<number> {
+      return deleteBatch(q, 'identity_sessions', 'token_digest', 'expires_at <= $1', [now], limit)
     },
 
     async signInFailures(

@@ -157,7 +157,6 @@ export function createIdentityService(deps: IdentityDeps) {
         csrfToken: randomToken(32),
         expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000),
       }
-      await repo.deleteExpiredSessions(db, now)
       await repo.insertSession(db, {
         token_digest: sha256(token).toString('hex'),
         principal_kind: input.kind,
@@ -168,6 +167,9 @@ export function createIdentityService(deps: IdentityDeps) {
       })
       return { token, session }
     },
+
+    /** Retention: drops at most `limit` sessions expired at `now` (they sign nobody in any more). */
+    pruneSessions: (now: Date, limit: number) => repo.deleteExpiredSessions(db, now, limit),
 
     async signOut(token: string): Promise<void> {
       await repo.deleteSession(db, sha256(token).toString('hex'))

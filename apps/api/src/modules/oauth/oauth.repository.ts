@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.js'
+import { deleteBatch } from '../../db/prune.js'
 
 export interface GrantRow {
   id: string
@@ -235,6 +236,35 @@ export function createOauthRepository() {
       await q.query(
         `UPDATE oauth_tokens SET revoked_at = $2 WHERE grant_id = $1 AND kind = 'access' AND revoked_at IS NULL`,
         [grantId, at],
+      )
+    },
+
+    /** Deletes at most `limit` authorization requests expired at `now`. */
+    deleteExpiredRequests(q: Queryable, now: Date, limit: number): Promise<number> {
+      return deleteBatch(q, 'oauth_requests', 'id', 'expires_at <= $1', [now], limit)
+    },
+
+    /** Deletes at most `limit` codes expired at `now`, keeping used ones that expired after `usedAfter`. */
+    deleteExpiredCodes(q: Queryable, now: Date, usedAfter: Date, limit: number): Promise<number> {
+      return deleteBatch(
+        q,
+        'oauth_codes',
+        'code_digest',
+        'expires_at <= $1 AND (used_at IS NULL OR expires_at <= $2)',
+        [now, usedAfter],
+        limit,
+      )
+    },
+
+    /** Deletes at most `limit` tokens, access or refresh, that expired by `now` or were revoked. */
+    deleteDeadTokens(q: Queryable, now: Date, limit: number): Promise<number> {
+      return deleteBatch(
+        q,
+        'oauth_tokens',
+        'token_digest',
+        'expires_at <= $1 OR revoked_at IS NOT NULL',
+        [now],
+        limit,
       )
     },
   }
