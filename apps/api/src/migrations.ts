@@ -7,6 +7,7 @@ import { billingWrittenRowsMigrations } from './modules/billing/migrations/004-w
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
+import { identityThrottleMigrations } from './modules/identity/migrations/002-sign-in-throttle.js'
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
@@ -19,6 +20,7 @@ import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.j
 export const allMigrations: readonly Migration[] = [
   ...modeMigrations,
   ...identityMigrations,
+  ...identityThrottleMigrations,
   ...catalogueMigrations,
   ...ledgerMigrations,
   ...ledgerLookupMigrations,

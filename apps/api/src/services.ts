@@ -17,7 +17,9 @@ import { createCompanySecrets } from './modules/identity/company-secrets.js'
 import { createCompanySettingsService } from './modules/identity/company-settings.service.js'
 import { createIdentityRepository, type SecretRotation } from './modules/identity/identity.repository.js'
 import { createIdentityService } from './modules/identity/identity.service.js'
+import { createPasswords } from './modules/identity/passwords.js'
 import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
+import { createSignInThrottleRepository } from './modules/identity/sign-in-throttle.repository.js'
 import { createLedgerRepository } from './modules/ledger/ledger.repository.js'
 import { createLedgerService } from './modules/ledger/ledger.service.js'
 import { createAuthorizeService } from './modules/oauth/authorize.service.js'
@@ -60,12 +62,15 @@ export function createServices(deps: {
   const ledger = createLedgerService({ db, repo: createLedgerRepository(), clock })
   const identityRepo = createIdentityRepository()
   const secrets = createCompanySecrets({ repo: identityRepo, key: secretKey })
+  const passwords = createPasswords({ concurrency: config.limits.passwordConcurrency })
+  const throttle = createSignInThrottle({ db, repo: createSignInThrottleRepository(), clock })
   const identity = createIdentityService({
     db,
     repo: identityRepo,
     clock,
     secrets,
-    throttle: createSignInThrottle({ db, repo: identityRepo, clock }),
+    throttle,
+    passwords,
     sessionTtlSeconds: config.sessionTtlSeconds,
     // Every person gets a wallet in the registration transaction.
     onCustomerRegistered: [
@@ -179,6 +184,8 @@ export function createServices(deps: {
     tasks: [
       { name: 'idempotency_keys', prune: idempotency.prune },
       { name: 'identity_sessions', prune: identity.pruneSessions },
+      { name: 'identity_sign_in_attempts', prune: throttle.pruneAttempts },
+      { name: 'identity_known_addresses', prune: throttle.pruneKnownAddresses },
       { name: 'oauth_requests', prune: oauthRetention.pruneRequests },
       { name: 'oauth_codes', prune: oauthRetention.pruneCodes },
       { name: 'oauth_tokens', prune: oauthRetention.pruneTokens },
@@ -188,6 +195,8 @@ export function createServices(deps: {
   return {
     ledger,
     identity,
+    passwords,
+    throttle,
     companies,
     catalogue,
     idempotency,

@@ -6,7 +6,6 @@ import { systemClock } from '../../src/lib/clock.js'
 import { createCompanySecrets } from '../../src/modules/identity/company-secrets.js'
 import { createIdentityRepository } from '../../src/modules/identity/identity.repository.js'
 import { createIdentityService, type IdentityService } from '../../src/modules/identity/identity.service.js'
-import { createSignInThrottle } from '../../src/modules/identity/sign-in-throttle.js'
 import { buildTestApp } from '../support/app.js'
 import { basic, registerCompany, signIn } from '../support/http.js'
 
@@ -58,7 +57,8 @@ describe('remembered client credentials', () => {
       db,
       repo,
       clock: systemClock,
-      throttle: createSignInThrottle({ db, repo, clock: systemClock }),
+      throttle: app.services.throttle,
+      passwords: app.services.passwords,
       secrets: createCompanySecrets({ repo, key: randomBytes(32) }),
       sessionTtlSeconds: 3600,
     })

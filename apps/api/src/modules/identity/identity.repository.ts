@@ -258,39 +258,6 @@ export function createIdentityRepository() {
     deleteExpiredSessions(q: Queryable, now: Date, limit: number): Promise<number> {
       return deleteBatch(q, 'identity_sessions', 'token_digest', 'expires_at <= $1', [now], limit)
     },
-
-    async signInFailures(
-      q: Queryable,
-      keyDigest: string,
-    ): Promise<{ failures: number; blocked_until: Date | null } | undefined> {
-      const rows = await q.query<{ failures: number; blocked_until: Date | null }>(
-        'SELECT failures, blocked_until FROM identity_sign_in_failures WHERE key_digest = $1',
-        [keyDigest],
-      )
-      return rows[0]
-    },
-
-    /** Counts one more failure atomically and returns the new count. */
-    async addSignInFailure(q: Queryable, keyDigest: string, now: Date): Promise<number> {
-      const rows = await q.query<{ failures: number }>(
-        `INSERT INTO identity_sign_in_failures AS f (key_digest, failures, updated_at) VALUES ($1, 1, $2)
-         ON CONFLICT (key_digest) DO UPDATE SET failures = f.failures + 1, updated_at = $2
-         RETURNING failures`,
-        [keyDigest, now],
-      )
-      return rows[0]?.failures ?? 1
-    },
-
-    async blockSignIn(q: Queryable, keyDigest: string, until: Date): Promise<void> {
-      await q.query('UPDATE identity_sign_in_failures SET blocked_until = $2 WHERE key_digest = $1', [
-        keyDigest,
-        until,
-      ])
-    },
-
-    async clearSignInFailures(q: Queryable, keyDigest: string): Promise<void> {
-      await q.query('DELETE FROM identity_sign_in_failures WHERE key_digest = $1', [keyDigest])
-    },
   }
 }
 

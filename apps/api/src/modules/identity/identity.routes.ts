@@ -44,7 +44,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
         tags,
         summary: 'Register a person',
         body: RegisterCustomerBody,
-        response: { 201: Type.Ref('Customer'), ...problemResponses(400, 409) },
+        response: { 201: Type.Ref('Customer'), ...problemResponses(400, 409, 503) },
       },
     },
     async (request, reply) => reply.status(201).send(await identity.registerCustomer(request.body)),
@@ -58,7 +58,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Register a partner company',
         description: 'Returns the client secret and the webhook signing secret; they are not shown again.',
         body: RegisterCompanyBody,
-        response: { 201: Type.Ref('CompanyCreated'), ...problemResponses(400, 409) },
+        response: { 201: Type.Ref('CompanyCreated'), ...problemResponses(400, 409, 503) },
       },
     },
     async (request, reply) => reply.status(201).send(await identity.registerCompany(request.body)),
@@ -73,7 +73,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
         description:
           'Sets the HttpOnly session cookie. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header.',
         body: SignInBody,
-        response: { 201: Type.Ref('Me'), ...problemResponses(400, 401, 429) },
+        response: { 201: Type.Ref('Me'), ...problemResponses(400, 401, 429, 503) },
       },
     },
     async (request, reply) => {

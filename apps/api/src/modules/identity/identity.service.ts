@@ -13,7 +13,7 @@ import {
   SECRET_ROTATIONS_CHANNEL,
   type SecretRotation,
 } from './identity.repository.js'
-import { checkPassword, hashPassword } from './passwords.js'
+import type { Passwords } from './passwords.js'
 import type { SignInThrottle } from './sign-in-throttle.js'
 
 export interface Customer {
@@ -51,6 +51,7 @@ export interface IdentityDeps {
   repo: IdentityRepository
   clock: Clock
   throttle: SignInThrottle
+  passwords: Passwords
   secrets: CompanySecrets
   sessionTtlSeconds: number
   onCustomerRegistered?: CustomerRegisteredHook[]
@@ -75,7 +76,7 @@ function parseRotation(payload: string): SecretRotation | undefined {
 }
 
 export function createIdentityService(deps: IdentityDeps) {
-  const { db, repo, clock, throttle, secrets } = deps
+  const { db, repo, clock, throttle, passwords, secrets } = deps
   const clientCache = createClientCache()
   const hooks = deps.onCustomerRegistered ?? []
 
@@ -94,7 +95,7 @@ export function createIdentityService(deps: IdentityDeps) {
 
   return {
     async registerCustomer(input: { email: string; username: string; password: string }): Promise<Customer> {
-      const passwordHash = await hashPassword(input.password)
+      const passwordHash = await passwords.hash(input.password)
       const now = clock.now()
       const row: CustomerRow = {
         id: newId('cus', now.getTime()),
@@ -112,7 +113,7 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async registerCompany(input: { email: string; name: string; password: string }): Promise<CompanyCreated> {
-      const passwordHash = await hashPassword(input.password)
+      const passwordHash = await passwords.hash(input.password)
       const now = clock.now()
       const row: CompanyRow = {
         id: newId('co', now.getTime()),
@@ -143,13 +144,16 @@ export function createIdentityService(deps: IdentityDeps) {
 
     /** Checks email and password and opens a server-side session; returns the cookie token once. */
     async signIn(input: { kind: PrincipalKind; email: string; password: string; ip: string }) {
-      await throttle.assertAllowed(input.kind, input.email, input.ip)
-      const found = await findPrincipalHash(input.kind, input.email)
-      if (!(await checkPassword(found?.hash, input.password)) || !found) {
-        await throttle.recordFailure(input.kind, input.email, input.ip)
-        throw new DomainError('invalid_credentials', 'wrong email or password')
-      }
-      await throttle.recordSuccess(input.kind, input.email, input.ip)
+      const { kind, email, ip } = input
+      const found = await findPrincipalHash(kind, email)
+      // Counted before the check, so that parallel guesses are all counted.
+      const attempt = await throttle.attempt({ kind, email, ip, principalId: found?.id })
+      const valid = await passwords.check(found?.hash, input.password).catch(async (error: unknown) => {
+        await throttle.unchecked(attempt)
+        throw error
+      })
+      if (!valid || !found) throw new DomainError('invalid_credentials', 'wrong email or password')
+      await throttle.succeeded(attempt)
       const now = clock.now()
       const token = randomToken(32)
       const session: Session = {
