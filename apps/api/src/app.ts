@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie'
+import rateLimit from '@fastify/rate-limit'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
@@ -17,6 +18,7 @@ import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js'
 import { Service } from './modules/catalogue/catalogue.schemas.js'
 import { companyRoutes, companySchemas } from './modules/identity/company.routes.js'
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
+import { addressLimits } from './modules/limits/rate-limits.js'
 import { grantRoutes } from './modules/oauth/grants.routes.js'
 import { oauthRoutes } from './modules/oauth/oauth.routes.js'
 import { retentionMetrics } from './modules/retention/retention.metrics.js'
@@ -126,17 +128,20 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const { topups, providers, wallet, webhooks, webhookWorker, retention } = services
 
   await app.register(authPlugin, { identity })
+  // Before the routes, which declare their limits (counted in the database, across processes).
+  await app.register(rateLimit, services.rateLimits.pluginOptions)
+  const limits = addressLimits(config.limits)
   await app.register(healthRoutes, {
     db,
     mode: config.mode,
     topupsAvailable: config.stripe !== undefined || config.mode === 'sandbox',
   })
-  await app.register(identityRoutes, { identity, companies })
+  await app.register(identityRoutes, { identity, companies, limits })
   await app.register(companyRoutes, { companies })
   await app.register(catalogueRoutes, { catalogue, idempotency })
   await app.register(accountRoutes, { accounts, idempotency })
   await app.register(paymentRoutes, { holds, charges, refunds })
-  await app.register(topupRoutes, { topups, idempotency })
+  await app.register(topupRoutes, { topups, idempotency, limits })
   const { sandbox } = providers
   if (sandbox) await app.register(sandboxRoutes, { topups, sandbox })
   await app.register(providerRoutes, {

@@ -10,6 +10,7 @@ import { identityMigrations } from './modules/identity/migrations/001-identity.j
 import { identityThrottleMigrations } from './modules/identity/migrations/002-sign-in-throttle.js'
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
+import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { oauthExpiryMigrations } from './modules/oauth/migrations/002-expiry.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
@@ -21,6 +22,7 @@ export const allMigrations: readonly Migration[] = [
   ...modeMigrations,
   ...identityMigrations,
   ...identityThrottleMigrations,
+  ...limitsMigrations,
   ...catalogueMigrations,
   ...ledgerMigrations,
   ...ledgerLookupMigrations,

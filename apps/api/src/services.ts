@@ -22,6 +22,8 @@ import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
 import { createSignInThrottleRepository } from './modules/identity/sign-in-throttle.repository.js'
 import { createLedgerRepository } from './modules/ledger/ledger.repository.js'
 import { createLedgerService } from './modules/ledger/ledger.service.js'
+import { createLimitsRepository } from './modules/limits/limits.repository.js'
+import { createRateLimits } from './modules/limits/rate-limits.js'
 import { createAuthorizeService } from './modules/oauth/authorize.service.js'
 import { createGrantsService } from './modules/oauth/grants.service.js'
 import { createOauthRepository } from './modules/oauth/oauth.repository.js'
@@ -94,6 +96,7 @@ export function createServices(deps: {
     onSecretsRotated,
   })
   const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
+  const rateLimits = createRateLimits({ db, repo: createLimitsRepository(), clock })
   const idempotency = createIdempotencyService({
     db,
     repo: createIdempotencyRepository(),
@@ -186,6 +189,7 @@ export function createServices(deps: {
       { name: 'identity_sessions', prune: identity.pruneSessions },
       { name: 'identity_sign_in_attempts', prune: throttle.pruneAttempts },
       { name: 'identity_known_addresses', prune: throttle.pruneKnownAddresses },
+      { name: 'limits_windows', prune: rateLimits.prune },
       { name: 'oauth_requests', prune: oauthRetention.pruneRequests },
       { name: 'oauth_codes', prune: oauthRetention.pruneCodes },
       { name: 'oauth_tokens', prune: oauthRetention.pruneTokens },
@@ -197,6 +201,7 @@ export function createServices(deps: {
     identity,
     passwords,
     throttle,
+    rateLimits,
     companies,
     catalogue,
     idempotency,

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { DomainError } from '../../lib/domain-error.js'
 import { problemResponses } from '../../lib/schemas.js'
 import { principalOf, SESSION_COOKIE, sessionToken } from '../../plugins/auth.js'
+import type { AddressLimits } from '../limits/rate-limits.js'
 import type { CompanySettingsService } from './company-settings.service.js'
 import {
   CompanyCreated,
@@ -20,7 +21,8 @@ const tags = ['Identity']
 export const identityRoutes: FastifyPluginAsyncTypebox<{
   identity: IdentityService
   companies: CompanySettingsService
-}> = async (app, { identity, companies }) => {
+  limits: Pick<AddressLimits, 'registrations'>
+}> = async (app, { identity, companies, limits }) => {
   async function describe(session: Session) {
     const { principal, csrfToken } = session
     if (principal.kind === 'customer') {
@@ -40,11 +42,12 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/v1/customers',
     {
+      config: { rateLimit: limits.registrations },
       schema: {
         tags,
         summary: 'Register a person',
         body: RegisterCustomerBody,
-        response: { 201: Type.Ref('Customer'), ...problemResponses(400, 409, 503) },
+        response: { 201: Type.Ref('Customer'), ...problemResponses(400, 409, 429, 503) },
       },
     },
     async (request, reply) => reply.status(201).send(await identity.registerCustomer(request.body)),
@@ -53,12 +56,13 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/v1/companies',
     {
+      config: { rateLimit: limits.registrations },
       schema: {
         tags,
         summary: 'Register a partner company',
         description: 'Returns the client secret and the webhook signing secret; they are not shown again.',
         body: RegisterCompanyBody,
-        response: { 201: Type.Ref('CompanyCreated'), ...problemResponses(400, 409, 503) },
+        response: { 201: Type.Ref('CompanyCreated'), ...problemResponses(400, 409, 429, 503) },
       },
     },
     async (request, reply) => reply.status(201).send(await identity.registerCompany(request.body)),

@@ -6,6 +6,7 @@ import { partnerSecurity, problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
 import type { IdempotencyService } from '../idempotency/idempotency.service.js'
+import type { AddressLimits } from '../limits/rate-limits.js'
 import type { TopupRow } from './topups.repository.js'
 import { CreateManagedTopupBody, CreateTopupBody, TopupHeaders, TopupParams } from './topups.schemas.js'
 import type { TopupsService } from './topups.service.js'
@@ -13,13 +14,14 @@ import { topupView } from './topups.views.js'
 
 const tags = ['Top-ups']
 const personSecurity = [{ sessionCookie: [] }]
-const created = { 201: Type.Ref('Topup'), ...problemResponses(400, 401, 403, 404, 409, 422, 502, 503) }
+const created = { 201: Type.Ref('Topup'), ...problemResponses(400, 401, 403, 404, 409, 422, 429, 502, 503) }
 
 /** Top-ups of a person's wallet and of a partner's managed accounts; both POSTs need an Idempotency-Key. */
 export const topupRoutes: FastifyPluginAsyncTypebox<{
   topups: TopupsService
   idempotency: IdempotencyService
-}> = async (app, { topups, idempotency }) => {
+  limits: Pick<AddressLimits, 'topups'>
+}> = async (app, { topups, idempotency, limits }) => {
   /**
    * Opens the top-up once per key; a refusal (404, 422) is saved and replayed like a success. A
    * provider that did not answer (5xx) is not a decision: nothing is saved, a retry tries again.
@@ -42,7 +44,7 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/v1/me/topups',
     {
-      config: { auth: 'customer' },
+      config: { auth: 'customer', rateLimit: limits.topups },
       schema: {
         tags,
         security: personSecurity,
@@ -81,7 +83,7 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/v1/accounts/:id/topups',
     {
-      config: { auth: 'partner' },
+      config: { auth: 'partner', rateLimit: limits.topups },
       schema: {
         tags,
         security: partnerSecurity,
