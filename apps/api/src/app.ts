@@ -37,7 +37,7 @@ import { jsonBodyParser } from './plugins/json-body.js'
 import { metricsRoutes } from './plugins/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { problemPlugin } from './plugins/problem/problem.plugin.js'
-import { genRequestId } from './plugins/request-id.js'
+import { genRequestId, requestLogger } from './plugins/request-id.js'
 import { createValidatorCompiler } from './plugins/validation.js'
 import { webPlugin } from './plugins/web.js'
 import { createServices, type Services } from './services.js'
@@ -73,6 +73,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     genReqId: genRequestId,
     requestIdHeader: false,
+    childLoggerFactory: requestLogger,
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: false },
