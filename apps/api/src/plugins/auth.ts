@@ -5,6 +5,8 @@ import { DomainError } from '../lib/domain-error.js'
 import type { IdentityService, Principal, Session } from '../modules/identity/identity.service.js'
 
 export const SESSION_COOKIE = 'protus_session'
+/** The session cookie over https: the browser keeps a `__Host-` cookie only if it is Secure, Path=/ and has no Domain. */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`
 export const CSRF_HEADER = 'x-csrf-token'
 
 /**
@@ -55,8 +57,22 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
+/**
+ * The session cookie that fits the request, by its protocol after proxy trust: over https
+ * `__Host-protus_session`, Secure, which neither a plain-http answer nor a sibling subdomain can
+ * set or overwrite; over http (a local run) `protus_session`. Each is read only on requests of
+ * its own kind, so a cookie planted without those guarantees never authenticates an https request.
+ */
+export function sessionCookie(request: FastifyRequest) {
+  const secure = request.protocol === 'https'
+  return {
+    name: secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE,
+    options: { path: '/', httpOnly: true, sameSite: 'lax' as const, secure },
+  }
+}
+
 export function sessionToken(request: FastifyRequest): string | undefined {
-  return request.cookies[SESSION_COOKIE] || undefined
+  return request.cookies[sessionCookie(request).name] || undefined
 }
 
 async function authenticate(identity: IdentityService, request: FastifyRequest, need: AuthRequirement) {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifySchema } from 'fastify'
 import fp from 'fastify-plugin'
 import { oauthSchemas } from '../modules/oauth/oauth.schemas.js'
 import { webhookEventSchemas, webhooksDocument } from '../modules/webhooks/webhooks.schemas.js'
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from './auth.js'
 import { PlatformStatus } from './health.schemas.js'
 
 /**
@@ -65,8 +66,11 @@ export const openapiPlugin = fp(async (app: FastifyInstance, opts: { version: st
           sessionCookie: {
             type: 'apiKey',
             in: 'cookie',
-            name: 'protus_session',
-            description: 'Dashboard session; state changes also need the X-CSRF-Token header',
+            name: SECURE_SESSION_COOKIE,
+            description:
+              `Dashboard session, set by POST /v1/sessions; state changes also need the X-CSRF-Token header. ` +
+              `Over https (as the server sees it after proxy trust) the cookie is ${SECURE_SESSION_COOKIE} (Secure, Path=/); ` +
+              `over plain http, as in a local run, it is ${SESSION_COOKIE}. Each is accepted only over its own protocol.`,
           },
         },
       },

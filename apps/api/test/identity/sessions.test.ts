@@ -37,7 +37,7 @@ describe('signing in', () => {
     })
   })
 
-  it('marks the cookie Secure when the request came over https', async () => {
+  it('names the cookie __Host-protus_session and marks it Secure when the request came over https', async () => {
     const { email, password } = await registerCustomer(app)
     const proxied = await buildTestApp({ PROTUS_TRUST_PROXY: 'loopback' })
     try {
@@ -52,7 +52,14 @@ describe('signing in', () => {
         payload: { email, password, kind: 'customer' },
         headers: { 'x-forwarded-proto': 'https' },
       })
-      expect(res.cookies.find((c) => c.name === 'protus_session')?.secure).toBe(true)
+      expect(res.cookies.map((c) => c.name)).toEqual(['__Host-protus_session'])
+      expect(res.cookies[0]).toMatchObject({ secure: true, path: '/', httpOnly: true })
+      const me = await proxied.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { 'x-forwarded-proto': 'https', cookie: `__Host-protus_session=${res.cookies[0]?.value}` },
+      })
+      expect(me.statusCode).toBe(200)
     } finally {
       await proxied.close()
     }

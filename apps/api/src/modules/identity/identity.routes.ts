@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DomainError } from '../../lib/domain-error.js'
 import { problemResponses } from '../../lib/schemas.js'
-import { principalOf, SESSION_COOKIE, sessionToken } from '../../plugins/auth.js'
+import { principalOf, sessionCookie, sessionToken } from '../../plugins/auth.js'
 import type { AddressLimits } from '../limits/rate-limits.js'
 import type { CompanySettingsService } from './company-settings.service.js'
 import {
@@ -82,13 +82,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const { token, session } = await identity.signIn({ ...request.body, ip: request.ip })
-      reply.setCookie(SESSION_COOKIE, token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: request.protocol === 'https',
-        expires: session.expiresAt,
-      })
+      const cookie = sessionCookie(request)
+      reply.setCookie(cookie.name, token, { ...cookie.options, expires: session.expiresAt })
       return reply.status(201).send(await describe(session))
     },
   )
@@ -102,7 +97,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const token = sessionToken(request)
       if (token) await identity.signOut(token)
-      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      const cookie = sessionCookie(request)
+      reply.clearCookie(cookie.name, cookie.options)
       return reply.status(204).send(null)
     },
   )
