@@ -38,6 +38,7 @@ import { metricsRoutes } from './plugins/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { problemPlugin } from './plugins/problem/problem.plugin.js'
 import { genRequestId, requestLogger } from './plugins/request-id.js'
+import { securityHeaders } from './plugins/security-headers.js'
 import { createValidatorCompiler } from './plugins/validation.js'
 import { webPlugin } from './plugins/web.js'
 import { createServices, type Services } from './services.js'
@@ -106,6 +107,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   }
 
   await app.register(problemPlugin)
+  await app.register(securityHeaders)
   await app.register(jsonBodyParser)
   await app.register(cookie)
   await app.register(openapiPlugin, { version })

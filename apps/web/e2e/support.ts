@@ -85,6 +85,17 @@ export interface OpenPage {
   page: Page
   /** Uncaught exceptions in the page; a test that ends with any has found a defect. */
   pageErrors: Error[]
+  /** What a Content-Security-Policy refused in any page of the profile; a defect too, unless the test asked for it. */
+  cspViolations: string[]
+}
+
+/** Reports every CSP violation in a page to its console, where the test collects it. */
+function reportCspViolations() {
+  document.addEventListener('securitypolicyviolation', (event) => {
+    console.error(
+      `Content Security Policy violation: ${event.effectiveDirective} refused ${event.blockedURI || 'inline'} in ${event.documentURI}`,
+    )
+  })
 }
 
 /** A page in a fresh browser profile (no cookies, no stored language), in English. */
@@ -95,10 +106,16 @@ export async function openPage(browser: Browser, baseUrl: string): Promise<OpenP
     viewport: { width: 1280, height: 860 },
   })
   context.setDefaultTimeout(10_000)
+  // Chromium also logs each refusal itself ("... violates the following Content Security Policy directive").
+  await context.addInitScript(reportCspViolations)
+  const cspViolations: string[] = []
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text())
+  })
   const page = await context.newPage()
   const pageErrors: Error[] = []
   page.on('pageerror', (error) => pageErrors.push(error))
-  return { context, page, pageErrors }
+  return { context, page, pageErrors, cspViolations }
 }
 
 export interface BrowserSuite {
@@ -107,12 +124,14 @@ export interface BrowserSuite {
   /** This test's page, in a browser profile of its own. */
   page: Page
   context: BrowserContext
+  /** CSP violations so far in this test; the test fails if any are left at its end. */
+  cspViolations: string[]
 }
 
 /**
  * The hooks of a browser suite: a server (with `env` added to its settings) and a browser for the
- * suite, and for each test a fresh page that fails the test with any uncaught error in it. The
- * fields are set by the time a test runs.
+ * suite, and for each test a fresh page that fails the test with any uncaught error in it or any
+ * Content-Security-Policy violation. The fields are set by the time a test runs.
  */
 export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
   const suite = {} as BrowserSuite
@@ -127,9 +146,11 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
     const opened = await openPage(suite.browser, suite.server.baseUrl)
     suite.page = opened.page
     suite.context = opened.context
+    suite.cspViolations = opened.cspViolations
     return async () => {
       await opened.context.close()
       expect(opened.pageErrors.map(String)).toEqual([])
+      expect(opened.cspViolations).toEqual([])
     }
   })
   return suite

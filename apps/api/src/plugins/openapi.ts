@@ -6,6 +6,7 @@ import { oauthSchemas } from '../modules/oauth/oauth.schemas.js'
 import { webhookEventSchemas, webhooksDocument } from '../modules/webhooks/webhooks.schemas.js'
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from './auth.js'
 import { PlatformStatus } from './health.schemas.js'
+import { appPolicy, policyHeader } from './security-headers.js'
 
 /**
  * Named objects no module's list in app.ts registers: the person's consent and grants, the
@@ -81,5 +82,7 @@ export const openapiPlugin = fp(async (app: FastifyInstance, opts: { version: st
       buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}`,
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  // Swagger UI's page loads only its own scripts and, like the web app, writes a style element at
+  // run time: the web app's policy fits it (its own default would let it be framed).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: policyHeader(appPolicy) })
 })

@@ -5,7 +5,7 @@ import { sessionToken } from '../../plugins/auth.js'
 import type { IdentityService } from '../identity/identity.service.js'
 import type { AuthorizeQuery, AuthorizeService } from './authorize.service.js'
 import { authenticateClient } from './client-auth.js'
-import { authorizeErrorPage } from './error-page.js'
+import { authorizeErrorPage, errorPageHeaders } from './error-page.js'
 import { AuthorizePageError, OauthError } from './oauth.errors.js'
 import { Form, Introspection, OauthErrorBody, TokenResponse, UserInfo } from './oauth.schemas.js'
 import { SUPPORTED_SCOPES } from './scopes.js'
@@ -48,7 +48,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof AuthorizePageError) {
-      return reply.status(400).type('text/html; charset=utf-8').send(authorizeErrorPage(error.message))
+      return reply.status(400).headers(errorPageHeaders).send(authorizeErrorPage(error.message))
     }
     if (error instanceof OauthError && error.redirect) return reply.redirect(error.redirect, 302)
     const oauth =

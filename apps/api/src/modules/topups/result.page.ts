@@ -1,21 +1,24 @@
+import { escapeHtml, htmlPageHeaders } from '../../lib/html-page.js'
 import type { TopupRow } from './topups.repository.js'
 
 /** The pages a payer sees on PROTUS around a payment: plain HTML, rendered on the server. */
 
-// The page holds a payment link: no framing, no referrer, nothing loaded from elsewhere.
-export const pageHeaders = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-}
+const css = `
+  body { font-family: system-ui, sans-serif; background: #f4f5f7; color: #1d2433; margin: 0; }
+  main { max-width: 26rem; margin: 4rem auto; background: #fff; border-radius: 12px; padding: 2rem;
+         box-shadow: 0 2px 12px rgba(0, 0, 0, .08); }
+  .badge { display: inline-block; font-size: .75rem; letter-spacing: .05em; text-transform: uppercase;
+           background: #fff3cd; color: #7a5b00; border-radius: 4px; padding: .15rem .5rem; }
+  .amount { font-size: 2rem; font-weight: 600; margin: 1rem 0; }
+  form { display: inline; }
+  button { font: inherit; border: 0; border-radius: 8px; padding: .6rem 1.4rem; cursor: pointer; margin-right: .5rem; }
+  .pay { background: #1a7f4b; color: #fff; }
+  .decline { background: #e4e6eb; color: #1d2433; }
+  .note { color: #5b6577; font-size: .9rem; }
+`
 
-export const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  )
+// The page holds a payment link: no framing, no referrer, nothing loaded from elsewhere.
+export const pageHeaders = htmlPageHeaders(css)
 
 /** Minor units as a person reads them (`RUB 1,500.00`), formatted from the exact decimal, never a float. */
 export function formatMinorUnits(amount: bigint, currency: string): string {
@@ -37,19 +40,7 @@ export function layout(title: string, body: string, badge?: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)} · PROTUS</title>
-<style>
-  body { font-family: system-ui, sans-serif; background: #f4f5f7; color: #1d2433; margin: 0; }
-  main { max-width: 26rem; margin: 4rem auto; background: #fff; border-radius: 12px; padding: 2rem;
-         box-shadow: 0 2px 12px rgba(0, 0, 0, .08); }
-  .badge { display: inline-block; font-size: .75rem; letter-spacing: .05em; text-transform: uppercase;
-           background: #fff3cd; color: #7a5b00; border-radius: 4px; padding: .15rem .5rem; }
-  .amount { font-size: 2rem; font-weight: 600; margin: 1rem 0; }
-  form { display: inline; }
-  button { font: inherit; border: 0; border-radius: 8px; padding: .6rem 1.4rem; cursor: pointer; margin-right: .5rem; }
-  .pay { background: #1a7f4b; color: #fff; }
-  .decline { background: #e4e6eb; color: #1d2433; }
-  .note { color: #5b6577; font-size: .9rem; }
-</style>
+<style>${css}</style>
 </head>
 <body><main>
 ${badge ? `<span class="badge">${escapeHtml(badge)}</span>\n` : ''}${body}

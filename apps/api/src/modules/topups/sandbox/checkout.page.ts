@@ -1,4 +1,5 @@
-import { escapeHtml, formatMinorUnits, layout as page } from '../result.page.js'
+import { escapeHtml } from '../../../lib/html-page.js'
+import { formatMinorUnits, layout as page } from '../result.page.js'
 import type { TopupRow } from '../topups.repository.js'
 
 /** The sandbox checkout's pages: plain HTML, rendered on the server. */
