@@ -4,15 +4,21 @@ import { fund, newKey } from './money.js'
 import { authorizeUrl, consent, partnerClient, pkce, REDIRECT_URI, signedInPerson } from './oauth.js'
 
 /**
- * A PROTUS person with a funded wallet who signed in to a new partner with PROTUS, allowing
- * `scopes` and, when given, a monthly spending limit; with the partner's calls on the account.
+ * A PROTUS person with a funded wallet who signed in to a partner (a new one unless given) with
+ * PROTUS, allowing `scopes` and, when given, a monthly spending limit; with the partner's calls
+ * on the account.
  */
 export async function connectedPerson(
   app: FastifyInstance,
-  opts: { scopes?: string[]; monthlyLimit?: number | null; balance?: number } = {},
+  opts: {
+    scopes?: string[]
+    monthlyLimit?: number | null
+    balance?: number
+    partner?: Awaited<ReturnType<typeof partnerClient>>
+  } = {},
 ) {
   const scopes = opts.scopes ?? ['check', 'hold', 'charge']
-  const partner = await partnerClient(app)
+  const partner = opts.partner ?? (await partnerClient(app))
   const person = await signedInPerson(app)
   if (opts.balance !== 0) await fund(app, person.customer.id, opts.balance ?? 100_000)
   /** Consents to a request for `request` scopes (default: those allowed), allowing `scopes`. */

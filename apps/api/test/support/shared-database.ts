@@ -25,7 +25,8 @@ export async function envSharingDatabase(
 
 /**
  * An in-process app on a fresh PostgreSQL schema and `count` server processes beside it on the
- * same schema (`env` added to theirs); `stop` ends the processes (each must exit cleanly) and the app.
+ * same schema (`env` added to theirs); `stop` ends the processes in `servers` (each must exit
+ * cleanly) and the app.
  */
 export async function serversSharingDatabase(count: number, env: Record<string, string> = {}) {
   const secretKey = randomBytes(32).toString('hex')
@@ -37,6 +38,8 @@ export async function serversSharingDatabase(count: number, env: Record<string, 
   return {
     app,
     servers,
+    /** The environment of the processes, to start another (or the same again) on the schema. */
+    env: shared,
     baseUrl: (i: number) => servers[i % servers.length]?.baseUrl as string,
     async stop() {
       for (const s of servers) expect(await s.stop()).toBe(0)

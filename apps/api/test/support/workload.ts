@@ -6,18 +6,8 @@ export interface Target {
   baseUrls: string[]
   auth: string
   accounts: string[]
-}
-
-interface Sent {
-  method: string
-  path: string
-  body: object
-  key: string
-}
-
-interface Answer {
-  status: number
-  body: Record<string, unknown>
+  /** Services of the partner that holds and charges may name instead of an amount. */
+  services?: string[]
 }
 
 export interface WorkloadReport {
@@ -32,17 +22,25 @@ export interface WorkloadReport {
   released: Set<string>
 }
 
+/** A logical request of a client: a POST with its Idempotency-Key, sent again unchanged on retries. */
+export interface Sent {
+  method: string
+  path: string
+  body: object
+  key: string
+}
+
+export interface Answer {
+  status: number
+  body: Record<string, unknown>
+}
+
 /**
- * Random holds, captures (partial and full), releases, charges and refunds from `clients`
- * concurrent clients for `seconds`, over a few wallets that often run dry. About a fifth of the
- * requests are sent again with the same Idempotency-Key (some at once, racing the first); every
- * answer to a key must be the same as the first, or 409 idempotency_request_in_progress while
- * the first is still running.
+ * Random holds (by amount or by a service of the target's), captures (partial and full),
+ * releases, charges and refunds over a few wallets that often run dry; `record` notes in the
+ * report what each answer created or resolved.
  */
-export async function runWorkload(
-  target: Target,
-  options: { clients: number; seconds: number },
-): Promise<WorkloadReport> {
+export function billingOperations(target: Target) {
   const report: WorkloadReport = {
     requests: 0,
     retries: 0,
@@ -56,27 +54,15 @@ export async function runWorkload(
   const pendingHolds: string[] = []
   const knownCharges: string[] = []
   let counter = 0
-  const deadline = Date.now() + options.seconds * 1000
 
-  async function send(sent: Sent): Promise<Answer> {
-    const base = target.baseUrls[randomInt(target.baseUrls.length)]
-    const res = await fetch(`${base}${sent.path}`, {
-      method: sent.method,
-      headers: {
-        authorization: target.auth,
-        'idempotency-key': sent.key,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify(sent.body),
-    })
-    report.requests++
-    const body = (await res.json()) as Record<string, unknown>
-    const label = res.status >= 400 ? `${res.status} ${String(body.code)}` : String(res.status)
-    report.statuses[label] = (report.statuses[label] ?? 0) + 1
-    return { status: res.status, body }
+  function priced(account: string): object {
+    const services = target.services ?? []
+    if (services.length === 0 || randomInt(3) > 0) return { account, amount: 1 + randomInt(1500) }
+    const service = services[randomInt(services.length)] as string
+    return { account, service, quantity: 1 + randomInt(3) }
   }
 
-  function nextRequest(): Sent {
+  function next(): Sent {
     const account = target.accounts[randomInt(target.accounts.length)] as string
     const key = `wl-${process.pid}-${++counter}-${randomInt(1e9)}`
     const roll = randomInt(100)
@@ -102,9 +88,8 @@ export async function runWorkload(
         key,
       }
     }
-    if (roll < 70)
-      return { method: 'POST', path: '/v1/holds', body: { account, amount: 1 + randomInt(1500) }, key }
-    return { method: 'POST', path: '/v1/charges', body: { account, amount: 1 + randomInt(1500) }, key }
+    if (roll < 70) return { method: 'POST', path: '/v1/holds', body: priced(account), key }
+    return { method: 'POST', path: '/v1/charges', body: priced(account), key }
   }
 
   function record(sent: Sent, answer: Answer): void {
@@ -133,6 +118,52 @@ export async function runWorkload(
       }
     }
   }
+
+  return { report, next, record }
+}
+
+/**
+ * Sends the request once to one of the target's servers (at random) and counts its answer in the
+ * report; answers also whether it was a replay of a saved answer.
+ */
+export async function sendOnce(
+  target: Target,
+  sent: Sent,
+  report: WorkloadReport,
+  signal?: AbortSignal,
+): Promise<Answer & { replayed: boolean }> {
+  const base = target.baseUrls[randomInt(target.baseUrls.length)]
+  const res = await fetch(`${base}${sent.path}`, {
+    method: sent.method,
+    headers: {
+      authorization: target.auth,
+      'idempotency-key': sent.key,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(sent.body),
+    ...(signal ? { signal } : {}),
+  })
+  const body = (await res.json()) as Record<string, unknown>
+  report.requests++
+  const label = res.status >= 400 ? `${res.status} ${String(body.code)}` : String(res.status)
+  report.statuses[label] = (report.statuses[label] ?? 0) + 1
+  return { status: res.status, body, replayed: res.headers.get('idempotent-replayed') === 'true' }
+}
+
+/**
+ * Random billing operations from `clients` concurrent clients for `seconds`. About a fifth of the
+ * requests are sent again with the same Idempotency-Key (some at once, racing the first); every
+ * answer to a key must be the same as the first, or 409 idempotency_request_in_progress while
+ * the first is still running.
+ */
+export async function runWorkload(
+  target: Target,
+  options: { clients: number; seconds: number },
+): Promise<WorkloadReport> {
+  const { report, next: nextRequest, record } = billingOperations(target)
+  const deadline = Date.now() + options.seconds * 1000
+
+  const send = (sent: Sent) => sendOnce(target, sent, report)
 
   const sameAnswer = (first: Answer, again: Answer) => {
     expect({ status: again.status, body: again.body }).toEqual({ status: first.status, body: first.body })
