@@ -39,7 +39,7 @@ import { openapiPlugin } from './plugins/openapi.js'
 import { problemPlugin } from './plugins/problem/problem.plugin.js'
 import { genRequestId, requestLogger } from './plugins/request-id.js'
 import { securityHeaders } from './plugins/security-headers.js'
-import { createValidatorCompiler } from './plugins/validation.js'
+import { createValidatorCompiler, storableStrings } from './plugins/validation.js'
 import { webPlugin } from './plugins/web.js'
 import { createServices, type Services } from './services.js'
 import { version } from './version.js'
@@ -110,6 +110,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(securityHeaders)
   await app.register(jsonBodyParser)
   await app.register(cookie)
+  // Before authentication, which reads headers and cookies on the way in.
+  await app.register(storableStrings)
   await app.register(openapiPlugin, { version })
 
   const services = createServices({ config, db, clock, secretKey, log: app.log })

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { DomainError } from '../lib/domain-error.js'
+import { unstorable } from '../lib/text.js'
 import type { IdentityService, Principal, Session } from '../modules/identity/identity.service.js'
 
 export const SESSION_COOKIE = 'protus_session'
@@ -48,7 +49,11 @@ export function parseBasic(header: string | undefined): { id: string; secret: st
       return s
     }
   }
-  return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) }
+  const id = formDecode(decoded.slice(0, colon))
+  const secret = formDecode(decoded.slice(colon + 1))
+  // Decoded text the request checks never saw: what cannot be stored is no client id anyone has.
+  if (unstorable(id) || unstorable(secret)) return undefined
+  return { id, secret }
 }
 
 function sameText(a: string, b: string): boolean {

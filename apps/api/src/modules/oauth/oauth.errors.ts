@@ -46,6 +46,23 @@ export class OauthError extends Error {
 }
 
 /**
+ * What RFC 6749 answers for an error: the routes' own as they are; a request the framework or the
+ * request checks refused (unreadable or too large, another content type, the schema, text that
+ * cannot be stored) is the client's invalid_request; anything else is the server's fault.
+ */
+export function oauthErrorOf(error: unknown): OauthError {
+  if (error instanceof OauthError) return error
+  const { statusCode: status = 500, validation, message } = error as Partial<Record<string, unknown>>
+  if (status === 415) {
+    return new OauthError('invalid_request', 'send the parameters as application/x-www-form-urlencoded')
+  }
+  if (validation || (typeof status === 'number' && status >= 400 && status < 500)) {
+    return new OauthError('invalid_request', String(message))
+  }
+  return new OauthError('server_error')
+}
+
+/**
  * An authorization request whose client or redirect URI cannot be trusted: it is answered with
  * an error page and never redirected (RFC 9700 §4.1).
  */

@@ -6,7 +6,7 @@ import type { IdentityService } from '../identity/identity.service.js'
 import type { AuthorizeQuery, AuthorizeService } from './authorize.service.js'
 import { authenticateClient } from './client-auth.js'
 import { authorizeErrorPage, errorPageHeaders } from './error-page.js'
-import { AuthorizePageError, OauthError } from './oauth.errors.js'
+import { AuthorizePageError, OauthError, oauthErrorOf } from './oauth.errors.js'
 import { Form, Introspection, OauthErrorBody, TokenResponse, UserInfo } from './oauth.schemas.js'
 import { SUPPORTED_SCOPES } from './scopes.js'
 import type { TokensService } from './tokens.service.js'
@@ -47,17 +47,17 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{
   )
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof AuthorizePageError) {
-      return reply.status(400).headers(errorPageHeaders).send(authorizeErrorPage(error.message))
+    const oauth = oauthErrorOf(error)
+    // A malformed authorization request names no client to trust: a page, as for an unknown client.
+    const malformedAuthorization =
+      request.routeOptions.url === '/oauth/authorize' && !(error instanceof OauthError) && oauth.status < 500
+    if (error instanceof AuthorizePageError || malformedAuthorization) {
+      return reply
+        .status(400)
+        .headers(errorPageHeaders)
+        .send(authorizeErrorPage((error as Error).message))
     }
     if (error instanceof OauthError && error.redirect) return reply.redirect(error.redirect, 302)
-    const oauth =
-      error instanceof OauthError
-        ? error
-        : (error as { validation?: unknown; statusCode?: number }).validation ||
-            (error as { statusCode?: number }).statusCode === 415
-          ? new OauthError('invalid_request', 'send the parameters as application/x-www-form-urlencoded')
-          : new OauthError('server_error')
     if (oauth.error === 'server_error') request.log.error({ err: error }, 'oauth request failed')
     if (oauth.error === 'invalid_client') reply.header('www-authenticate', 'Basic realm="PROTUS"')
     if (oauth.error === 'invalid_token') reply.header('www-authenticate', 'Bearer error="invalid_token"')

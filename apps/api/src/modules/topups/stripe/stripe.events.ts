@@ -1,5 +1,6 @@
 import Stripe from 'stripe'
 import { DomainError } from '../../../lib/domain-error.js'
+import { unstorable } from '../../../lib/text.js'
 import type { PaymentEvent, PaymentOutcome } from '../payment-provider.js'
 
 type Session = Stripe.Checkout.Session
@@ -46,7 +47,8 @@ export function readStripeEvent(
   const outcomeFor = outcomes[event.type]
   if (!outcomeFor) return null
   const session = event.data?.object as Session | undefined
-  if (typeof session?.id !== 'string') {
+  // The raw body passed no request checks: its text is checked here, once the signature holds.
+  if (typeof session?.id !== 'string' || unstorable(session.id)) {
     throw new DomainError('validation_failed', `${event.type} carries no Checkout Session`, {
       errors: [{ field: '/data/object/id', message: 'must be the Checkout Session id' }],
     })
