@@ -16,6 +16,7 @@ import { oauthExpiryMigrations } from './modules/oauth/migrations/002-expiry.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-return-url.js'
 import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
+import { webhooksFairnessMigrations } from './modules/webhooks/migrations/002-fairness.js'
 
 /** Every module's migrations, in the order modules depend on each other. */
 export const allMigrations: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const allMigrations: readonly Migration[] = [
   ...topupsMigrations,
   ...topupsReturnUrlMigrations,
   ...webhooksMigrations,
+  ...webhooksFairnessMigrations,
 ]

@@ -162,6 +162,7 @@ export function createServices(deps: {
       schedule: config.webhooks.retrySchedule,
       timeoutMs: config.webhooks.timeoutSeconds * 1000,
       concurrency: config.webhooks.concurrency,
+      perCompany: config.webhooks.perCompany,
       pollMs: config.webhooks.pollMs,
     },
     onError: (error) => log.error({ err: error }, 'webhook delivery failed'),
@@ -174,6 +175,7 @@ export function createServices(deps: {
     clock,
     webhookUrl: (id) => companies.webhookUrl(id),
     onRequeued: () => webhookWorker.wake(),
+    manualPerMinute: config.webhooks.manualPerMinute,
   })
   onWebhookUrlSet.push((id) => webhooks.enable(id))
   // A rotated webhook secret signs nothing more from this process, even within the worker's cache.

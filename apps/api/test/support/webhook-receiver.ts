@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { Socket } from 'node:net'
+import type { FastifyInstance } from 'fastify'
 import { Webhook } from 'standardwebhooks'
+import { expect } from 'vitest'
 
 /** How the receiver answers one delivery: an HTTP status, or never (the sender times out). */
 export type Answer = number | 'hang'
@@ -31,6 +33,9 @@ export async function startReceiver(
   /** Requests of each webhook-id not answered yet, and the ids that arrived again meanwhile. */
   const open = new Map<string, number>()
   const overlapping: string[] = []
+  /** Requests not answered yet, and the most there were at once. */
+  let concurrent = 0
+  let mostConcurrent = 0
   const queued: Answer[] = []
   let fallback: Answer = 200
   const sockets = new Set<Socket>()
@@ -43,7 +48,10 @@ export async function startReceiver(
       const already = open.get(id) ?? 0
       if (already > 0) overlapping.push(id)
       open.set(id, already + 1)
+      concurrent++
+      mostConcurrent = Math.max(mostConcurrent, concurrent)
       res.on('close', () => {
+        concurrent--
         const left = (open.get(id) ?? 1) - 1
         if (left > 0) open.set(id, left)
         else open.delete(id)
@@ -93,6 +101,8 @@ export async function startReceiver(
     received,
     /** Webhook-ids that arrived while a request with the same id was still unanswered. */
     overlapping,
+    /** The most requests that were open at once (sent and not answered, or never answered). */
+    mostConcurrent: () => mostConcurrent,
     /** Answers the next deliveries with these, in order. */
     answer(...answers: Answer[]) {
       queued.push(...answers)
@@ -114,6 +124,17 @@ export async function startReceiver(
 }
 
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>
+
+/** Points the company's webhooks at `url`, as the partner does with `PATCH /v1/company`. */
+export async function setWebhookUrl(app: FastifyInstance, auth: string, url: string): Promise<void> {
+  const res = await app.inject({
+    method: 'PATCH',
+    url: '/v1/company',
+    headers: { authorization: auth },
+    payload: { webhook_url: url },
+  })
+  expect(res.statusCode, res.body).toBe(200)
+}
 
 /** An event as a test reads it: `data` is whatever object the event carries. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read event objects of every type loosely.

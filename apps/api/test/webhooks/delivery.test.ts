@@ -4,7 +4,7 @@ import { createManualClock } from '../../src/lib/clock.js'
 import { buildTestApp } from '../support/app.js'
 import { expectProblem, registerCompany, signIn } from '../support/http.js'
 import { expectLedgerSound, partnerWithAccount } from '../support/money.js'
-import { type Receiver, startReceiver, verify } from '../support/webhook-receiver.js'
+import { type Receiver, setWebhookUrl, startReceiver, verify } from '../support/webhook-receiver.js'
 
 // A short schedule (seconds) on a clock the tests move: failures are retried without waiting. The
 // clock stays within minutes of real time, as receivers refuse signatures more than 5 minutes off.
@@ -37,13 +37,7 @@ type Partner = Awaited<ReturnType<typeof registerCompany>>
 
 async function partnerListening(url = receiver.url): Promise<Partner> {
   const partner = await registerCompany(app)
-  const res = await app.inject({
-    method: 'PATCH',
-    url: '/v1/company',
-    headers: { authorization: partner.auth },
-    payload: { webhook_url: url },
-  })
-  expect(res.statusCode, res.body).toBe(200)
+  await setWebhookUrl(app, partner.auth, url)
   return partner
 }
 

@@ -4,7 +4,7 @@ import { buildTestApp } from '../support/app.js'
 import { count } from '../support/http.js'
 import { expectLedgerSound, fund, newKey, partnerWithAccount } from '../support/money.js'
 import { authorizeUrl, consent, partnerClient, pkce, REDIRECT_URI, signedInPerson } from '../support/oauth.js'
-import { type Receiver, startReceiver, verify } from '../support/webhook-receiver.js'
+import { type Receiver, setWebhookUrl, startReceiver, verify } from '../support/webhook-receiver.js'
 
 let app: FastifyInstance
 let receiver: Receiver
@@ -21,20 +21,10 @@ afterEach(async () => {
   await expectLedgerSound(app)
 })
 
-async function setWebhookUrl(auth: string, url: string) {
-  const res = await app.inject({
-    method: 'PATCH',
-    url: '/v1/company',
-    headers: { authorization: auth },
-    payload: { webhook_url: url },
-  })
-  expect(res.statusCode, res.body).toBe(200)
-}
-
 describe('events about money', () => {
   it('reports a charge, a hold and its capture, a release and a refund, each verified with the partner’s secret', async () => {
     const partner = await partnerWithAccount(app, 10_000)
-    await setWebhookUrl(partner.auth, receiver.url)
+    await setWebhookUrl(app, partner.auth, receiver.url)
     const before = receiver.received.length
 
     const charge = (await partner.post('/v1/charges', { account: partner.account.id, amount: 700 })).json()
@@ -81,7 +71,7 @@ describe('events about money', () => {
 
   it('reports nothing for a refused charge or a replayed request', async () => {
     const partner = await partnerWithAccount(app, 100)
-    await setWebhookUrl(partner.auth, receiver.url)
+    await setWebhookUrl(app, partner.auth, receiver.url)
     await app.services.webhookWorker.drain()
     const before = await count(app, 'webhook_deliveries')
 
@@ -109,7 +99,7 @@ describe('events about money', () => {
 
   it('tells a partner of top-ups of its managed accounts only', async () => {
     const partner = await partnerWithAccount(app, 0)
-    await setWebhookUrl(partner.auth, receiver.url)
+    await setWebhookUrl(app, partner.auth, receiver.url)
     await app.services.webhookWorker.drain()
     const before = receiver.received.length
     const link = await partner.post(`/v1/accounts/${partner.account.id}/topups`, { amount: 900 })
@@ -140,7 +130,7 @@ describe('events about money', () => {
 describe('events about access', () => {
   it('reports the account and grant a person creates at consent, and the revoke', async () => {
     const partner = await partnerClient(app)
-    await setWebhookUrl(partner.auth, receiver.url)
+    await setWebhookUrl(app, partner.auth, receiver.url)
     await app.services.webhookWorker.drain()
     const before = receiver.received.length
     const person = await signedInPerson(app)

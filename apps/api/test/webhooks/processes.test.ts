@@ -293,6 +293,8 @@ describe.skipIf(!cliBuilt || !onPostgres)('webhook workers on one PostgreSQL', (
       PROTUS_WEBHOOK_RETRY_SCHEDULE: '1,1,1',
       PROTUS_WEBHOOK_POLL_MS: '50',
       PROTUS_WEBHOOK_CONCURRENCY: '16',
+      PROTUS_WEBHOOK_PER_COMPANY: '4',
+      PROTUS_WEBHOOK_MANUAL_PER_MINUTE: '1000',
     })
     const server = await started(startServerProcess({ ...env, PROTUS_WEBHOOK_WORKER: '0' }))
     workers = await Promise.all([started(startWorkerProcess(env)), started(startWorkerProcess(env))])
@@ -317,6 +319,8 @@ describe.skipIf(!cliBuilt || !onPostgres)('webhook workers on one PostgreSQL', (
     const log = await partner.deliveredLog()
 
     expect(partnerEnd.overlapping).toEqual([])
+    // The company's cap holds across both workers: they count each other's deliveries in flight.
+    expect(partnerEnd.mostConcurrent()).toBeLessThanOrEqual(4)
     const received = partnerEnd.received.map((r) => r.id).sort()
     expect(received).toEqual(eventIds) // every event, each exactly once
     for (const delivery of partnerEnd.received) verify(partner.secret, delivery)

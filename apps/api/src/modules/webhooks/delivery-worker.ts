@@ -5,7 +5,13 @@ import type { Clock } from '../../lib/clock.js'
 import { nextAttemptAt } from './retry-schedule.js'
 import type { SendOutcome, WebhookSender } from './webhook-sender.js'
 import { signedHeaders } from './webhook-signer.js'
-import type { AttemptRecord, DeliveryRow, WebhooksRepository } from './webhooks.repository.js'
+import type {
+  AttemptRecord,
+  BackOff,
+  DeliveryRow,
+  EndpointHealth,
+  WebhooksRepository,
+} from './webhooks.repository.js'
 
 /** Where a company's events go and the secrets that sign them right now. */
 export interface WebhookTarget {
@@ -20,21 +26,50 @@ export interface WorkerOptions {
   timeoutMs: number
   /** Deliveries in flight at once. */
   concurrency: number
+  /** Deliveries of one company in flight at once, across every worker on the database. */
+  perCompany: number
   /** How often to look for due deliveries when nothing wakes the worker. */
   pollMs: number
 }
 
 const TARGET_CACHE_MS = 1000
 const STOP_WAIT_MS = 5000
+/**
+ * An endpoint that times out three times in a row (each attempt holding one of its company's slots
+ * for the whole timeout) pauses its company's deliveries for 5 s, doubled with each further
+ * timeout up to 5 minutes; after a pause one delivery goes out at a time until one is answered.
+ * Failures that come at once (connection refused) cost no one anything and only follow the retry
+ * schedule. Other companies never wait for it.
+ */
+export const ENDPOINT_BACK_OFF: BackOff = { after: 3, baseMs: 5_000, maxMs: 300_000 }
+
+/** One finished attempt as the recorder writes it. */
+type Finished = AttemptRecord & { company_id: string; timed_out: boolean }
 
 const isSuccess = (outcome: SendOutcome) =>
   outcome.httpStatus !== null && outcome.httpStatus >= 200 && outcome.httpStatus < 300
+
+/** Per company, in the order the attempts finished: was any answered, and how many timed out after the last answer. */
+function healthOf(records: readonly Finished[]): EndpointHealth[] {
+  const byCompany = new Map<string, EndpointHealth>()
+  for (const r of records) {
+    const health = byCompany.get(r.company_id) ?? { company_id: r.company_id, answered: false, timeouts: 0 }
+    if (r.http_status !== null) {
+      health.answered = true
+      health.timeouts = 0
+    } else if (r.timed_out) health.timeouts++
+    byCompany.set(r.company_id, health)
+  }
+  return [...byCompany.values()]
+}
 
 /**
  * Sends due deliveries. Several workers (in API servers or `protus worker` processes) share one
  * database: each claims rows under a lease, so no delivery is sent twice at once, and a worker
  * that dies mid-send only delays its claims until their leases end. Results are recorded in
- * batches.
+ * batches. Companies share the workers fairly: each has at most `perCompany` deliveries in flight
+ * and they take turns in every claim, and an endpoint that stops answering pauses only its own
+ * company's deliveries (ENDPOINT_BACK_OFF).
  */
 export function createDeliveryWorker(deps: {
   db: Database
@@ -56,7 +91,7 @@ export function createDeliveryWorker(deps: {
   let wake: (() => void) | undefined
   let wokenWhileBusy = false
 
-  const recorder = createBatcher<AttemptRecord & { company_id: string }, void>({
+  const recorder = createBatcher<Finished, void>({
     maxBatch: 256,
     maxInFlight: 1,
     async run(records) {
@@ -69,6 +104,7 @@ export function createDeliveryWorker(deps: {
           gone.map((r) => ({ company_id: r.company_id, reason: reason(r) })),
           clock.now(),
         )
+        await repo.recordEndpointHealth(tx, healthOf(records), clock.now(), ENDPOINT_BACK_OFF)
       })
       return records.map(() => undefined)
     },
@@ -106,13 +142,19 @@ export function createDeliveryWorker(deps: {
     const url = target.url as string
     const sentAt = clock.now()
     const outcome =
-      target.secrets.length === 0
-        ? { httpStatus: null, error: 'no live webhook signing secret', durationMs: 0, responseExcerpt: null }
-        : await sender.send(
+      target.secrets.length > 0
+        ? await sender.send(
             url,
             signedHeaders(target.secrets, delivery.event_id, sentAt, delivery.body),
             delivery.body,
           )
+        : {
+            httpStatus: null,
+            error: 'no live webhook signing secret',
+            durationMs: 0,
+            responseExcerpt: null,
+            timedOut: false,
+          }
     const finishedAt = clock.now()
     const succeeded = isSuccess(outcome)
     const next = succeeded
@@ -131,6 +173,7 @@ export function createDeliveryWorker(deps: {
       response_excerpt: outcome.responseExcerpt,
       succeeded,
       manual: delivery.manual_requested,
+      timed_out: outcome.timedOut,
       ...next,
       completed_at: next.status === 'pending' ? null : finishedAt,
     })
@@ -139,6 +182,8 @@ export function createDeliveryWorker(deps: {
   function track(work: Promise<void>): void {
     const tracked: Promise<void> = work.catch(deps.onError).finally(() => {
       inFlight.delete(tracked)
+      // Its company has a free slot again: a claim held back by the per-company cap may now get more.
+      wakeUp()
     })
     inFlight.add(tracked)
   }
@@ -146,7 +191,9 @@ export function createDeliveryWorker(deps: {
   /** Claims what is due and starts sending it; answers how many were claimed. */
   async function claimAndSend(limit: number): Promise<number> {
     const now = clock.now()
-    const claimed = await repo.claimDue(db, now, leaseId, new Date(now.getTime() + leaseMs), limit)
+    const leasedUntil = new Date(now.getTime() + leaseMs)
+    const cap = { perCompany: options.perCompany, pausedAfter: ENDPOINT_BACK_OFF.after }
+    const claimed = await db.transaction((tx) => repo.claimDue(tx, now, leaseId, leasedUntil, limit, cap))
     if (claimed.length === 0) return 0
     const targets = await targetsOf(claimed)
     const nowhere = claimed.filter((d) => !targets.get(d.company_id)?.url)
@@ -164,6 +211,11 @@ export function createDeliveryWorker(deps: {
       if (target?.url) track(attempt(delivery, target))
     }
     return claimed.length
+  }
+
+  function wakeUp(): void {
+    if (wake) wake()
+    else wokenWhileBusy = true
   }
 
   /** Waits for a wake-up or the poll interval; a wake-up that came while busy ends it at once. */
@@ -214,10 +266,7 @@ export function createDeliveryWorker(deps: {
     },
 
     /** Looks for due deliveries now instead of at the next poll. */
-    wake(): void {
-      if (wake) wake()
-      else wokenWhileBusy = true
-    },
+    wake: wakeUp,
 
     /** Stops claiming; waits a little for deliveries in flight (unfinished ones are sent again after their lease). */
     async stop(): Promise<void> {

@@ -12,7 +12,7 @@ beforeAll(async () => {
     req.resume()
     if (req.url === '/big') res.end('x'.repeat(5000))
     else if (req.url === '/redirect') res.writeHead(307, { location: '/ok' }).end()
-    else res.end('ok')
+    else if (req.url !== '/hang') res.end('ok')
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
@@ -53,6 +53,20 @@ describe('the webhook sender', () => {
     expect(big.responseExcerpt).toHaveLength(1024)
     const redirect = await sender.send(`${url}/redirect`, {}, '{}')
     expect(redirect.httpStatus).toBe(307)
+    sender.close()
+  })
+
+  it('tells a timeout from a failure that came at once', async () => {
+    const sender = createWebhookSender({ timeoutMs: 200, allowPrivate: true })
+    const timedOut = await sender.send(`${url}/hang`, {}, '{}')
+    expect(timedOut).toMatchObject({
+      httpStatus: null,
+      error: 'timeout: no answer within 0.2 s',
+      timedOut: true,
+    })
+    const refused = await sender.send('http://127.0.0.1:9/x', {}, '{}')
+    expect(refused).toMatchObject({ httpStatus: null, error: 'connection refused', timedOut: false })
+    expect((await sender.send(`${url}/ok`, {}, '{}')).timedOut).toBe(false)
     sender.close()
   })
 })

@@ -10,6 +10,8 @@ export interface SendOutcome {
   error: string | null
   durationMs: number
   responseExcerpt: string | null
+  /** No answer within the timeout, connecting or waiting: the attempt took the whole time. */
+  timedOut: boolean
 }
 
 export interface SendOptions {
@@ -76,9 +78,10 @@ export function createWebhookSender(options: SendOptions) {
 
   function send(rawUrl: string, headers: Record<string, string>, body: string): Promise<SendOutcome> {
     const started = performance.now()
-    const done = (outcome: Omit<SendOutcome, 'durationMs'>): SendOutcome => ({
+    const done = (outcome: Omit<SendOutcome, 'durationMs' | 'timedOut'>, timedOut = false): SendOutcome => ({
       ...outcome,
       durationMs: Math.round(performance.now() - started),
+      timedOut,
     })
     let url: URL
     try {
@@ -104,14 +107,18 @@ export function createWebhookSender(options: SendOptions) {
         request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT_PROTUS' }))
       }, options.timeoutMs)
       let settled = false
-      const finish = (outcome: Omit<SendOutcome, 'durationMs'>) => {
+      const finish = (outcome: Omit<SendOutcome, 'durationMs' | 'timedOut'>, timedOut = false) => {
         if (settled) return
         settled = true
         clearTimeout(deadline)
-        resolve(done(outcome))
+        resolve(done(outcome, timedOut))
       }
       request.on('error', (error: NodeJS.ErrnoException) => {
-        finish({ httpStatus: null, error: describeError(error, options.timeoutMs), responseExcerpt: null })
+        const described = describeError(error, options.timeoutMs)
+        finish(
+          { httpStatus: null, error: described, responseExcerpt: null },
+          error.code === 'ETIMEDOUT_PROTUS',
+        )
       })
       request.on('response', (response) => {
         const chunks: Buffer[] = []

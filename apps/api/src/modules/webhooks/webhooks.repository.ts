@@ -53,6 +53,10 @@ export interface EndpointRow {
   company_id: string
   disabled_at: Date | null
   disabled_reason: string | null
+  timeouts: number
+  paused_until: Date | null
+  manual_window_started_at: Date | null
+  manual_in_window: number
 }
 
 export interface QueueStats {
@@ -69,6 +73,29 @@ export interface DeliveryFilter {
 
 const jsonRows = (rows: readonly object[]) =>
   JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+
+/** Every claim takes this transaction lock, so that claims by several workers see each other. */
+const CLAIM_LOCK_KEY = 7_730_114
+
+/** How many deliveries a company may have in flight, and after how many timeouts in a row it gets one. */
+export interface ClaimCap {
+  perCompany: number
+  pausedAfter: number
+}
+
+/** When a company's endpoint stops answering: pause after `after` timeouts in a row, for `baseMs` doubling with each further one, at most `maxMs`. */
+export interface BackOff {
+  after: number
+  baseMs: number
+  maxMs: number
+}
+
+/** A batch's attempts for one company: whether any was answered, and how many timed out after the last answer. */
+export interface EndpointHealth {
+  company_id: string
+  answered: boolean
+  timeouts: number
+}
 
 const notPaused = `NOT EXISTS (SELECT 1 FROM webhook_endpoints e
                                 WHERE e.company_id = w.company_id AND e.disabled_at IS NOT NULL)`
@@ -89,24 +116,64 @@ export function createWebhooksRepository() {
     },
 
     /**
-     * Claims up to `limit` due deliveries for one worker until `leasedUntil`. Rows another worker
-     * is claiming right now are skipped, and a claimed row stays out of every other claim until
-     * its lease ends, so no delivery is sent by two workers at once. Deliveries of disabled
-     * endpoints wait.
+     * Claims up to `limit` due deliveries for one worker until `leasedUntil`, fairly: each company
+     * gets at most its free slots (its cap less its deliveries in flight, leased by any worker), and
+     * companies take turns (every company's oldest due delivery first, then every company's second,
+     * …). Companies whose endpoint is disabled or paused wait. Rows another worker is claiming right
+     * now are skipped, and a claimed row stays out of every other claim until its lease ends, so no
+     * delivery is sent by two workers at once.
+     *
+     * Run it in a transaction: it first takes a lock that every claim takes, so that the in-flight
+     * counts it reads (in its own, later snapshot) include every other worker's committed claims and
+     * the cap holds across workers exactly.
      */
-    claimDue(q: Queryable, now: Date, leaseId: string, leasedUntil: Date, limit: number) {
-      return q.query<DeliveryRow>(
-        `UPDATE webhook_deliveries d SET lease_id = $2, leased_until = $3
+    async claimDue(
+      tx: Queryable,
+      now: Date,
+      leaseId: string,
+      leasedUntil: Date,
+      limit: number,
+      cap: ClaimCap,
+    ) {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY])
+      return tx.query<DeliveryRow>(
+        `WITH RECURSIVE companies (company_id) AS (
+           -- The companies with pending deliveries, one index probe each however many rows they have.
+           SELECT min(company_id) FROM webhook_deliveries WHERE status = 'pending'
+           UNION ALL
+           SELECT (SELECT min(w.company_id) FROM webhook_deliveries w
+                    WHERE w.status = 'pending' AND w.company_id > c.company_id)
+             FROM companies c WHERE c.company_id IS NOT NULL
+         ), open AS (
+           SELECT c.company_id,
+                  -- An endpoint that keeps timing out gets one delivery at a time until one is answered.
+                  CASE WHEN coalesce(e.timeouts, 0) >= $6 THEN 1 ELSE $5 END
+                    - (SELECT count(*) FROM webhook_deliveries l
+                        WHERE l.status = 'pending' AND l.lease_id IS NOT NULL
+                          AND l.company_id = c.company_id AND l.leased_until > $1) AS free
+             FROM companies c LEFT JOIN webhook_endpoints e ON e.company_id = c.company_id
+            WHERE c.company_id IS NOT NULL AND e.disabled_at IS NULL
+              AND (e.paused_until IS NULL OR e.paused_until <= $1)
+         ), candidates AS (
+           SELECT w.id, w.next_attempt_at,
+                  row_number() OVER (PARTITION BY o.company_id ORDER BY w.next_attempt_at, w.id) AS turn
+             FROM open o
+            CROSS JOIN LATERAL (
+              SELECT w.id, w.next_attempt_at FROM webhook_deliveries w
+               WHERE w.status = 'pending' AND w.company_id = o.company_id AND w.next_attempt_at <= $1
+                 AND (w.leased_until IS NULL OR w.leased_until <= $1)
+               ORDER BY w.next_attempt_at, w.id
+               LIMIT greatest(o.free, 0)) w
+         )
+         UPDATE webhook_deliveries d SET lease_id = $2, leased_until = $3
           WHERE d.id IN (
             SELECT w.id FROM webhook_deliveries w
-             WHERE w.status = 'pending' AND w.next_attempt_at <= $1
+             WHERE w.id IN (SELECT id FROM candidates ORDER BY turn, next_attempt_at, id LIMIT $4)
+               AND w.status = 'pending' AND w.next_attempt_at <= $1
                AND (w.leased_until IS NULL OR w.leased_until <= $1)
-               AND ${notPaused}
-             ORDER BY w.next_attempt_at
-             LIMIT $4
              FOR UPDATE SKIP LOCKED)
           RETURNING d.*`,
-        [now, leaseId, leasedUntil, limit],
+        [now, leaseId, leasedUntil, limit, cap.perCompany, cap.pausedAfter],
       )
     },
 
@@ -231,11 +298,90 @@ export function createWebhooksRepository() {
       )
     },
 
+    /** The company set its webhook URL (again): it is enabled, and a pause for an unanswering endpoint ends. */
     async enableEndpoint(q: Queryable, companyId: string): Promise<void> {
       await q.query(
-        'UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL WHERE company_id = $1',
+        `UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL, timeouts = 0, paused_until = NULL
+          WHERE company_id = $1`,
         [companyId],
       )
+    },
+
+    /**
+     * Counts a batch's attempts against each company's endpoint: an answer (any HTTP status) ends
+     * the run of timeouts and any pause; a run that reaches `backOff.after` pauses the
+     * company's deliveries, longer with each further timeout. Companies whose endpoint
+     * always answers write nothing.
+     */
+    async recordEndpointHealth(q: Queryable, rows: readonly EndpointHealth[], at: Date, backOff: BackOff) {
+      const answered = rows.filter((r) => r.answered).map((r) => r.company_id)
+      if (answered.length > 0) {
+        await q.query(
+          `UPDATE webhook_endpoints SET timeouts = 0, paused_until = NULL
+            WHERE company_id = ANY ($1::text[]) AND (timeouts > 0 OR paused_until IS NOT NULL)`,
+          [answered],
+        )
+      }
+      const failing = rows.filter((r) => r.timeouts > 0)
+      if (failing.length === 0) return
+      const pausedUntil = (run: string) =>
+        `CASE WHEN ${run} >= $3 THEN $2::timestamptz
+           + least($5::float8, $4::float8 * power(2, least(${run} - $3, 30))) * interval '1 millisecond' END`
+      await q.query(
+        `INSERT INTO webhook_endpoints AS e (company_id, timeouts, paused_until)
+         SELECT x.company_id, x.timeouts, ${pausedUntil('x.timeouts')}
+           FROM jsonb_to_recordset($1::jsonb) AS x(company_id text, timeouts integer)
+         ON CONFLICT (company_id) DO UPDATE
+           SET timeouts = e.timeouts + EXCLUDED.timeouts,
+               paused_until = greatest(e.paused_until, ${pausedUntil('e.timeouts + EXCLUDED.timeouts')})`,
+        [jsonRows(failing), at, backOff.after, backOff.baseMs, backOff.maxMs],
+      )
+    },
+
+    /**
+     * Counts one test event or manual retry in the company's current window of `windowMs` (a new
+     * window starts with the first request after the last one ended). Answers null when the window
+     * already holds `limit`, counting nothing, else when the window ends.
+     */
+    async countManualSend(q: Queryable, companyId: string, now: Date, windowMs: number, limit: number) {
+      const windowEnd = (r: { started: Date }) => new Date(r.started.getTime() + windowMs)
+      const counted = await q.query<{ started: Date }>(
+        `INSERT INTO webhook_endpoints AS e (company_id, manual_window_started_at, manual_in_window)
+         VALUES ($1, $2, 1)
+         ON CONFLICT (company_id) DO UPDATE
+           SET manual_window_started_at = CASE WHEN e.manual_window_started_at > $3 THEN e.manual_window_started_at ELSE $2 END,
+               manual_in_window = CASE WHEN e.manual_window_started_at > $3 THEN e.manual_in_window + 1 ELSE 1 END
+           WHERE e.manual_window_started_at IS NULL OR e.manual_window_started_at <= $3 OR e.manual_in_window < $4
+         RETURNING manual_window_started_at AS started`,
+        [companyId, now, new Date(now.getTime() - windowMs), limit],
+      )
+      const [row] = counted
+      if (row) return { allowed: true as const, windowEndsAt: windowEnd(row) }
+      const [full] = await q.query<{ started: Date }>(
+        'SELECT manual_window_started_at AS started FROM webhook_endpoints WHERE company_id = $1',
+        [companyId],
+      )
+      return { allowed: false as const, windowEndsAt: full ? windowEnd(full) : now }
+    },
+
+    /**
+     * Retention: drops at most `limit` attempts made before `before`, except each delivery's last
+     * one, and answers how many. Attempts are only ever inserted, so their row addresses are stable.
+     */
+    async deleteAttemptsBefore(q: Queryable, before: Date, limit: number): Promise<number> {
+      const rows = await q.query<{ n: number }>(
+        `WITH gone AS (
+           DELETE FROM webhook_attempts WHERE ctid = ANY (ARRAY(
+             SELECT a.ctid FROM webhook_attempts a
+              WHERE a.attempted_at < $1
+                AND EXISTS (SELECT 1 FROM webhook_attempts b
+                             WHERE b.delivery_id = a.delivery_id AND b.attempted_at > a.attempted_at)
+              LIMIT $2))
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
+        [before, limit],
+      )
+      return rows[0]?.n ?? 0
     },
 
     /** Pending deliveries: due now, in all, waiting for a disabled endpoint, and the oldest one sendable. */

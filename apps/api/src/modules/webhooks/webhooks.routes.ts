@@ -40,13 +40,14 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
         security,
         summary: 'Send a ping event',
         description:
-          'An Idempotency-Key, when sent, makes a retry answer the first ping instead of sending another.',
-        response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(401, 403, 409) },
+          'An Idempotency-Key, when sent, makes a retry answer the first ping instead of sending another. Test events and manual retries share a limit per company and minute (429 `rate_limited` with Retry-After).',
+        response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(401, 403, 409, 429) },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request).id
       await webhooks.ensureSendable(principal)
+      await webhooks.countManualSend(principal)
       return honourIdempotencyKey(request, reply, { idempotency, principal }, async (q) =>
         jsonResponse(202, await webhooks.sendTest(principal, q)),
       )
@@ -99,14 +100,15 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
         security,
         summary: 'Send a delivery again now',
         description:
-          'Any delivery may be sent again, a succeeded one too. A failed one that fails again stays failed; a pending one keeps its retry schedule.',
+          'Any delivery may be sent again, a succeeded one too. A failed one that fails again stays failed; a pending one keeps its retry schedule. Test events and manual retries share a limit per company and minute (429 `rate_limited` with Retry-After).',
         params: DeliveryParams,
-        response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(401, 403, 404, 409) },
+        response: { 202: Type.Ref('WebhookDelivery'), ...problemResponses(401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request).id
       await webhooks.ensureRetryable(principal, request.params.id)
+      await webhooks.countManualSend(principal)
       return honourIdempotencyKey(request, reply, { idempotency, principal }, async (q) =>
         jsonResponse(202, await webhooks.retry(principal, request.params.id, q)),
       )

@@ -10,6 +10,10 @@ import type {
   WebhooksRepository,
 } from './webhooks.repository.js'
 
+const MINUTE_MS = 60_000
+/** Attempts deleted per statement, so that pruning never holds many locks for long. */
+const PRUNE_BATCH = 5_000
+
 /** A delivery as the API answers it: the event sent, where it stands, and every attempt. */
 export function deliveryView(row: DeliveryRow, attempts: readonly AttemptRow[]) {
   const body = JSON.parse(row.body) as { type: string; timestamp: string; data: unknown }
@@ -48,6 +52,8 @@ export function createWebhooksService(deps: {
   clock: Clock
   webhookUrl: (companyId: string) => Promise<string | null>
   onRequeued: () => void
+  /** Test events and manual retries one company may ask for per minute. */
+  manualPerMinute: number
 }) {
   const { db, repo, events, clock } = deps
 
@@ -114,6 +120,23 @@ export function createWebhooksService(deps: {
     /** Refuses (409) while the company's endpoint cannot receive anything. */
     ensureSendable,
 
+    /**
+     * Counts a test event or manual retry against the company's limit per minute; past it, 429
+     * `rate_limited` with Retry-After, counting nothing. The count is in the database, so it holds
+     * across servers.
+     */
+    async countManualSend(companyId: string): Promise<void> {
+      const now = clock.now()
+      const counted = await repo.countManualSend(db, companyId, now, MINUTE_MS, deps.manualPerMinute)
+      if (counted.allowed) return
+      const retryAfter = Math.max(1, Math.ceil((counted.windowEndsAt.getTime() - now.getTime()) / 1000))
+      throw new DomainError(
+        'rate_limited',
+        `at most ${deps.manualPerMinute} test events and manual retries a minute; try again in ${retryAfter} s`,
+        { headers: { 'retry-after': String(retryAfter) } },
+      )
+    },
+
     /** 404 for a delivery that is not the company's, 409 while its endpoint cannot receive. */
     async ensureRetryable(companyId: string, id: string): Promise<void> {
       const found = await repo.find(db, id)
@@ -145,6 +168,21 @@ export function createWebhooksService(deps: {
       const count = await repo.requeueFinished(db, since, clock.now(), companyId)
       deps.onRequeued()
       return count
+    },
+
+    /**
+     * Retention: drops attempts made before `before`, except each delivery's last one; at most about
+     * `limit` when given (a sweep calls again while it gets `limit`), else all of them in batches.
+     * Answers how many.
+     */
+    async pruneAttempts(before: Date, limit?: number): Promise<number> {
+      if (limit !== undefined) return repo.deleteAttemptsBefore(db, before, limit)
+      let deleted = 0
+      for (;;) {
+        const n = await repo.deleteAttemptsBefore(db, before, PRUNE_BATCH)
+        deleted += n
+        if (n < PRUNE_BATCH) return deleted
+      }
     },
 
     /** The shared queue: pending deliveries by state and the age of the oldest one. */
