@@ -478,7 +478,13 @@ async function benchOauth() {
  */
 async function webhookRow(context, { store, mode, extra, count, receiver }) {
   const name = `webhooks-${store}-${mode}-${1 + extra}`
-  const env = { ...context.env, PROTUS_WEBHOOK_ALLOW_PRIVATE: '1' }
+  const env = {
+    ...context.env,
+    PROTUS_WEBHOOK_ALLOW_PRIVATE: '1',
+    // One company makes every event: its limits per company would be measured, not the workers.
+    PROTUS_WEBHOOK_PER_COMPANY: '1000',
+    PROTUS_WEBHOOK_MANUAL_PER_MINUTE: '100000',
+  }
   const processes = []
   /** The measured processes by role: counted from the moment they start. */
   const measured = { server: [], workers: [] }
