@@ -21,7 +21,7 @@ export function requestLogger(
   logger: FastifyBaseLogger,
   bindings: Record<string, unknown>,
   opts: object,
-  request: IncomingMessage,
+  request: Pick<IncomingMessage, 'headers'>,
 ): FastifyBaseLogger {
   const caller = request.headers['x-request-id']
   const callerId = typeof caller === 'string' ? caller.slice(0, CALLER_ID_LENGTH) : undefined

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import type { IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -278,8 +277,8 @@ describe('the request log', () => {
     const lines: Record<string, unknown>[] = []
     const logger = pino({}, { write: (line: string) => lines.push(JSON.parse(line)) })
     const headers = { 'x-request-id': `trace-${'x'.repeat(200)}` }
-    requestLogger(logger, { reqId: 'req_1' }, {}, { headers } as IncomingMessage).info('incoming request')
-    requestLogger(logger, { reqId: 'req_2' }, {}, { headers: {} } as IncomingMessage).info('incoming request')
+    requestLogger(logger, { reqId: 'req_1' }, {}, { headers }).info('incoming request')
+    requestLogger(logger, { reqId: 'req_2' }, {}, { headers: {} }).info('incoming request')
     expect(lines[0]).toMatchObject({
       reqId: 'req_1',
       caller_request_id: headers['x-request-id'].slice(0, 128),
