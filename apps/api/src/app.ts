@@ -18,6 +18,7 @@ import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js'
 import { Service } from './modules/catalogue/catalogue.schemas.js'
 import { companyRoutes, companySchemas } from './modules/identity/company.routes.js'
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
+import { passwordMetrics } from './modules/identity/passwords.metrics.js'
 import { addressLimits } from './modules/limits/rate-limits.js'
 import { grantRoutes } from './modules/oauth/grants.routes.js'
 import { oauthRoutes } from './modules/oauth/oauth.routes.js'
@@ -159,7 +160,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(grantRoutes, { authorize, grants })
   await app.register(webhookRoutes, { webhooks, idempotency })
   await app.register(metricsRoutes, {
-    sources: [webhookMetrics(webhooks, webhookWorker), retentionMetrics(retention)],
+    sources: [
+      webhookMetrics(webhooks, webhookWorker),
+      retentionMetrics(retention),
+      passwordMetrics(services.passwords),
+    ],
   })
   await app.register(webPlugin, { webDir: config.webDir })
 

@@ -31,13 +31,13 @@ describe('the work limiter', () => {
     const limiter = createWorkLimiter(limits)
     const gates = [gate(), gate(), gate(), gate()]
     const runs = gates.map((g) => limiter.run(g.task))
-    expect(limiter.stats()).toEqual({ running: 2, waiting: 2 })
+    expect(limiter.stats()).toEqual({ running: 2, waiting: 2, refused: 0 })
     const refused = await refusal(limiter.run(async () => 'never'))
     expect(refused.code).toBe('busy')
     expect(refused.extra.headers).toEqual({ 'retry-after': '1' })
     for (const g of gates) g.open()
     await Promise.all(runs)
-    expect(limiter.stats()).toEqual({ running: 0, waiting: 0 })
+    expect(limiter.stats()).toEqual({ running: 0, waiting: 0, refused: 1 })
     expect(await limiter.run(async () => 'free again')).toBe('free again')
   })
 
@@ -71,7 +71,7 @@ describe('the work limiter', () => {
     const waiting = limiter.run(async () => 'late')
     vi.advanceTimersByTime(1_001)
     expect((await refusal(waiting)).code).toBe('busy')
-    expect(limiter.stats()).toEqual({ running: 1, waiting: 0 })
+    expect(limiter.stats()).toEqual({ running: 1, waiting: 0, refused: 1 })
     held.open()
     await running
   })
@@ -79,6 +79,6 @@ describe('the work limiter', () => {
   it('frees the slot of a task that failed', async () => {
     const limiter = createWorkLimiter({ ...limits, concurrency: 1 })
     await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
-    expect(limiter.stats()).toEqual({ running: 0, waiting: 0 })
+    expect(limiter.stats()).toEqual({ running: 0, waiting: 0, refused: 0 })
   })
 })

@@ -24,11 +24,14 @@ interface Waiter {
  */
 export function createWorkLimiter(limits: WorkLimits) {
   let running = 0
+  let refused = 0
   const waiting: Waiter[] = []
-  const busy = () =>
-    new DomainError('busy', 'too much work at once; try again shortly', {
+  const busy = () => {
+    refused += 1
+    return new DomainError('busy', 'too much work at once; try again shortly', {
       headers: { 'retry-after': String(limits.retryAfterSeconds) },
     })
+  }
 
   function slot(): Promise<void> {
     if (running < limits.concurrency) {
@@ -69,7 +72,8 @@ export function createWorkLimiter(limits: WorkLimits) {
       }
     },
 
-    stats: () => ({ running, waiting: waiting.length }),
+    /** Tasks running and waiting now, and tasks refused since the start. */
+    stats: () => ({ running, waiting: waiting.length, refused }),
   }
 }
 

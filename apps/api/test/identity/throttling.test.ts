@@ -205,7 +205,9 @@ describe('the cap on password work', () => {
           payload: { email: `queued-${i}@example.com`, username: `queued_${i}`, password: 'correct horse' },
         })
       const queued = [1, 2, 3, 4].map(register)
-      await vi.waitFor(() => expect(work.stats()).toEqual({ running: 1, waiting: 4 }), { timeout: 10_000 })
+      await vi.waitFor(() => expect(work.stats()).toMatchObject({ running: 1, waiting: 4 }), {
+        timeout: 10_000,
+      })
 
       const refused = await register(5)
       expectProblem(refused, 503, 'busy')
@@ -220,7 +222,10 @@ describe('the cap on password work', () => {
       release()
       await held
       expect((await Promise.all(queued)).map((r) => r.statusCode)).toEqual([201, 201, 201, 201])
-      expect(work.stats()).toEqual({ running: 0, waiting: 0 })
+      const metrics = (await capped.inject({ method: 'GET', url: '/metrics' })).body
+      expect(metrics).toContain('\nprotus_password_work_running 0\n')
+      expect(metrics).toContain('\nprotus_password_work_waiting 0\n')
+      expect(metrics).toContain('\nprotus_password_busy_total 2\n')
       // A refusal for being busy was no guess: the owner's attempts are all still free.
       for (let i = 0; i < EMAIL_FREE - 1; i++)
         await signIn(capped, { ...registered, password: 'guess', remoteAddress: '10.8.0.2' })
