@@ -10,7 +10,7 @@ export interface ThrottleKey {
 }
 
 export interface ThrottlePolicy {
-  /** Attempts per scope before each further one makes the next wait. */
+  /** Attempts per scope before each further one makes the next wait (2 or more: a first attempt never waits). */
   free: Record<ThrottleScope, number>
   maxWaitSeconds: number
   /** A key with no attempt since then starts counting again from one. */
