@@ -37,7 +37,7 @@ import { healthRoutes } from './plugins/health.js'
 import { jsonBodyParser } from './plugins/json-body.js'
 import { metricsRoutes } from './plugins/metrics.js'
 import { openapiPlugin } from './plugins/openapi.js'
-import { problemPlugin } from './plugins/problem/problem.plugin.js'
+import { frameworkErrorProblem, problemPlugin } from './plugins/problem/problem.plugin.js'
 import { genRequestId, requestLogger } from './plugins/request-id.js'
 import { securityHeaders } from './plugins/security-headers.js'
 import { createValidatorCompiler, storableStrings } from './plugins/validation.js'
@@ -79,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: false },
+    frameworkErrors: frameworkErrorProblem,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validation.compiler)

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { problemCatalogue } from '../../src/lib/problems.js'
 import { buildTestApp } from '../support/app.js'
 import { type FakeStripe, startFakeStripe } from '../support/fake-stripe.js'
 import {
@@ -24,8 +25,8 @@ import {
 
 /**
  * Sends every operation of the OpenAPI document generated hostile input with every kind of
- * credentials. Nothing may answer 5xx, and nothing may change a row: every request that could
- * change state carries a fault that must get it refused.
+ * credentials. Nothing may answer 5xx, every refusal has its documented form, and nothing may
+ * change a row: every request that could change state carries a fault that must get it refused.
  */
 
 const SEED = Number(process.env.FUZZ_SEED ?? 1_205_2026)
@@ -68,6 +69,29 @@ const hidden: Omit<Operation, 'body'>[] = [
 ]
 
 const name = (op: Operation) => `${op.method} ${op.path}`
+
+/**
+ * What is wrong with the form of a refusal, if anything: the API answers problem+json with a
+ * catalogued code, the OAuth endpoints RFC 6749 JSON, the authorization endpoint a page (the
+ * sandbox's checkout pages may answer either a page or a problem).
+ */
+function refusalFormFault(op: Operation, res: LightMyRequestResponse): string | undefined {
+  if (res.statusCode < 400 || op.path.startsWith('/sandbox/')) return undefined
+  const type = String(res.headers['content-type'])
+  if (op.path === '/oauth/authorize') return type.startsWith('text/html') ? undefined : 'is not a page'
+  let body: { code?: unknown; error?: unknown; status?: unknown }
+  try {
+    body = res.json()
+  } catch {
+    return 'is not JSON'
+  }
+  if (op.path.startsWith('/oauth/') || op.path.startsWith('/.well-known/')) {
+    return typeof body.error === 'string' ? undefined : 'is not an RFC 6749 error'
+  }
+  const catalogued = typeof body.code === 'string' && body.code in problemCatalogue
+  const problem = type.startsWith('application/problem+json') && catalogued && body.status === res.statusCode
+  return problem ? undefined : 'is not problem+json with a catalogued code'
+}
 const mayAnswer2xx = (op: Operation) => op.method === 'GET' || readingPosts.has(name(op))
 
 let app: FastifyInstance
@@ -197,8 +221,9 @@ describe('the API under generated hostile input', () => {
       sent++
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
       reached.add(name(op))
-      const answered = `${name(op)} answered ${res.statusCode}: ${res.body.slice(0, 300)}`
-      const wrong = res.statusCode >= 500 || (res.statusCode < 300 && !mayAnswer2xx(op))
+      const form = refusalFormFault(op, res)
+      const answered = `${name(op)} answered ${res.statusCode}${form ? `, which ${form}` : ''}: ${res.body.slice(0, 300)}`
+      const wrong = res.statusCode >= 500 || (res.statusCode < 300 && !mayAnswer2xx(op)) || form !== undefined
       return { answered: `${answered}\n  to ${fc.stringify(request).slice(0, 600)}`, wrong }
     }
     const needsFault = (op: Operation) => !mayAnswer2xx(op) && !unreachable.has(name(op))

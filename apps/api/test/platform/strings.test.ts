@@ -94,6 +94,17 @@ describe('text PostgreSQL cannot store, anywhere in a request', () => {
     })
   })
 
+  it('refuses a path that is not percent-encoded UTF-8, or a parameter past the router’s length, as problem+json', async () => {
+    for (const path of [
+      '/v1/holds/%ED%A0%80',
+      '/v1/holds/%FF/capture',
+      '/v1/accounts/%zz',
+      `/v1/charges/${'x'.repeat(101)}`,
+    ]) {
+      expectProblem(await partner.get(path), 400, 'validation_failed')
+    }
+  })
+
   it('refuses such text in routes without a schema for that part and in free-form OAuth forms', async () => {
     const person = await signedInPerson(app)
     await expectNothingWritten(async () => {

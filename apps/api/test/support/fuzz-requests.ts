@@ -265,7 +265,15 @@ const encodedSegment = fc.oneof(
     'null',
     '1e308',
   ),
-  fc.constantFrom('__proto__', 'constructor', '%E2%80%AE', '%F0%9F%98%80', "'--", 'x'.repeat(70)),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    '%E2%80%AE',
+    '%F0%9F%98%80',
+    "'--",
+    'x'.repeat(70),
+    'x'.repeat(101),
+  ),
   fc.string({ minLength: 1, maxLength: 12 }).map(encodeURIComponent),
 )
 

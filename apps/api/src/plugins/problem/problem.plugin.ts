@@ -83,6 +83,14 @@ function classify(error: FastifyError): {
   return { code: 'internal_error' }
 }
 
+/**
+ * Fastify's own refusals before any route runs (a path that is not valid percent-encoded UTF-8, a
+ * path parameter longer than the router takes), as problem+json like every other refusal.
+ */
+export function frameworkErrorProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return sendProblem(request, reply, 'validation_failed', error.message)
+}
+
 /** The one error handler: DomainError, validation and framework errors, and the rest, as problem+json. */
 export const problemPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {
