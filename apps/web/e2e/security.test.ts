@@ -11,7 +11,7 @@ describe.skipIf(!runnable)('the browser headers in the browser', () => {
     await page.goto('/docs')
     await page.getByRole('heading', { name: /PROTUS API/ }).waitFor()
     await page.getByText('/v1/sessions').first().waitFor()
-  })
+  }, 60_000)
 
   it('refuses to show the consent page inside another site’s frame', async () => {
     const { page, server } = suite
@@ -27,5 +27,5 @@ describe.skipIf(!runnable)('the browser headers in the browser', () => {
     // Chromium shows its own error page in place of a document it refuses to frame.
     await expect.poll(() => framed?.url()).toBe('chrome-error://chromewebdata/')
     expect(await framed?.locator('#app').count()).toBe(0)
-  })
+  }, 60_000)
 })
