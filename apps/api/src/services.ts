@@ -195,6 +195,14 @@ export function createServices(deps: {
       { name: 'oauth_requests', prune: oauthRetention.pruneRequests },
       { name: 'oauth_codes', prune: oauthRetention.pruneCodes },
       { name: 'oauth_tokens', prune: oauthRetention.pruneTokens },
+      {
+        name: 'webhook_attempts',
+        prune: (now, limit) =>
+          webhooks.pruneAttempts(
+            new Date(now.getTime() - config.retention.webhookAttemptDays * 86_400_000),
+            limit,
+          ),
+      },
     ],
   })
 

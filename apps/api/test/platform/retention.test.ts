@@ -3,12 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import type { Database } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrations.js'
 import { ensureMode } from '../../src/db/mode.js'
 import { openDatabase } from '../../src/db/open.js'
+import { PRUNE_BATCH } from '../../src/db/prune.js'
 import { createManualClock } from '../../src/lib/clock.js'
 import { allMigrations } from '../../src/migrations.js'
 import { createRetentionSweeper } from '../../src/modules/retention/retention-sweeper.js'
@@ -66,6 +67,7 @@ describe('the retention sweep', () => {
         'oauth_requests',
         'oauth_codes',
         'oauth_tokens',
+        'webhook_attempts',
       ]),
     )
     expect(Object.values(pruned).filter((n) => n !== 0)).toEqual([])
@@ -217,6 +219,13 @@ describe('the retention sweep', () => {
       await sweep()
       expect(await tokensOf(partner)).toEqual([])
     })
+  })
+
+  it('asks the webhooks module for attempts older than PROTUS_WEBHOOK_ATTEMPT_DAYS', async () => {
+    const prune = vi.spyOn(app.services.webhooks, 'pruneAttempts')
+    onTestFinished(() => prune.mockRestore())
+    await sweep()
+    expect(prune).toHaveBeenCalledWith(new Date(clock.now().getTime() - 30 * 86_400_000), PRUNE_BATCH)
   })
 
   it('deletes in batches of the given size until a batch comes back short', async () => {
