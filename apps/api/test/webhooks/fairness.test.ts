@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/lib/clock.js'
+import { createDeliveryWorker } from '../../src/modules/webhooks/delivery-worker.js'
+import { createWebhookSender } from '../../src/modules/webhooks/webhook-sender.js'
+import { createWebhooksRepository } from '../../src/modules/webhooks/webhooks.repository.js'
 import { buildTestApp } from '../support/app.js'
 import { expectProblem, registerCompany } from '../support/http.js'
 import { expectLedgerSound, newKey, partnerWithAccount } from '../support/money.js'
@@ -244,6 +247,38 @@ describe('attempt retention', () => {
 })
 
 describe('fairness across companies', () => {
+  it('keeps a company’s cap across two workers, each counting the other’s deliveries in flight', async () => {
+    const endpoint = await startReceiver({ delayMs: 150 })
+    const partner = await listening(await registerCompany(app), endpoint.url)
+    await queuePings(partner, 3 * PER_COMPANY)
+    const errors: unknown[] = []
+    // A second process's worker, as `protus worker` runs it, beside this one's.
+    const worker = () =>
+      createDeliveryWorker({
+        db: app.db,
+        repo: createWebhooksRepository(),
+        clock,
+        sender: createWebhookSender({ timeoutMs: 5_000, allowPrivate: true }),
+        targets: (ids) => app.services.companies.webhookTargets(ids),
+        options: { schedule: [2], timeoutMs: 5_000, concurrency: 64, perCompany: PER_COMPANY, pollMs: 1_000 },
+        onError: (error) => errors.push(error),
+      })
+    const workers = [worker(), worker()] as const
+    try {
+      const first = workers[0].drain()
+      // The second worker looks while the first one's claims are being answered.
+      await endpoint.waitFor((all) => all.length >= PER_COMPANY, 5_000)
+      const sent = await Promise.all([first, workers[1].drain()])
+      expect(sent[0] + sent[1]).toBe(3 * PER_COMPANY)
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()))
+      await endpoint.stop()
+    }
+    expect(errors).toEqual([])
+    expect(endpoint.mostConcurrent()).toBe(PER_COMPANY)
+    expect((await deliveries(partner)).every((d) => d.status === 'succeeded')).toBe(true)
+  })
+
   it('delivers another company’s charge.succeeded within 2 s while one company’s endpoint hangs on thousands of due events', async () => {
     const slowEndpoint = await hangingEndpoint()
     const slow = await listening(await registerCompany(app), slowEndpoint.url)
