@@ -28,10 +28,14 @@ const LOAD_MS = onPostgres ? 2_500 : 3_500
 const PEOPLE = 6
 const BALANCE = 300_000
 
-/** The webhook worker of every server: quick polls and retries, so deliveries end soon after a restart. */
+/**
+ * The webhook worker of every server: quick retries and a short lease (twice the timeout plus
+ * 5 s), so deliveries end soon after a restart. Polls stay at half a second: on PGlite every
+ * claim shares the one connection with the money path.
+ */
 const workerEnv = {
   PROTUS_WEBHOOK_ALLOW_PRIVATE: '1',
-  PROTUS_WEBHOOK_POLL_MS: '50',
+  PROTUS_WEBHOOK_POLL_MS: '500',
   PROTUS_WEBHOOK_TIMEOUT_SECONDS: '1',
   PROTUS_WEBHOOK_RETRY_SCHEDULE: Array(20).fill('1').join(','),
 }
@@ -162,6 +166,9 @@ async function expectNothingLost(
   const { auth, accounts, funded } = seeded
   await expectMoneyMatches(app, { auth, accounts, funded, report })
   expect(test.delivered).toBe(stored.events.length)
+  // The kills cut requests in flight (not only refused new ones), and their keys were retried.
+  const cut = Object.entries(report.undecided).filter(([what]) => what !== 'ECONNREFUSED')
+  expect(cut.reduce((n, [, times]) => n + times, 0)).toBeGreaterThan(0)
   expect(report.retries).toBeGreaterThan(0)
 
   const ok = report.settled.filter((s) => s.answer.status < 300).length
@@ -284,6 +291,7 @@ describe.skipIf(!onPostgres || !cliBuilt)('two PostgreSQL servers killed with SI
     const timing = phases()
     const receiver = await startReceiver()
     const shared = await serversSharingDatabase(2, workerEnv)
+    let stopped = false
     try {
       const { app, servers, env } = shared
       const patch = partnerPatch(servers[0]?.baseUrl as string)
@@ -310,8 +318,14 @@ describe.skipIf(!onPostgres || !cliBuilt)('two PostgreSQL servers killed with SI
       const ledger = await runCli(env, 'ledger', 'verify')
       expect(ledger.out).toMatch(/^ledger OK/)
       await expectNothingLost('PostgreSQL, two servers', app, { seeded, run, receiver, delivered, timing })
-    } finally {
+      // Both servers, restarted or not, still shut down cleanly.
       await shared.stop()
+      stopped = true
+    } finally {
+      if (!stopped) {
+        for (const server of shared.servers) await server.stop('SIGKILL')
+        await shared.app.close()
+      }
       await receiver.stop()
     }
   }, 120_000)
