@@ -176,7 +176,13 @@ async function fixtures(connected: Awaited<ReturnType<typeof connectedPerson>>, 
 beforeAll(async () => {
   stripe = await startFakeStripe()
   // Server faults are logged with their stack (only those: everything else is refused quietly).
-  app = await buildTestApp({ ...stripe.env(), PROTUS_SWEEP_INTERVAL_SECONDS: '0', LOG_LEVEL: 'error' })
+  // Behind one proxy, so that the client address comes from the (generated) X-Forwarded-For.
+  app = await buildTestApp({
+    ...stripe.env(),
+    PROTUS_SWEEP_INTERVAL_SECONDS: '0',
+    PROTUS_TRUST_PROXY: '1',
+    LOG_LEVEL: 'error',
+  })
   const connected = await connectedPerson(app)
   const company = await signIn(app, 'company', connected.partner.email, connected.partner.password)
   const token = await accessToken(connected)

@@ -233,6 +233,9 @@ const brokenJson = fc.oneof(
   fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }).map((s) => `{"a":"${s}`),
 )
 const otherContentTypes = fc.constantFrom(
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'Application/JSON',
   'text/plain',
   'application/xml',
   'multipart/form-data; boundary=x',
@@ -279,6 +282,22 @@ const encodedSegment = fc.oneof(
 
 const headerValue: fc.Arbitrary<Text> = fc.oneof(
   { weight: 2, arbitrary: fc.uuid() },
+  {
+    // Client addresses, for X-Forwarded-For behind a trusted proxy: odd forms of IPv4 and IPv6, and not addresses.
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '1.2.3.4',
+      '::1',
+      '2001:db8::1%eth0',
+      '::ffff:10.0.0.1',
+      '1.2.3.4, ::1',
+      '[::1]:80',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('999.1.1.1', 'unknown', ':::::', '2001:db8:::1', '1.2.3.4.5', '::ffff:'),
+  },
   { weight: 3, arbitrary: fc.constantFrom('k\u0000', '\ud800', '', ' ', 'x\udfff', 'Bearer', 'Basic AAAA') },
   { weight: 1, arbitrary: fc.constant(new Long(10_000)) },
   { weight: 2, arbitrary: fc.string({ maxLength: 20 }) },
@@ -384,7 +403,8 @@ function bodyRefused(op: Operation, body: Body): boolean {
   if (body.kind === 'none') return false
   if (body.kind === 'oversize') return true
   const sent = body.kind === 'json' ? jsonOf(body.value) : text(body.text)
-  const contentType = body.contentType === undefined ? 'application/json' : body.contentType.split(';')[0]
+  const contentType =
+    body.contentType === undefined ? 'application/json' : body.contentType.split(';')[0]?.trim().toLowerCase()
   if (sent.length > 0 && contentType !== 'application/json') return true
   return jsonTextRefused(op, sent)
 }
@@ -413,7 +433,9 @@ function segmentRefused(op: Operation, index: number, segment: string): boolean 
  */
 export function refusedForSure(op: Operation, request: FuzzRequest): boolean {
   if (request.path.some((p, i) => 'junk' in p && segmentRefused(op, i, text(p.junk)))) return true
-  if (request.headers.some(([, v]) => findUnstorable(text(v)).length > 0)) return true
+  // A header given twice is sent with its last value.
+  const headers = new Map(request.headers)
+  if ([...headers.values()].some((v) => findUnstorable(text(v)).length > 0)) return true
   if (request.query.some(([k, v]) => `${text(k)}=${text(v)}`.includes('%00'))) return true
   return bodyRefused(op, request.body)
 }
