@@ -66,6 +66,9 @@ const hidden: Omit<Operation, 'body'>[] = [
     form: true,
   },
   { method: 'POST', path: '/v1/no/such/{route}', pathParams: [{ name: 'route' }], query: [], form: false },
+  // The web app's files and pages, when it is built.
+  { method: 'GET', path: '/assets/{file}', pathParams: [{ name: 'file' }], query: [], form: false },
+  { method: 'GET', path: '/{page}', pathParams: [{ name: 'page' }], query: [], form: false },
 ]
 
 const name = (op: Operation) => `${op.method} ${op.path}`
