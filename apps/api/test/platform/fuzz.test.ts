@@ -66,6 +66,10 @@ const hidden: Omit<Operation, 'body'>[] = [
     form: true,
   },
   { method: 'POST', path: '/v1/no/such/{route}', pathParams: [{ name: 'route' }], query: [], form: false },
+  // Methods the document does not list for a path.
+  { method: 'HEAD', path: '/v1/accounts/{id}', pathParams: [{ name: 'id' }], query: [], form: false },
+  { method: 'OPTIONS', path: '/v1/charges', pathParams: [], query: [], form: false },
+  { method: 'PUT', path: '/v1/holds/{id}', pathParams: [{ name: 'id' }], query: [], form: false },
   // The web app's files and pages, when it is built.
   { method: 'GET', path: '/assets/{file}', pathParams: [{ name: 'file' }], query: [], form: false },
   { method: 'GET', path: '/{page}', pathParams: [{ name: 'page' }], query: [], form: false },
@@ -82,6 +86,9 @@ function refusalFormFault(op: Operation, res: LightMyRequestResponse): string | 
   if (res.statusCode < 400 || op.path.startsWith('/sandbox/')) return undefined
   const type = String(res.headers['content-type'])
   if (op.path === '/oauth/authorize') return type.startsWith('text/html') ? undefined : 'is not a page'
+  // An answer to HEAD has no body: its type must still be a problem's.
+  const problemType = type.startsWith('application/problem+json')
+  if (op.method === 'HEAD') return problemType ? undefined : 'is not a problem'
   let body: { code?: unknown; error?: unknown; status?: unknown }
   try {
     body = res.json()
@@ -92,10 +99,10 @@ function refusalFormFault(op: Operation, res: LightMyRequestResponse): string | 
     return typeof body.error === 'string' ? undefined : 'is not an RFC 6749 error'
   }
   const catalogued = typeof body.code === 'string' && body.code in problemCatalogue
-  const problem = type.startsWith('application/problem+json') && catalogued && body.status === res.statusCode
+  const problem = problemType && catalogued && body.status === res.statusCode
   return problem ? undefined : 'is not problem+json with a catalogued code'
 }
-const mayAnswer2xx = (op: Operation) => op.method === 'GET' || readingPosts.has(name(op))
+const mayAnswer2xx = (op: Operation) => ['GET', 'HEAD'].includes(op.method) || readingPosts.has(name(op))
 
 let app: FastifyInstance
 let stripe: FakeStripe

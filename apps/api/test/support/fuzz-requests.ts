@@ -360,7 +360,7 @@ function requestOf(op: Operation, index: number, ids: readonly string[]): fc.Arb
     path: fc.tuple(...op.pathParams.map(() => pathValue)),
     query: fc.array(fc.tuple(queryName, queryValue), { maxLength: 3 }),
     headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 2 }),
-    body: op.method === 'GET' ? fc.constant({ kind: 'none' } as Body) : body,
+    body: ['GET', 'HEAD'].includes(op.method) ? fc.constant({ kind: 'none' } as Body) : body,
   })
 }
 
