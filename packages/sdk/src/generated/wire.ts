@@ -890,6 +890,15 @@ export interface paths {
           }
         }
         /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
         502: {
           headers: {
             [name: string]: unknown
@@ -1320,6 +1329,24 @@ export interface paths {
             'application/json': components['schemas']['Problem']
           }
         }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
       }
     }
     delete?: never
@@ -1662,7 +1689,7 @@ export interface paths {
     put?: never
     /**
      * Send a ping event
-     * @description An Idempotency-Key, when sent, makes a retry answer the first ping instead of sending another.
+     * @description An Idempotency-Key, when sent, makes a retry answer the first ping instead of sending another. Test events and manual retries share a limit per company and minute (429 `rate_limited` with Retry-After).
      */
     post: {
       parameters: {
@@ -1702,6 +1729,15 @@ export interface paths {
         }
         /** @description RFC 9457 problem details with a stable code */
         409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
           headers: {
             [name: string]: unknown
           }
@@ -1765,6 +1801,24 @@ export interface paths {
         }
         /** @description RFC 9457 problem details with a stable code */
         409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        503: {
           headers: {
             [name: string]: unknown
           }
@@ -2707,6 +2761,15 @@ export interface paths {
           }
         }
         /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
         502: {
           headers: {
             [name: string]: unknown
@@ -3555,6 +3618,15 @@ export interface paths {
             'application/json': components['schemas']['Problem']
           }
         }
+        /** @description RFC 9457 problem details with a stable code */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
       }
     }
     /** Sign out */
@@ -3837,7 +3909,7 @@ export interface paths {
     put?: never
     /**
      * Send a delivery again now
-     * @description Any delivery may be sent again, a succeeded one too. A failed one that fails again stays failed; a pending one keeps its retry schedule.
+     * @description Any delivery may be sent again, a succeeded one too. A failed one that fails again stays failed; a pending one keeps its retry schedule. Test events and manual retries share a limit per company and minute (429 `rate_limited` with Retry-After).
      */
     post: {
       parameters: {
@@ -3888,6 +3960,15 @@ export interface paths {
         }
         /** @description RFC 9457 problem details with a stable code */
         409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
           headers: {
             [name: string]: unknown
           }
@@ -4452,9 +4533,11 @@ export interface components {
         | 'service_inactive'
         | 'payment_provider_refused'
         | 'too_many_attempts'
+        | 'rate_limited'
         | 'internal_error'
         | 'payment_provider_unavailable'
         | 'service_unavailable'
+        | 'busy'
         | 'topups_unavailable'
       detail?: string
       request_id: string
@@ -4992,8 +5075,10 @@ export const problemCodes = [
   'service_inactive',
   'payment_provider_refused',
   'too_many_attempts',
+  'rate_limited',
   'internal_error',
   'payment_provider_unavailable',
   'service_unavailable',
+  'busy',
   'topups_unavailable',
 ] as const
