@@ -63,6 +63,18 @@ describe('problemMessage', () => {
     expect(problemMessage(apiError('too_many_attempts'))).toEqual({ key: 'problems.too_many_attempts_later' })
   })
 
+  it('tells how long to wait when limited or busy', () => {
+    expect(problemMessage(apiError('rate_limited', { retryAfter: 40 }))).toEqual({
+      key: 'problems.rate_limited',
+      params: { seconds: 40 },
+    })
+    expect(problemMessage(apiError('busy', { retryAfter: 1 }))).toEqual({
+      key: 'problems.busy',
+      params: { seconds: 1 },
+    })
+    expect(problemMessage(apiError('busy'))).toEqual({ key: 'problems.busy_later' })
+  })
+
   it('passes on the server’s words for a code the app does not know', () => {
     expect(problemMessage(apiError('service_archived', { detail: 'svc_1 is archived' }))).toEqual({
       key: 'problems.other',

@@ -21,6 +21,8 @@ export const KNOWN_PROBLEMS = [
   'email_taken',
   'username_taken',
   'too_many_attempts',
+  'rate_limited',
+  'busy',
   'internal_error',
   'network_error',
   'unexpected_response',
@@ -44,10 +46,17 @@ const isKnown = (code: string): code is KnownProblem => (KNOWN_PROBLEMS as reado
 /** What to tell a person about a failed request, in their language. */
 export function problemMessage(error: unknown): Message {
   if (!(error instanceof ApiError)) return { key: 'problems.unknown' }
-  if (error.code === 'too_many_attempts') {
+  // Refusals that pass with time say how long, when the server said so in Retry-After.
+  const waits = {
+    too_many_attempts: 'too_many_attempts',
+    rate_limited: 'rate_limited',
+    busy: 'busy',
+  } as const
+  if (error.code in waits) {
+    const code = waits[error.code as keyof typeof waits]
     return error.retryAfter === undefined
-      ? { key: 'problems.too_many_attempts_later' }
-      : { key: 'problems.too_many_attempts', params: { seconds: error.retryAfter } }
+      ? { key: `problems.${code}_later` }
+      : { key: `problems.${code}`, params: { seconds: error.retryAfter } }
   }
   if (isKnown(error.code)) return { key: `problems.${error.code}` }
   // A code this version of the app does not know yet: the server's own words beat a vague message.
