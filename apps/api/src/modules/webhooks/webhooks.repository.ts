@@ -97,7 +97,8 @@ export interface EndpointHealth {
   timeouts: number
 }
 
-const notPaused = `NOT EXISTS (SELECT 1 FROM webhook_endpoints e
+/** The company's endpoint is not disabled (a 410 disables it until its URL is set again). */
+const endpointEnabled = `NOT EXISTS (SELECT 1 FROM webhook_endpoints e
                                 WHERE e.company_id = w.company_id AND e.disabled_at IS NOT NULL)`
 
 /** The only code that reads or writes `webhook_*` tables. */
@@ -387,10 +388,10 @@ export function createWebhooksRepository() {
     /** Pending deliveries: due now, in all, waiting for a disabled endpoint, and the oldest one sendable. */
     async queueStats(q: Queryable, now: Date): Promise<QueueStats> {
       const rows = await q.query<QueueStats>(
-        `SELECT count(*) FILTER (WHERE w.next_attempt_at <= $1 AND ${notPaused}) AS due,
-                count(*) FILTER (WHERE ${notPaused}) AS pending,
-                count(*) FILTER (WHERE NOT ${notPaused}) AS paused,
-                min(w.created_at) FILTER (WHERE ${notPaused}) AS oldest_pending_at
+        `SELECT count(*) FILTER (WHERE w.next_attempt_at <= $1 AND ${endpointEnabled}) AS due,
+                count(*) FILTER (WHERE ${endpointEnabled}) AS pending,
+                count(*) FILTER (WHERE NOT ${endpointEnabled}) AS paused,
+                min(w.created_at) FILTER (WHERE ${endpointEnabled}) AS oldest_pending_at
            FROM webhook_deliveries w WHERE w.status = 'pending'`,
         [now],
       )
