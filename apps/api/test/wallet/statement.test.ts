@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/lib/clock.js'
@@ -20,6 +21,7 @@ interface Entry {
   kind: string
   amount: number
   direction: 'debit' | 'credit'
+  available_change: number
   balance_after: number
   partner: { id: string; name: string } | null
   service: { id: string; name: string } | null
@@ -38,22 +40,105 @@ async function entries(who: Signed, query = '') {
 }
 
 /** A partner the person signed in to, with two services, billing the person over the API. */
-async function partnerOf(who: { customer: { id: string } }) {
+async function partnerOf(who: Signed & { customer: { id: string } }) {
   const partner = await registerCompany(app)
   const account = await connectPartner(app, who.customer.id, partner.company.id)
-  const post = async (url: string, payload: object) => {
+  /** Answers what was created, or undefined for a refusal (never a 5xx). */
+  const tryPost = async (url: string, payload: object) => {
     const res = await app.inject({
       method: 'POST',
       url,
       headers: { authorization: partner.auth, 'idempotency-key': newKey() },
       payload,
     })
-    expect(res.statusCode, res.body).toBeLessThan(300)
-    return res.json() as { id: string }
+    expect(res.statusCode, res.body).toBeLessThan(500)
+    return res.statusCode < 300 ? (res.json() as { id: string }) : undefined
+  }
+  const post = async (url: string, payload: object) => {
+    const created = await tryPost(url, payload)
+    expect(created, `${url} was refused`).toBeDefined()
+    return created as { id: string }
   }
   const client = await post('/v1/services', { name: 'Client', price: 2_500 })
   const campaign = await post('/v1/services', { name: 'Campaign', price: 10_000 })
-  return { ...partner, account, post, services: { client, campaign } }
+  return { ...partner, me: who, account, post, tryPost, services: { client, campaign } }
+}
+
+/** Every line's id, read page by page `limit` at a time. */
+async function pagedIds(who: Signed, limit: number): Promise<string[]> {
+  const seen: string[] = []
+  for (;;) {
+    const after = seen.length ? `&starting_after=${encodeURIComponent(seen.at(-1) as string)}` : ''
+    const page = await entries(who, `?limit=${limit}${after}`)
+    expect(page.data.length).toBeLessThanOrEqual(limit)
+    seen.push(...page.data.map((e) => e.id))
+    if (!page.has_more) return seen
+  }
+}
+
+/** What can happen to a wallet; indexes pick among the holds and charges made so far. */
+const movement = fc.oneof(
+  fc.record({ op: fc.constant('top_up' as const), amount: fc.integer({ min: 1, max: 5_000 }) }),
+  fc.record({ op: fc.constant('charge' as const), amount: fc.integer({ min: 1, max: 3_000 }) }),
+  fc.record({
+    op: fc.constant('hold' as const),
+    amount: fc.integer({ min: 1, max: 3_000 }),
+    expires: fc.boolean(),
+  }),
+  fc.record({
+    op: fc.constant('capture' as const),
+    pick: fc.nat(),
+    share: fc.double({ min: 0, max: 1, noNaN: true }),
+  }),
+  fc.record({ op: fc.constant('release' as const), pick: fc.nat() }),
+  fc.record({
+    op: fc.constant('refund' as const),
+    pick: fc.nat(),
+    amount: fc.integer({ min: 1, max: 3_000 }),
+  }),
+  fc.constant({ op: 'expire' as const }),
+)
+
+type Movement = typeof movement extends fc.Arbitrary<infer T> ? T : never
+
+/** A partial capture to start each run with, so every run has a rest given back. */
+const partialCapture: Movement[] = [
+  { op: 'top_up', amount: 1_000 },
+  { op: 'hold', amount: 450, expires: false },
+  { op: 'capture', pick: 0, share: 2 / 3 },
+]
+
+/** Plays the movements through the API; a refused one (not enough money, say) changes nothing. */
+async function play(p: Awaited<ReturnType<typeof partnerOf>>, moves: Movement[]) {
+  const holds: { id: string; amount: number }[] = []
+  const charges: string[] = []
+  const { tryPost } = p
+  for (const move of moves) {
+    const pick = <T>(list: T[]) => ('pick' in move && list.length ? list[move.pick % list.length] : undefined)
+    if (move.op === 'top_up') await topUp(app, p.me, move.amount)
+    if (move.op === 'charge') {
+      const charge = await tryPost('/v1/charges', { account: p.account, amount: move.amount })
+      if (charge) charges.push(charge.id)
+    }
+    if (move.op === 'hold') {
+      const expiry = move.expires ? { expires_in: 60 } : {}
+      const hold = await tryPost('/v1/holds', { account: p.account, amount: move.amount, ...expiry })
+      if (hold) holds.push({ id: hold.id, amount: move.amount })
+    }
+    const hold = pick(holds)
+    if (move.op === 'capture' && hold) {
+      const amount = Math.max(1, Math.round(hold.amount * move.share))
+      await tryPost(`/v1/holds/${hold.id}/capture`, { amount })
+    }
+    if (move.op === 'release' && hold) await tryPost(`/v1/holds/${hold.id}/release`, {})
+    const charge = pick(charges)
+    if (move.op === 'refund' && charge)
+      await tryPost(`/v1/charges/${charge}/refunds`, { amount: move.amount })
+    if (move.op === 'expire') {
+      clock.advance(61_000)
+      await app.services.holdSweeper.runOnce()
+    }
+  }
 }
 
 /** Top-up, charge, hold and capture, hold and release, refund, hold and expiry. */
@@ -142,10 +227,19 @@ describe('GET /v1/me/entries', () => {
         description: 'Draft',
       },
       {
+        kind: 'release',
+        amount: 4_000,
+        direction: 'credit',
+        balance_after: 89_000,
+        partner,
+        service: campaign,
+        description: null,
+      },
+      {
         kind: 'capture',
         amount: 6_000,
         direction: 'debit',
-        balance_after: 89_000,
+        balance_after: 85_000,
         partner,
         service: campaign,
         description: null,
@@ -184,6 +278,7 @@ describe('GET /v1/me/entries', () => {
       refund.id,
       `${released.id}:released`,
       released.id,
+      expect.stringMatching(/^ch_.*:rest$/),
       expect.stringMatching(/^ch_/),
       captured.id,
       charge.id,
@@ -193,26 +288,76 @@ describe('GET /v1/me/entries', () => {
     await expectLedgerSound(app)
   })
 
-  it('pages with limit and starting_after (the id of the last entry seen)', async () => {
+  it('pages with limit and starting_after (the id of the last entry seen), also after a release line', async () => {
     const { me } = await history()
     const all = (await entries(me)).data.map((e) => e.id)
-    const seen: string[] = []
-    let page = await entries(me, '?limit=4')
-    for (;;) {
-      expect(page.data.length).toBeLessThanOrEqual(4)
-      seen.push(...page.data.map((e) => e.id))
-      if (!page.has_more) break
-      page = await entries(me, `?limit=4&starting_after=${encodeURIComponent(seen.at(-1) as string)}`)
-    }
-    expect(seen).toEqual(all)
-    expect(all).toHaveLength(9)
+    expect(all).toHaveLength(10)
+    for (const limit of [1, 2, 3, 4, 5, 9, 10]) expect(await pagedIds(me, limit)).toEqual(all)
   })
+
+  it('shows a partial capture as a charge out of its hold and the rest given back on a line of its own', async () => {
+    const me = await person(app)
+    await topUp(app, me, 1_000)
+    const p = await partnerOf(me)
+    const partial = await p.post('/v1/holds', { account: p.account, amount: 450 })
+    await p.post(`/v1/holds/${partial.id}/capture`, { amount: 300 })
+    const full = await p.post('/v1/holds', { account: p.account, amount: 200 })
+    await p.post(`/v1/holds/${full.id}/capture`, { amount: 200 })
+    const lines = (await entries(me)).data.map(
+      ({ kind, amount, direction, available_change, balance_after }) => ({
+        kind,
+        amount,
+        direction,
+        available_change,
+        balance_after,
+      }),
+    )
+    expect(lines).toEqual([
+      { kind: 'capture', amount: 200, direction: 'debit', available_change: 0, balance_after: 500 },
+      { kind: 'hold', amount: 200, direction: 'debit', available_change: -200, balance_after: 500 },
+      { kind: 'release', amount: 150, direction: 'credit', available_change: 150, balance_after: 700 },
+      { kind: 'capture', amount: 300, direction: 'debit', available_change: 0, balance_after: 550 },
+      { kind: 'hold', amount: 450, direction: 'debit', available_change: -450, balance_after: 550 },
+      { kind: 'top_up', amount: 1_000, direction: 'credit', available_change: 1_000, balance_after: 1_000 },
+    ])
+    expect(await walletOf(app, me)).toEqual({ currency: 'RUB', available: 500, held: 0, posted: 500 })
+    await expectLedgerSound(app)
+  })
+
+  it("explains every change of the available funds by a line's available_change, whatever the movements", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(movement, { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (moves, limit) => {
+          const me = await person(app)
+          const p = await partnerOf(me)
+          await play(p, [...partialCapture, ...moves])
+          const lines = (await entries(me, '?limit=100')).data
+          expect(lines.filter((line) => line.id.endsWith(':rest'))).not.toEqual([])
+          let available = 0
+          for (const line of [...lines].reverse()) {
+            expect(line.available_change, line.id).toBe(
+              line.direction === 'credit' ? line.amount : line.kind === 'capture' ? 0 : -line.amount,
+            )
+            available += line.available_change
+            expect(line.balance_after, line.id).toBe(available)
+          }
+          expect((await walletOf(app, me)).available).toBe(available)
+          expect(await pagedIds(me, limit)).toEqual(lines.map((line) => line.id))
+        },
+      ),
+      { numRuns: 12 },
+    )
+    await expectLedgerSound(app)
+  }, 120_000)
 
   it("refuses a cursor that is not one of the person's entries, and unknown query fields", async () => {
     const me = await person(app)
     const other = await person(app)
     const theirs = await topUp(app, other, 100)
-    for (const cursor of [theirs.id, 'top_nope']) {
+    const mine = await topUp(app, me, 100)
+    for (const cursor of [theirs.id, 'top_nope', `${mine.id}:rest`, `${theirs.id}:rest`]) {
       const problem = expectProblem(
         await app.inject({
           method: 'GET',

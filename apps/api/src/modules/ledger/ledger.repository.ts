@@ -43,6 +43,8 @@ export interface EntryRow {
   direction: 'debit' | 'credit'
   /** The account's credits_posted - debits_posted - debits_pending right after the transfer. */
   balance_after: bigint
+  /** For a post_pending: the amount of the pending transfer it resolved (what was held). */
+  pending_amount: bigint | null
   user_data: Record<string, unknown>
   created_at: Date
 }
@@ -153,11 +155,12 @@ export function createLedgerRepository() {
       page: { limit: number; before?: bigint },
     ): Promise<EntryRow[]> {
       const side = (column: 'debit' | 'credit') => `(
-        SELECT seq, id, kind, pending_id, amount, user_data, created_at,
-               '${column}' AS direction, ${column}_balance AS balance_after
-          FROM ledger_transfers
-         WHERE ${column}_account_id = $1 AND ($2::bigint IS NULL OR seq < $2)
-         ORDER BY seq DESC LIMIT $3)`
+        SELECT t.seq, t.id, t.kind, t.pending_id, t.amount, t.user_data, t.created_at,
+               '${column}' AS direction, t.${column}_balance AS balance_after,
+               (SELECT p.amount FROM ledger_transfers p WHERE p.id = t.pending_id) AS pending_amount
+          FROM ledger_transfers t
+         WHERE t.${column}_account_id = $1 AND ($2::bigint IS NULL OR t.seq < $2)
+         ORDER BY t.seq DESC LIMIT $3)`
       return q.query<EntryRow>(
         `SELECT * FROM (${side('debit')} UNION ALL ${side('credit')}) e ORDER BY seq DESC LIMIT $3`,
         [accountId, page.before ?? null, page.limit],

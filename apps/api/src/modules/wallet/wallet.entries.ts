@@ -29,6 +29,72 @@ export function entryDirection(kind: EntryKind): 'debit' | 'credit' {
     : 'debit'
 }
 
+/** Ends the id of the line that gives back what a partial capture left of its hold. */
+export const REST_SUFFIX = ':rest'
+const restOf = (transferId: string) => `${transferId}${REST_SUFFIX}`
+
+/** The ledger transfer a statement line belongs to. */
+export const transferOf = (lineId: string) =>
+  lineId.endsWith(REST_SUFFIX) ? lineId.slice(0, -REST_SUFFIX.length) : lineId
+
+/** One line of the statement and what it did to the available funds. */
+export interface StatementLine {
+  id: string
+  kind: EntryKind
+  amount: bigint
+  direction: 'debit' | 'credit'
+  /** Signed: available funds after this line minus available funds after the line before it. */
+  available_change: bigint
+  balance_after: bigint
+}
+
+/**
+ * A movement as the statement's lines, newest first. A capture ends its hold in one ledger
+ * transfer, yet does two things a person sees apart: it pays the amount captured out of the
+ * reserved funds (available does not move) and gives back the rest of the hold (available goes
+ * up by it). So a partial capture is two lines, the rest's line being the newer.
+ */
+export function statementLines(
+  entry: Pick<
+    EntryRow,
+    'id' | 'kind' | 'direction' | 'amount' | 'balance_after' | 'pending_amount' | 'user_data'
+  >,
+): StatementLine[] {
+  const kind = entryKind(entry)
+  if (kind === 'capture') {
+    const rest = (entry.pending_amount ?? entry.amount) - entry.amount
+    const capture: StatementLine = {
+      id: entry.id,
+      kind,
+      amount: entry.amount,
+      direction: 'debit',
+      available_change: 0n,
+      balance_after: entry.balance_after - rest,
+    }
+    if (rest <= 0n) return [capture]
+    const released: StatementLine = {
+      id: restOf(entry.id),
+      kind: 'release',
+      amount: rest,
+      direction: 'credit',
+      available_change: rest,
+      balance_after: entry.balance_after,
+    }
+    return [released, capture]
+  }
+  const direction = entryDirection(kind)
+  return [
+    {
+      id: entry.id,
+      kind,
+      amount: entry.amount,
+      direction,
+      available_change: direction === 'credit' ? entry.amount : -entry.amount,
+      balance_after: entry.balance_after,
+    },
+  ]
+}
+
 const text = (value: unknown) => (typeof value === 'string' ? value : null)
 
 /** The partner and service a movement names in its user_data (billing writes them there). */

@@ -17,13 +17,23 @@ export const Wallet = Type.Object(
 
 export const Entry = Type.Object(
   {
-    id: Type.String({ description: 'The ledger transfer id; pass the last one as starting_after' }),
+    id: Type.String({
+      description:
+        'The ledger transfer id (with ":rest" for the line that gives back what a partial capture left of its hold); pass the last one as starting_after',
+    }),
     kind: Type.Union(
       ['top_up', 'charge', 'hold', 'capture', 'release', 'expiry', 'refund'].map((k) => Type.Literal(k)),
     ),
     amount: MinorUnits,
     direction: Type.Union([Type.Literal('debit'), Type.Literal('credit')], {
       description: 'debit takes or reserves money; credit brings money in or gives held money back',
+    }),
+    available_change: Type.Unsafe<bigint | number>({
+      type: 'integer',
+      description:
+        'Signed change of the available funds: balance_after of the line before plus this is this balance_after. ' +
+        'A capture pays out of funds its hold already reserved, so its change is 0; the rest of a partial capture ' +
+        'comes back as a release line of its own.',
     }),
     balance_after: Type.Unsafe<bigint | number>({
       type: 'integer',

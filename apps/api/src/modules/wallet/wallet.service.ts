@@ -3,8 +3,12 @@ import type { AccountsService } from '../billing/accounts.service.js'
 import type { CatalogueService } from '../catalogue/catalogue.service.js'
 import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
 import type { CompanySettingsService } from '../identity/company-settings.service.js'
+import type { EntryRow } from '../ledger/ledger.repository.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
-import { entryDirection, entryKind, entryRefs } from './wallet.entries.js'
+import { entryRefs, statementLines, transferOf } from './wallet.entries.js'
+
+const expand = (rows: readonly EntryRow[]) =>
+  rows.flatMap((row) => statementLines(row).map((line) => ({ line, row, refs: entryRefs(row) })))
 
 const named = (names: Map<string, string>, id: string | null) =>
   id === null ? null : { id, name: names.get(id) ?? id }
@@ -27,14 +31,25 @@ export function createWalletService(deps: {
     return wallet
   }
 
-  /** `starting_after` names the last entry already seen; its place in the wallet's history is the cursor. */
-  async function cursor(wallet: bigint, startingAfter: string | undefined): Promise<bigint | undefined> {
-    if (startingAfter === undefined) return undefined
-    const seq = await ledger.entrySeq(wallet, startingAfter)
-    if (seq !== undefined) return seq
-    throw new DomainError('validation_failed', `${startingAfter} is not an entry of this wallet`, {
+  const notAnEntry = (startingAfter: string) =>
+    new DomainError('validation_failed', `${startingAfter} is not an entry of this wallet`, {
       errors: [{ field: 'querystring:/starting_after', message: 'is not an entry of this wallet' }],
     })
+
+  /**
+   * The statement's lines after `starting_after` (the last line already seen), newest first. Its
+   * transfer's place in the wallet's history is the cursor; the line that gives back the rest of
+   * a capture shares its transfer with the capture's line, so paging after it starts within it.
+   */
+  async function linesAfter(wallet: bigint, startingAfter: string | undefined, count: number) {
+    if (startingAfter === undefined) return expand(await ledger.entries(wallet, { limit: count }))
+    const seq = await ledger.entrySeq(wallet, transferOf(startingAfter))
+    if (seq === undefined) throw notAnEntry(startingAfter)
+    // One more transfer than asked: the one the cursor is in, whose lines up to the cursor are seen.
+    const lines = expand(await ledger.entries(wallet, { limit: count + 1, before: seq + 1n }))
+    const seen = lines.findIndex(({ line }) => line.id === startingAfter)
+    if (seen < 0) throw notAnEntry(startingAfter)
+    return lines.slice(seen + 1)
   }
 
   return {
@@ -52,28 +67,21 @@ export function createWalletService(deps: {
     /** Every movement on the wallet, newest first, with the partner and service it was for. */
     async entries(customerId: string, page: { limit: number; startingAfter?: string }) {
       const wallet = await walletOf(customerId)
-      const before = await cursor(wallet, page.startingAfter)
-      const rows = await ledger.entries(wallet, { limit: page.limit + 1, before })
-      const shown = rows.slice(0, page.limit).map((row) => ({ row, refs: entryRefs(row) }))
+      // Every transfer gives at least one line, so limit + 1 transfers tell whether there are more.
+      const lines = await linesAfter(wallet, page.startingAfter, page.limit + 1)
+      const shown = lines.slice(0, page.limit)
       const [partners, services] = await Promise.all([
         companies.names(shown.flatMap(({ refs }) => refs.companyId ?? [])),
         catalogue.names(shown.flatMap(({ refs }) => refs.serviceId ?? [])),
       ])
-      const data = shown.map(({ row, refs }) => {
-        const kind = entryKind(row)
-        return {
-          id: row.id,
-          kind,
-          amount: row.amount,
-          direction: entryDirection(kind),
-          balance_after: row.balance_after,
-          partner: named(partners, refs.companyId),
-          service: named(services, refs.serviceId),
-          description: refs.description,
-          created_at: row.created_at,
-        }
-      })
-      return { data, has_more: rows.length > page.limit }
+      const data = shown.map(({ line, row, refs }) => ({
+        ...line,
+        partner: named(partners, refs.companyId),
+        service: named(services, refs.serviceId),
+        description: refs.description,
+        created_at: row.created_at,
+      }))
+      return { data, has_more: lines.length > page.limit }
     },
 
     /** The person's accounts at partners, with the partner's name, what each spent and holds. */
