@@ -5,11 +5,19 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { sendProblem } from './problem/problem.plugin.js'
 
-const apiPrefixes = ['/v1/', '/oauth/', '/docs', '/.well-known/', '/healthz', '/readyz', '/metrics']
+const apiPrefixes = ['/v1', '/oauth', '/docs', '/.well-known', '/healthz', '/readyz', '/metrics']
+
+const isApiPath = (path: string) =>
+  apiPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))
+
+/** A path whose last segment has an extension names a file (`/favicon.ico`, `/assets/x.js`), not a page. */
+const namesFile = (path: string) => /\.[^/]*$/.test(path)
 
 /**
- * Serves the built web app at `/` when `webDir` holds one, with the SPA fallback: a GET for a page
- * that is not a file gets index.html. Everything else unknown is a problem+json 404.
+ * Serves the built web app at `/` when `webDir` holds one, with the SPA fallback: a GET or HEAD
+ * for a page that is not a file gets index.html, whatever the Accept header (`curl /` sees the app,
+ * and so does a person opening `/wallet`). A missing file gets the page only when a browser asks
+ * for HTML. Unknown API paths and everything else unknown are a problem+json 404.
  */
 export const webPlugin = fp(async (app: FastifyInstance, opts: { webDir: string }) => {
   const hasWeb = existsSync(join(opts.webDir, 'index.html'))
@@ -34,8 +42,8 @@ export const webPlugin = fp(async (app: FastifyInstance, opts: { webDir: string 
     const wantsPage =
       hasWeb &&
       (request.method === 'GET' || request.method === 'HEAD') &&
-      !apiPrefixes.some((prefix) => path.startsWith(prefix)) &&
-      (request.headers.accept ?? '').includes('text/html')
+      !isApiPath(path) &&
+      (!namesFile(path) || (request.headers.accept ?? '').includes('text/html'))
     if (wantsPage) return reply.header('cache-control', 'no-cache').sendFile('index.html')
     return sendProblem(request, reply, 'not_found', `no route for ${request.method} ${path}`)
   })

@@ -136,6 +136,43 @@ describe('the web app', () => {
     expect(deep.body).toContain('<div id="app">')
   })
 
+  it('serves the app at / and for page paths whatever the Accept header, as curl or a script asks', async () => {
+    for (const accept of [undefined, '*/*', 'application/json']) {
+      const headers = accept ? { accept } : {}
+      for (const url of ['/', '/wallet', '/company/services?tab=1']) {
+        const res = await app.inject({ method: 'GET', url, headers })
+        expect(res.statusCode, `${url} with Accept ${accept}`).toBe(200)
+        expect(res.headers['content-type']).toMatch(/^text\/html/)
+        expect(res.body).toContain('<div id="app">')
+      }
+    }
+    const head = await app.inject({ method: 'HEAD', url: '/' })
+    expect(head.statusCode).toBe(200)
+    expect(head.headers['content-type']).toMatch(/^text\/html/)
+    expect(head.body).toBe('')
+  })
+
+  it('keeps API paths and missing files problem+json 404s, whatever the Accept header', async () => {
+    const apiPaths = [
+      '/v1',
+      '/v1/nothing',
+      '/oauth/nothing',
+      '/docs/nothing',
+      '/.well-known/nothing',
+      '/metrics/x',
+    ]
+    for (const url of apiPaths) {
+      for (const accept of ['*/*', 'text/html']) {
+        expectProblem(await app.inject({ method: 'GET', url, headers: { accept } }), 404, 'not_found')
+      }
+    }
+    for (const url of ['/favicon.ico', '/assets/missing.js', '/robots.txt']) {
+      expectProblem(await app.inject({ method: 'GET', url }), 404, 'not_found')
+      expectProblem(await app.inject({ method: 'GET', url, headers: { accept: '*/*' } }), 404, 'not_found')
+    }
+    expectProblem(await app.inject({ method: 'POST', url: '/wallet', payload: {} }), 404, 'not_found')
+  })
+
   it('does not answer API paths or non-page requests with the page', async () => {
     expectProblem(
       await app.inject({ method: 'GET', url: '/v1/unknown', headers: { accept: 'text/html' } }),
