@@ -13,6 +13,7 @@ import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-
 import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { oauthExpiryMigrations } from './modules/oauth/migrations/002-expiry.js'
+import { oauthFormerGrantsMigrations } from './modules/oauth/migrations/003-former-grants.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-return-url.js'
 import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
@@ -34,6 +35,7 @@ export const allMigrations: readonly Migration[] = [
   ...billingWrittenRowsMigrations,
   ...oauthMigrations,
   ...oauthExpiryMigrations,
+  ...oauthFormerGrantsMigrations,
   ...topupsMigrations,
   ...topupsReturnUrlMigrations,
   ...webhooksMigrations,

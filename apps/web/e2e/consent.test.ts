@@ -108,8 +108,8 @@ describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
     expect(readable(await dialog.textContent())).toContain(`Revoke access for ${partner.name}?`)
     await dialog.getByRole('button', { name: 'Revoke access' }).click()
     await card.waitFor({ state: 'detached' })
-    await expect.poll(() => text('connected-empty')).toContain('No connected services yet.')
-    // The account stays in view, with what the partner spent, among the partners no longer connected.
+    await expect.poll(() => text('connected-none-now')).toContain('No partner can use your wallet now.')
+    // The partner stays in view, with what it spent, among the disconnected ones.
     expect(await text('former-name')).toBe(partner.name)
 
     // Revoked at once: the partner's token no longer works.
@@ -120,7 +120,7 @@ describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
     expect(await introspection.json()).toEqual({ active: false })
 
     await page.reload()
-    await byTestId(page, 'connected-empty').waitFor()
+    await byTestId(page, 'connected-none-now').waitFor()
     expect(await card.count()).toBe(0)
   }, 60_000)
 

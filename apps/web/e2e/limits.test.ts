@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { authorizeUrl, partnerFixtures, registerPartner, registerPerson, signIn } from './partner-setup.ts'
+import {
+  authorizeUrl,
+  partnerFixtures,
+  registerPartner,
+  registerPerson,
+  signIn,
+  topUp,
+} from './partner-setup.ts'
 import { browserSuite, checkPrerequisites, readable } from './support.ts'
 
 const runnable = checkPrerequisites()
@@ -23,17 +30,6 @@ describe.skipIf(!runnable)('a monthly spending limit per partner in the browser'
     await page.getByRole('button', { name: 'Allow' }).click()
     await callback
     await page.waitForURL((url) => url.href.startsWith(fixtures.site.redirectUri))
-  }
-
-  /** Money in the person's wallet, paid on the sandbox checkout page. */
-  async function topUp(amount: string): Promise<void> {
-    const { page } = suite
-    await page.goto('/wallet')
-    await page.getByRole('button', { name: 'Top up' }).click()
-    await page.getByRole('textbox', { name: 'Amount' }).fill(amount)
-    await page.getByRole('button', { name: 'Continue to payment' }).click()
-    await page.getByRole('button', { name: 'Pay' }).click()
-    await page.getByRole('heading', { name: 'Payment received' }).waitFor()
   }
 
   it('sets a limit at consent, shows the month’s spending against it, and changes it under Connected services', async () => {
@@ -63,7 +59,7 @@ describe.skipIf(!runnable)('a monthly spending limit per partner in the browser'
     await limitField.fill('500')
     await allow()
 
-    await topUp('1000')
+    await topUp(page, '1000')
     await page.goto('/wallet/connected')
     const card = page.locator('[data-testid="connected-service"]').filter({ hasText: partner.name })
     const account = readable(await card.getByTestId('connected-account-id').textContent())

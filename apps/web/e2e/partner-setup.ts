@@ -85,3 +85,13 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await fillIn(page, 'Password', PASSWORD)
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()
 }
+
+/** Money in the signed-in person's wallet, paid on the sandbox checkout page. */
+export async function topUp(page: Page, amount: string): Promise<void> {
+  await page.goto('/wallet')
+  await page.getByRole('button', { name: 'Top up' }).click()
+  await page.getByRole('textbox', { name: 'Amount' }).fill(amount)
+  await page.getByRole('button', { name: 'Continue to payment' }).click()
+  await page.getByRole('button', { name: 'Pay' }).click()
+  await page.getByRole('heading', { name: 'Payment received' }).waitFor()
+}

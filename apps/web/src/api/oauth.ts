@@ -13,8 +13,9 @@ export function decideConsentRequest(
   return http.post(`/v1/oauth/requests/${encodeURIComponent(id)}/decision`, decision)
 }
 
+/** The connected partners, then the ones whose access was revoked (with `revoked_at`). */
 export function listGrants(): Promise<{ data: Grant[] }> {
-  return http.get('/v1/me/grants')
+  return http.get('/v1/me/grants', { include: 'revoked' })
 }
 
 /** Takes the partner's access away at once. */

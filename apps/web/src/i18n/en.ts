@@ -333,10 +333,13 @@ const en = {
     empty: 'No connected services yet.',
     emptyHint:
       'When you sign in to a partner’s site with PROTUS and allow it access, it appears here, and you can revoke that access at any time.',
+    noneNow: 'No partner can use your wallet now.',
+    noneNowHint:
+      'The partners you disconnected are listed below. To use one again, sign in to it with PROTUS and allow it access.',
     former: {
-      title: 'No longer connected',
+      title: 'Disconnected',
       text: 'Partners whose access you revoked. What they charged stays on your statement.',
-      revoked: 'Access revoked',
+      revoked: 'Disconnected',
       lastActivity: 'Last activity',
       noActivity: 'None',
     },

@@ -9,27 +9,31 @@ export interface Connection {
 export interface Connections {
   /** Partners with access now. */
   connected: Connection[]
-  /** Accounts at partners whose access was revoked: their spending and holds stay visible. */
-  former: PartnerAccount[]
+  /** Partners whose access was revoked, most recently revoked first: what they spent stays visible. */
+  former: Grant[]
 }
 
-/** Pairs each grant with the person's account at that partner; accounts left over are former. */
+/** Pairs each live grant with the person's account at that partner; revoked grants are former partners. */
 export function joinConnections(grants: readonly Grant[], accounts: readonly PartnerAccount[]): Connections {
   const byId = new Map(accounts.map((account) => [account.id, account]))
-  const granted = new Set(grants.map((grant) => grant.account_id))
   return {
-    connected: grants.map((grant) => ({ grant, account: byId.get(grant.account_id) ?? null })),
-    former: accounts.filter((account) => !granted.has(account.id)),
+    connected: grants
+      .filter((grant) => grant.revoked_at === null)
+      .map((grant) => ({ grant, account: byId.get(grant.account_id) ?? null })),
+    former: grants.filter((grant) => grant.revoked_at !== null),
   }
 }
 
-/** The connections after `clientId` lost its access: its account, if any, becomes former. */
-export function withoutGrant(current: Connections, clientId: string): Connections {
+/** The connections after `clientId` lost its access at `revokedAt`: it leads the former partners. */
+export function withoutGrant(current: Connections, clientId: string, revokedAt: string): Connections {
   const gone = current.connected.find((connection) => connection.grant.client_id === clientId)
   if (!gone) return current
   return {
     connected: current.connected.filter((connection) => connection !== gone),
-    former: gone.account ? [gone.account, ...current.former] : current.former,
+    former: [
+      { ...gone.grant, revoked_at: revokedAt },
+      ...current.former.filter((grant) => grant.client_id !== clientId),
+    ],
   }
 }
 

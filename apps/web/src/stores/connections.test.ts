@@ -22,7 +22,10 @@ const grant = (n: number): Grant => ({
   spent_this_month: 10 * n,
   limit_remaining: null,
   limit_resets_at: '2025-02-01T00:00:00Z',
+  revoked_at: null,
 })
+
+const revoked = (n: number, at = '2025-01-20T00:00:00Z'): Grant => ({ ...grant(n), revoked_at: at })
 
 const account = (n: number): PartnerAccount => ({
   id: `acct_${n}`,
@@ -35,13 +38,13 @@ const account = (n: number): PartnerAccount => ({
 })
 
 describe('joinConnections', () => {
-  it('pairs each grant with the account at that partner and keeps the rest as former partners', () => {
-    const joined = joinConnections([grant(1), grant(2)], [account(3), account(2), account(1)])
+  it('pairs each live grant with the account at that partner and keeps revoked grants as former partners', () => {
+    const joined = joinConnections([grant(1), grant(2), revoked(3)], [account(3), account(2), account(1)])
     expect(joined.connected).toEqual([
       { grant: grant(1), account: account(1) },
       { grant: grant(2), account: account(2) },
     ])
-    expect(joined.former).toEqual([account(3)])
+    expect(joined.former).toEqual([revoked(3)])
   })
 
   it('keeps a grant whose account the list does not hold yet', () => {
@@ -50,17 +53,17 @@ describe('joinConnections', () => {
 })
 
 describe('withoutGrant', () => {
-  it('moves the revoked partner’s account to the former partners', () => {
-    const joined = joinConnections([grant(1), grant(2)], [account(1), account(2), account(3)])
-    expect(withoutGrant(joined, 'cli_1')).toEqual({
+  it('puts the revoked partner first among the former partners, with when it was revoked', () => {
+    const joined = joinConnections([grant(1), grant(2), revoked(3)], [account(1), account(2), account(3)])
+    expect(withoutGrant(joined, 'cli_1', '2025-02-03T10:00:00Z')).toEqual({
       connected: [{ grant: grant(2), account: account(2) }],
-      former: [account(1), account(3)],
+      former: [revoked(1, '2025-02-03T10:00:00Z'), revoked(3)],
     })
   })
 
   it('changes nothing for a partner that is not connected', () => {
-    const joined = joinConnections([grant(1)], [account(1)])
-    expect(withoutGrant(joined, 'cli_9')).toBe(joined)
+    const joined = joinConnections([grant(1), revoked(2)], [account(1)])
+    expect(withoutGrant(joined, 'cli_2', '2025-02-03T10:00:00Z')).toBe(joined)
   })
 })
 
@@ -78,7 +81,9 @@ describe('the connections store', () => {
     await store.revoke('cli_1')
     expect(revokeGrant).toHaveBeenCalledWith('cli_1')
     expect(store.connections.connected.map(({ grant }) => grant.client_id)).toEqual(['cli_2'])
-    expect(store.connections.former.map(({ id }) => id)).toEqual(['acct_1'])
+    expect(store.connections.former.map(({ client_id }) => client_id)).toEqual(['cli_1'])
+    expect(store.connections.former[0]?.revoked_at).not.toBeNull()
+    expect(store.connections.former[0]?.spent).toBe(100)
   })
 
   it('keeps the partner when revoking fails, and passes the failure on', async () => {

@@ -6,7 +6,7 @@ import { type Connections, joinConnections, withGrant, withoutGrant } from './co
 
 const none = (): Connections => ({ connected: [], former: [] })
 
-/** The partners the signed-in person connected: what each may do and spent, its limit; revoking access. */
+/** The partners the signed-in person connected, now or before: what each may do and spent, its limit; revoking access. */
 export const useConnectionsStore = defineStore('connections', () => {
   const connections = ref<Connections>(none())
   const loaded = ref(false)
@@ -17,10 +17,10 @@ export const useConnectionsStore = defineStore('connections', () => {
     loaded.value = true
   }
 
-  /** Takes `clientId`'s access away; the partner leaves the list once the server has done so. */
+  /** Takes `clientId`'s access away; the partner moves to the former ones once the server has done so. */
   async function revoke(clientId: string): Promise<void> {
     await revokeGrant(clientId)
-    connections.value = withoutGrant(connections.value, clientId)
+    connections.value = withoutGrant(connections.value, clientId, new Date().toISOString())
   }
 
   /** Sets, changes or (with null) removes `clientId`'s monthly limit, in minor units. */

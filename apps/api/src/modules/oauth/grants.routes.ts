@@ -4,7 +4,7 @@ import { problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import type { AuthorizeService } from './authorize.service.js'
 import type { GrantsService } from './grants.service.js'
-import { DecisionBody, LimitBody } from './oauth.schemas.js'
+import { DecisionBody, GrantsQuery, LimitBody } from './oauth.schemas.js'
 
 const config = { auth: 'customer' as const }
 const tags = ['Connected services']
@@ -60,13 +60,17 @@ export const grantRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags,
         summary: 'Partners with access to the person’s account',
+        description:
+          'The connected partners, newest first. With include=revoked, then the partners the person disconnected, most recently revoked first, with what they spent.',
+        querystring: GrantsQuery,
         response: {
           200: Type.Object({ data: Type.Array(Type.Ref('Grant')) }),
           ...problemResponses(401, 403),
         },
       },
     },
-    async (request) => grants.list(principalOf(request).id),
+    async (request) =>
+      grants.list(principalOf(request).id, { includeRevoked: request.query.include === 'revoked' }),
   )
 
   app.put(

@@ -37,12 +37,15 @@ export function createGrantsService(deps: {
       spent_this_month: account?.spent_this_month ?? 0,
       limit_remaining: account?.limit_remaining ?? null,
       limit_resets_at: account?.limit_resets_at ?? null,
+      revoked_at: g.revoked_at,
     }
   }
 
   return {
-    async list(customerId: string) {
+    /** The connected partners; with `includeRevoked`, then the latest revoked grant of each former one. */
+    async list(customerId: string, opts: { includeRevoked?: boolean } = {}) {
       const grants = await repo.liveGrantsOf(db, customerId)
+      if (opts.includeRevoked) grants.push(...(await repo.formerGrantsOf(db, customerId)))
       const names = await companies.names(grants.map((g) => g.company_id))
       const atPartners = new Map((await accounts.ofPerson(customerId)).map((a) => [a.id, a]))
       return {

@@ -122,6 +122,21 @@ export function createOauthRepository() {
       )
     },
 
+    /** The latest revoked grant of each partner that has no live one, most recently revoked first. */
+    formerGrantsOf(q: Queryable, customerId: string): Promise<GrantRow[]> {
+      return q.query<GrantRow>(
+        `SELECT * FROM (
+           SELECT DISTINCT ON (company_id) * FROM oauth_grants g
+            WHERE customer_id = $1 AND revoked_at IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM oauth_grants l
+                               WHERE l.company_id = g.company_id AND l.customer_id = g.customer_id
+                                 AND l.revoked_at IS NULL)
+            ORDER BY company_id, revoked_at DESC
+         ) former ORDER BY revoked_at DESC`,
+        [customerId],
+      )
+    },
+
     async insertRequest(q: Queryable, row: RequestRow): Promise<void> {
       await q.query(
         `INSERT INTO oauth_requests (id, client_id, company_id, customer_id, redirect_uri, scopes, state, code_challenge, created_at, expires_at)

@@ -90,11 +90,26 @@ export const Grant = Type.Object(
       description: 'The limit less spent_this_month and the open holds; null without a limit',
     }),
     limit_resets_at: Type.Union([Timestamp, Type.Null()], { description: 'When the month ends (UTC)' }),
+    revoked_at: Type.Union([Timestamp, Type.Null()], {
+      description: 'When the person took the access away; null while the partner is connected',
+    }),
   },
   { ...closed, $id: 'Grant', description: 'A partner the signed-in person allowed to act for them' },
 )
 
 export const LimitBody = Type.Object({ monthly_limit: MonthlyLimit }, closed)
+
+export const GrantsQuery = Type.Object(
+  {
+    include: Type.Optional(
+      Type.Literal('revoked', {
+        description:
+          'Also the partners whose access the person revoked (and that are not connected again): the latest grant of each, with revoked_at',
+      }),
+    ),
+  },
+  closed,
+)
 
 /** The objects the person's consent and grant pages read. */
 export const oauthSchemas = [AuthorizationRequestView, Grant]

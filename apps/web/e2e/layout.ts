@@ -1,0 +1,20 @@
+import type { Locator, Page } from 'playwright-core'
+import { expect } from 'vitest'
+
+export const PHONE = { width: 390, height: 844 }
+export const DESKTOP = { width: 1280, height: 860 }
+
+/** How far the page is wider than the window: 0 when nothing makes it scroll sideways. */
+export const horizontalOverflow = (page: Page): Promise<number> =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+
+/** The element lies wholly inside the window's width, where a person can see and tap it. */
+export async function expectWithinWidth(page: Page, element: Locator): Promise<void> {
+  await element.scrollIntoViewIfNeeded()
+  const box = await element.boundingBox()
+  const width = page.viewportSize()?.width ?? 0
+  expect(box, 'the element is laid out').not.toBeNull()
+  expect(box && box.x >= 0 && box.x + box.width <= width, `within 0–${width}px: ${JSON.stringify(box)}`).toBe(
+    true,
+  )
+}
