@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
@@ -42,9 +43,9 @@ describe('the sandbox checkout page', () => {
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/^text\/html/)
     expect(res.headers['x-frame-options']).toBe('DENY')
-    expect(res.body).toContain('1,500.00')
-    expect(res.body).toContain('RUB')
-    expect(res.body).toContain(`action="${topup.checkout_url}"`)
+    expect(res.body).toContain('<html lang="en">')
+    expect(res.body).toContain('₽1,500.00')
+    expect(res.body).toContain(`action="${topup.checkout_url}?lang=en"`)
     expect(res.body).toMatch(/name="outcome" value="succeeded".*>Pay</s)
     expect(res.body).toMatch(/name="outcome" value="failed".*>Decline</s)
   })
@@ -106,6 +107,87 @@ describe('the sandbox checkout page', () => {
     expect((await submitCheckout(app, unknown, 'succeeded')).statusCode).toBe(404)
     expectProblem(await submitCheckout(app, topup, 'maybe'), 400, 'validation_failed')
     expect(await walletOf(app, me)).toMatchObject({ available: 0 })
+  })
+})
+
+describe('the sandbox checkout in the payer’s language', () => {
+  /** The page's text as a person reads it: tags dropped, no-break spaces (Intl's too) as spaces. */
+  const readable = (html: string) =>
+    html
+      .replace(/<style>[^<]*<\/style>/, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/[\s\u00a0\u202f]+/g, ' ')
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url: `${new URL(url).pathname}${new URL(url).search}`, headers })
+
+  it('speaks Russian with ?lang=ru: Russian texts, "1 000,00 ₽", a form that keeps the language', async () => {
+    const me = await person(app)
+    const topup = await openTopup(app, me, 100_000)
+    const res = await get(`${topup.checkout_url}?lang=ru`, { 'accept-language': 'en-US,en;q=0.9' })
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain('<html lang="ru">')
+    const text = readable(res.body)
+    expect(text).toContain('Пополнение кошелька PROTUS')
+    expect(text).toContain('1 000,00 ₽')
+    expect(res.body).toMatch(/1[\u00a0\u202f]000,00[\u00a0\u202f]₽/)
+    expect(text).toContain('Песочница · тестовый режим')
+    expect(res.body).toMatch(/name="outcome" value="succeeded"><button type="submit" class="pay">Оплатить</)
+    expect(res.body).toMatch(/name="outcome" value="failed"><button type="submit" class="decline">Отклонить</)
+    expect(res.body).toContain(`action="${topup.checkout_url}?lang=ru"`)
+    expect(text).not.toMatch(/Top up|Pay\b|Decline|RUB/)
+
+    const paid = await app.inject({
+      method: 'POST',
+      url: `${new URL(topup.checkout_url).pathname}?lang=ru`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'outcome=succeeded',
+    })
+    expect(paid.statusCode, paid.body).toBe(200)
+    expect(paid.body).toContain('<html lang="ru">')
+    expect(readable(paid.body)).toContain('Платёж получен 1 000,00 ₽ Кошелёк пополнен. Вернуться в кошелёк')
+    // Reopened later, the link shows the result in the language asked for.
+    expect(readable((await get(`${topup.checkout_url}?lang=ru`)).body)).toContain('Платёж получен')
+    expect(readable((await get(topup.checkout_url)).body)).toContain('Payment received ₽1,000.00')
+    expect(await walletOf(app, me)).toMatchObject({ available: 100_000 })
+    await expectLedgerSound(app)
+  })
+
+  it('follows Accept-Language without ?lang=, and English when it speaks neither language', async () => {
+    const me = await person(app)
+    const topup = await openTopup(app, me, 150)
+    const language = async (query: string, acceptLanguage?: string) => {
+      const headers: Record<string, string> = acceptLanguage ? { 'accept-language': acceptLanguage } : {}
+      const res = await get(`${topup.checkout_url}${query}`, headers)
+      expect(res.statusCode).toBe(200)
+      return /<html lang="(\w+)">/.exec(res.body)?.[1]
+    }
+    expect(await language('', 'ru-RU,ru;q=0.9,en-US;q=0.8')).toBe('ru')
+    expect(await language('', 'de-DE, en;q=0.5, ru;q=0.7')).toBe('ru')
+    expect(await language('', 'de-DE, ru;q=0')).toBe('en')
+    expect(await language('', '*')).toBe('en')
+    expect(await language('')).toBe('en')
+    expect(await language('?lang=en', 'ru')).toBe('en')
+    expect(await language('?lang=xx', 'ru')).toBe('ru')
+    expect(readable((await get(`${topup.checkout_url}?lang=ru`)).body)).toContain('1,50 ₽')
+    const unknown = await get('http://localhost/sandbox/checkout/sbx_nope?lang=ru')
+    expect(unknown.statusCode).toBe(404)
+    expect(readable(unknown.body)).toContain('Неизвестный платёж')
+  })
+
+  it('is styled by its one inline sheet, allowed by its hash, with no script', async () => {
+    const me = await person(app)
+    const topup = await openTopup(app, me, 100)
+    for (const lang of ['en', 'ru']) {
+      const res = await get(`${topup.checkout_url}?lang=${lang}`)
+      const sheets = [...res.body.matchAll(/<style>([^<]*)<\/style>/g)].map((m) => m[1] as string)
+      expect(sheets).toHaveLength(1)
+      const hash = createHash('sha256')
+        .update(sheets[0] as string)
+        .digest('base64')
+      expect(res.headers['content-security-policy']).toContain(`style-src 'sha256-${hash}'`)
+      expect(res.headers['content-security-policy']).not.toMatch(/script-src[^;]*'unsafe-inline'/)
+      expect(res.body).not.toMatch(/<script|\sstyle=|\son\w+=/i)
+    }
   })
 })
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../../lib/schemas.js'
+import { pageLanguage } from './page-texts.js'
 import type { PaymentProvider, ProviderWebhook } from './payment-provider.js'
 import { topupReturnPath } from './payment-providers.js'
 import { pageHeaders, resultPage } from './result.page.js'
@@ -88,7 +89,8 @@ export const providerRoutes: FastifyPluginAsyncTypebox<Options> = async (app, op
       const topup = await topups.returned(request.params.id)
       const link = returnLinkOf(topup, `${publicUrl}/wallet?topup=${topup.id}`)
       if (link) return reply.header('cache-control', 'no-store').redirect(link.href, 303)
-      return reply.headers(pageHeaders).send(resultPage(topup, null))
+      const language = pageLanguage(undefined, request.headers['accept-language'])
+      return reply.headers(pageHeaders).send(resultPage(topup, null, language))
     },
   )
 }

@@ -73,4 +73,7 @@ export const CheckoutForm = Type.Object(
 
 export const CheckoutParams = Type.Object({ paymentId: Type.String({ maxLength: 64 }) }, closed)
 
+/** `lang`: the language the web app speaks; any other value, or none, defers to Accept-Language. */
+export const CheckoutQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 35 })) })
+
 export const topupsSchemas = [Topup]

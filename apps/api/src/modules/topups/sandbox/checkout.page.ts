@@ -1,33 +1,51 @@
 import { escapeHtml } from '../../../lib/html-page.js'
-import { formatMinorUnits, layout as page } from '../result.page.js'
+import { PAGE_TEXTS, type PageLanguage } from '../page-texts.js'
+import { formatMinorUnits, layout } from '../result.page.js'
 import type { TopupRow } from '../topups.repository.js'
 
-/** The sandbox checkout's pages: plain HTML, rendered on the server. */
+/** The sandbox checkout's pages: plain HTML in the payer's language, rendered on the server. */
 
-export const SANDBOX_BADGE = 'Sandbox · test mode'
-const layout = (title: string, body: string) => page(title, body, SANDBOX_BADGE)
+/** The checkout URL in `language`, so the page the form posts to answers in it too. */
+function inLanguage(checkoutUrl: string, language: PageLanguage): string {
+  const url = new URL(checkoutUrl)
+  url.searchParams.set('lang', language)
+  return url.href
+}
 
-export function checkoutPage(topup: TopupRow): string {
-  const action = escapeHtml(topup.checkout_url ?? '')
+export function checkoutPage(topup: TopupRow, language: PageLanguage): string {
+  const text = PAGE_TEXTS[language]
+  const action = escapeHtml(inLanguage(topup.checkout_url ?? '', language))
   const button = (outcome: string, label: string, style: string) =>
     `<form method="post" action="${action}"><input type="hidden" name="outcome" value="${outcome}">` +
-    `<button type="submit" class="${style}">${label}</button></form>`
+    `<button type="submit" class="${style}">${escapeHtml(label)}</button></form>`
   return layout(
-    'Checkout',
-    `<h1>Top up your PROTUS wallet</h1>
-<p class="amount">${escapeHtml(formatMinorUnits(topup.amount, topup.currency))}</p>
-<p class="note">No real money moves here: choose how this test payment ends.</p>
-${button('succeeded', 'Pay', 'pay')}${button('failed', 'Decline', 'decline')}`,
+    text.checkout,
+    `<h1>${escapeHtml(text.topUpWallet)}</h1>
+<p class="label">${escapeHtml(text.toPay)}</p>
+<p class="amount">${escapeHtml(formatMinorUnits(topup.amount, topup.currency, language))}</p>
+<p class="note">${escapeHtml(text.sandboxNote)}</p>
+<div class="actions">${button('succeeded', text.pay, 'pay')}${button('failed', text.decline, 'decline')}</div>`,
+    language,
+    text.badge,
   )
 }
 
-export function missingPage(): string {
-  return layout('Unknown payment', '<h1>Unknown payment</h1><p>This checkout link is not valid.</p>')
+export function missingPage(language: PageLanguage): string {
+  const text = PAGE_TEXTS[language]
+  return layout(
+    text.unknown,
+    `<h1>${escapeHtml(text.unknown)}</h1><p>${escapeHtml(text.unknownText)}</p>`,
+    language,
+    text.badge,
+  )
 }
 
-export function failurePage(): string {
+export function failurePage(language: PageLanguage): string {
+  const text = PAGE_TEXTS[language]
   return layout(
-    'Payment not completed',
-    '<h1>Payment not completed</h1><p class="note">The merchant did not accept the notification. Try again.</p>',
+    text.notCompleted,
+    `<h1>${escapeHtml(text.notCompleted)}</h1><p class="note">${escapeHtml(text.notCompletedText)}</p>`,
+    language,
+    text.badge,
   )
 }

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { problemResponses } from '../../../lib/schemas.js'
+import { type PageLanguage, pageLanguage } from '../page-texts.js'
 import { pageHeaders, resultPage } from '../result.page.js'
 import { returnLinkOf } from '../return-link.js'
-import { CheckoutForm, CheckoutParams } from '../topups.schemas.js'
+import { CheckoutForm, CheckoutParams, CheckoutQuery } from '../topups.schemas.js'
 import type { TopupsService } from '../topups.service.js'
-import { checkoutPage, failurePage, missingPage, SANDBOX_BADGE } from './checkout.page.js'
+import { checkoutPage, failurePage, missingPage } from './checkout.page.js'
 import { createSandboxCheckout } from './sandbox.checkout.js'
 import {
   SANDBOX,
@@ -18,6 +19,12 @@ interface Options {
   topups: TopupsService
   sandbox: SandboxProvider
 }
+
+/** The payer's language: the web app's, passed as `?lang=`, else the browser's. */
+const languageOf = (request: {
+  query: { lang?: string }
+  headers: { 'accept-language'?: string }
+}): PageLanguage => pageLanguage(request.query.lang, request.headers['accept-language'])
 
 /** The sandbox gateway's checkout page; the only routes that read HTML form posts. */
 const checkoutRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { topups, sandbox }) => {
@@ -42,25 +49,28 @@ const checkoutRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { topups,
 
   app.get(
     '/sandbox/checkout/:paymentId',
-    { schema: { hide: true, params: CheckoutParams } },
+    { schema: { hide: true, params: CheckoutParams, querystring: CheckoutQuery } },
     async (request, reply) => {
       reply.headers(pageHeaders)
+      const language = languageOf(request)
       const topup = await checkout.find(request.params.paymentId)
-      if (!topup) return reply.status(404).send(missingPage())
-      if (topup.status !== 'pending') return reply.send(resultPage(topup, returnLinkOf(topup), SANDBOX_BADGE))
-      return reply.send(checkoutPage(topup))
+      if (!topup) return reply.status(404).send(missingPage(language))
+      if (topup.status !== 'pending')
+        return reply.send(resultPage(topup, returnLinkOf(topup), language, true))
+      return reply.send(checkoutPage(topup, language))
     },
   )
 
   app.post(
     '/sandbox/checkout/:paymentId',
-    { schema: { hide: true, params: CheckoutParams, body: CheckoutForm } },
+    { schema: { hide: true, params: CheckoutParams, querystring: CheckoutQuery, body: CheckoutForm } },
     async (request, reply) => {
       reply.headers(pageHeaders)
+      const language = languageOf(request)
       const done = await checkout.submit(request.params.paymentId, request.body.outcome)
-      if (!done) return reply.status(404).send(missingPage())
-      if (!done.accepted) return reply.status(502).send(failurePage())
-      return reply.send(resultPage(done.topup, returnLinkOf(done.topup), SANDBOX_BADGE))
+      if (!done) return reply.status(404).send(missingPage(language))
+      if (!done.accepted) return reply.status(502).send(failurePage(language))
+      return reply.send(resultPage(done.topup, returnLinkOf(done.topup), language, true))
     },
   )
 }
