@@ -60,7 +60,8 @@ function protus(...args: string[]): Promise<{ code: number; out: string }> {
 }
 
 // The compiled CLI exists after `npm run build` (which `npm test` runs first).
-describe.skipIf(!existsSync(cliPath))('protus credit and protus ledger verify', () => {
+// Each test starts the CLI twice on PGlite, which alone takes seconds on a busy machine.
+describe.skipIf(!existsSync(cliPath))('protus credit and protus ledger verify', { timeout: 90_000 }, () => {
   it("credits a person's wallet through a completed operator top-up and prints the new balance", async () => {
     const { me, before } = await withApp(async (app) => ({
       me: await person(app),

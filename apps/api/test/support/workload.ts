@@ -151,17 +151,23 @@ export async function sendOnce(
 }
 
 /**
- * Random billing operations from `clients` concurrent clients for `seconds`. About a fifth of the
+ * Random billing operations from `clients` concurrent clients for `seconds`, and on past them (up
+ * to a minute in all) until `atLeast` requests were sent, so a slow machine proves as much as a
+ * fast one. About a fifth of the
  * requests are sent again with the same Idempotency-Key (some at once, racing the first); every
  * answer to a key must be the same as the first, or 409 idempotency_request_in_progress while
  * the first is still running.
  */
 export async function runWorkload(
   target: Target,
-  options: { clients: number; seconds: number },
+  options: { clients: number; seconds: number; atLeast?: number },
 ): Promise<WorkloadReport> {
   const { report, next: nextRequest, record } = billingOperations(target)
-  const deadline = Date.now() + options.seconds * 1000
+  const started = Date.now()
+  const deadline = started + options.seconds * 1000
+  const hardDeadline = started + 60_000
+  const atLeast = options.atLeast ?? 0
+  const goOn = () => Date.now() < deadline || (report.requests < atLeast && Date.now() < hardDeadline)
 
   const send = (sent: Sent) => sendOnce(target, sent, report)
 
@@ -170,7 +176,7 @@ export async function runWorkload(
   }
 
   async function client(): Promise<void> {
-    while (Date.now() < deadline) {
+    while (goOn()) {
       const sent = nextRequest()
       const roll = randomInt(100)
       if (roll < 5) {
