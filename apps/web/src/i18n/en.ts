@@ -251,6 +251,7 @@ const en = {
     },
     topUpDialog: {
       title: 'Top up your wallet',
+      fromReserved: 'from the reservation',
       text: 'You pay on the payment page and come back here when it is done.',
       amount: 'Amount',
       suggestions: 'Suggested amounts',

@@ -252,6 +252,7 @@ const ru: MessageSchema = {
     },
     topUpDialog: {
       title: 'Пополнение кошелька',
+      fromReserved: 'из резерва',
       text: 'Вы оплатите на странице оплаты и вернётесь сюда, когда всё будет готово.',
       amount: 'Сумма',
       suggestions: 'Быстрый выбор суммы',
