@@ -11,6 +11,10 @@ export const problemCatalogue = {
     status: 400,
     title: 'An Idempotency-Key header (1 to 255 characters) is required',
   },
+  webhook_url_not_public: {
+    status: 400,
+    title: 'Webhooks are sent only to public addresses',
+  },
   webhook_signature_invalid: {
     status: 400,
     title: 'The payment provider webhook signature does not verify the body',

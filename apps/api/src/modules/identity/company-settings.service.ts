@@ -24,6 +24,8 @@ export interface CompanyPatch {
   redirect_uris?: string[]
 }
 
+const NOT_PUBLIC = 'must reach a public address (loopback, private and link-local hosts are refused)'
+
 /** A partner's own settings: name, redirect URIs, webhook URL and secret rotation. */
 export function createCompanySettingsService(deps: {
   db: Database
@@ -40,13 +42,9 @@ export function createCompanySettingsService(deps: {
 }) {
   const { db, repo, secrets, clock } = deps
 
-  function webhookUrlProblem(raw: string): string | undefined {
-    const problem = callbackUrlProblem(raw)
-    if (problem) return problem
-    if (!deps.allowPrivateWebhooks && isPrivateHost(new URL(raw).hostname)) {
-      return 'must reach a public address (loopback, private and link-local hosts are refused)'
-    }
-    return undefined
+  /** A well-formed webhook URL on a host this PROTUS does not send to (a policy, not a typo). */
+  function isRefusedHost(raw: string): boolean {
+    return !deps.allowPrivateWebhooks && isPrivateHost(new URL(raw).hostname)
   }
 
   async function getCompany(id: string): Promise<Company> {
@@ -86,8 +84,16 @@ export function createCompanySettingsService(deps: {
     async updateCompany(id: string, patch: CompanyPatch): Promise<Company> {
       const errors: FieldError[] = []
       if (patch.redirect_uris) errors.push(...redirectUriErrors(patch.redirect_uris))
-      const webhookProblem = patch.webhook_url ? webhookUrlProblem(patch.webhook_url) : undefined
-      if (webhookProblem) errors.push({ field: '/webhook_url', message: webhookProblem })
+      const malformed = patch.webhook_url ? callbackUrlProblem(patch.webhook_url) : undefined
+      if (malformed) errors.push({ field: '/webhook_url', message: malformed })
+      const notPublic = !malformed && patch.webhook_url ? isRefusedHost(patch.webhook_url) : false
+      // A private host alone has a code of its own, so a dashboard can say why and how to allow it.
+      if (notPublic && errors.length === 0) {
+        throw new DomainError('webhook_url_not_public', 'the webhook URL must reach a public address', {
+          errors: [{ field: '/webhook_url', message: NOT_PUBLIC }],
+        })
+      }
+      if (notPublic) errors.push({ field: '/webhook_url', message: NOT_PUBLIC })
       if (errors.length > 0)
         throw new DomainError('validation_failed', 'some fields are not valid', { errors })
       await repo.updateCompany(db, id, { ...patch, name: patch.name?.trim() }, clock.now())

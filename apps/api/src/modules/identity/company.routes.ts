@@ -49,7 +49,7 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettin
         security,
         summary: 'Change name, redirect URIs or webhook URL',
         description:
-          'Redirect URIs and the webhook URL are absolute https URLs (http only on loopback hosts). Redirect URIs are later compared byte for byte.',
+          'Redirect URIs and the webhook URL are absolute https URLs (http only on loopback hosts). Redirect URIs are later compared byte for byte. A webhook URL on a loopback, private or link-local host is refused with 400 `webhook_url_not_public` unless the server allows private webhooks (PROTUS_WEBHOOK_ALLOW_PRIVATE).',
         body: CompanyPatchBody,
         response: { 200: Type.Ref('Company'), ...problemResponses(400, 401, 403) },
       },
