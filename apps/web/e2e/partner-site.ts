@@ -15,6 +15,8 @@ export async function startPartnerSite(): Promise<PartnerSite> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     if (url.pathname === '/callback') for (const resolve of waiting.splice(0)) resolve(url.searchParams)
+    // The browser asks every site for its icon; a 404 would be a console error in the test.
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end()
     res.writeHead(url.pathname === '/callback' ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' })
     res.end('<!doctype html><title>Partner</title><h1>Back at the partner</h1>')
   })

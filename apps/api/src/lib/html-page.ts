@@ -10,8 +10,9 @@ export const escapeHtml = (text: string) =>
 
 /**
  * The headers of a page whose only style is the inline sheet `css` (the exact text of its
- * `<style>` element): its CSP allows that sheet by hash and nothing else, no script, no image,
- * forms posting only to PROTUS. The referrer is dropped, so a page's URL (a checkout link, an
+ * `<style>` element): its CSP allows that sheet by hash and nothing else, no script, images only
+ * from PROTUS itself (the app's icon, which browsers ask for anyway), forms posting only to
+ * PROTUS. The referrer is dropped, so a page's URL (a checkout link, an
  * OAuth request) goes nowhere.
  */
 export function htmlPageHeaders(css: string) {
@@ -20,6 +21,6 @@ export function htmlPageHeaders(css: string) {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
-    'content-security-policy': `default-src 'none'; style-src 'sha256-${hash}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+    'content-security-policy': `default-src 'none'; style-src 'sha256-${hash}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
   }
 }

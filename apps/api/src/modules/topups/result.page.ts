@@ -69,6 +69,7 @@ export function layout(title: string, body: string, language: PageLanguage, badg
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" type="image/svg+xml" href="/favicon.svg">
 <title>${escapeHtml(title)} · PROTUS</title>
 <style>${css}</style>
 </head>
