@@ -36,6 +36,10 @@ export const problemCatalogue = {
   not_found: { status: 404, title: 'No such resource' },
   email_taken: { status: 409, title: 'That email is already registered' },
   username_taken: { status: 409, title: 'That username is already taken' },
+  account_kind_ambiguous: {
+    status: 409,
+    title: 'This email and password open both a person’s and a company’s account; say which',
+  },
   hold_not_pending: { status: 409, title: 'The hold is no longer pending' },
   idempotency_request_in_progress: {
     status: 409,

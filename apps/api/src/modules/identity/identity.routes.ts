@@ -75,9 +75,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
         tags,
         summary: 'Sign in',
         description:
-          'Sets the HttpOnly session cookie. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header.',
+          'Sets the HttpOnly session cookie. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header. Without `kind`, signs in to the account of the email that the password opens, person or company; when it opens both, 409 account_kind_ambiguous asks for `kind`.',
         body: SignInBody,
-        response: { 201: Type.Ref('Me'), ...problemResponses(400, 401, 429, 503) },
+        response: { 201: Type.Ref('Me'), ...problemResponses(400, 401, 409, 429, 503) },
       },
     },
     async (request, reply) => {

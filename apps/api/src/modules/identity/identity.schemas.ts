@@ -18,7 +18,12 @@ export const SignInBody = Type.Object(
   {
     email: Email,
     password: Type.String({ minLength: 1, maxLength: 256 }),
-    kind: Type.Union([Type.Literal('customer'), Type.Literal('company')]),
+    kind: Type.Optional(
+      Type.Union([Type.Literal('customer'), Type.Literal('company')], {
+        description:
+          'Which account of the email to sign in to. Without it, the one the password opens; when it opens both, 409 account_kind_ambiguous.',
+      }),
+    ),
   },
   closed,
 )

@@ -16,6 +16,8 @@ import {
 import type { Passwords } from './passwords.js'
 import type { SignInThrottle } from './sign-in-throttle.js'
 
+const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['customer', 'company']
+
 export interface Customer {
   id: string
   email: string
@@ -87,10 +89,29 @@ export function createIdentityService(deps: IdentityDeps) {
     else if (rotation.kind === 'client_secret') clientCache.forget(rotation.company_id)
   }
 
-  async function findPrincipalHash(kind: PrincipalKind, email: string) {
-    const row =
-      kind === 'customer' ? await repo.findCustomer(db, { email }) : await repo.findCompany(db, { email })
-    return row && { id: row.id, hash: row.password_hash }
+  /** The accounts of `email` among `kinds`, with their password hashes. */
+  async function findAccounts(kinds: readonly PrincipalKind[], email: string) {
+    const rows = await Promise.all(
+      kinds.map(async (kind) => {
+        const row =
+          kind === 'customer' ? await repo.findCustomer(db, { email }) : await repo.findCompany(db, { email })
+        return row && { kind, id: row.id, hash: row.password_hash }
+      }),
+    )
+    return rows.filter((row) => row !== undefined)
+  }
+
+  /**
+   * The accounts the password opens. Each account's hash is checked, at once; with no account, a
+   * decoy is, so an unknown email costs the same work as an email of one kind.
+   */
+  async function accountsOpenedBy(accounts: Awaited<ReturnType<typeof findAccounts>>, password: string) {
+    if (accounts.length === 0) {
+      await passwords.check(undefined, password)
+      return []
+    }
+    const valid = await Promise.all(accounts.map((account) => passwords.check(account.hash, password)))
+    return accounts.filter((_, i) => valid[i]).map(({ kind, id }) => ({ kind, id }))
   }
 
   return {
@@ -142,28 +163,40 @@ export function createIdentityService(deps: IdentityDeps) {
       })
     },
 
-    /** Checks email and password and opens a server-side session; returns the cookie token once. */
-    async signIn(input: { kind: PrincipalKind; email: string; password: string; ip: string }) {
-      const { kind, email, ip } = input
-      const found = await findPrincipalHash(kind, email)
+    /**
+     * Checks email and password and opens a server-side session; returns the cookie token once.
+     * Without `kind`, the password is tried on the email's person and company alike: the one it
+     * opens is signed in, and when it opens both, 409 account_kind_ambiguous asks which.
+     */
+    async signIn(input: { kind?: PrincipalKind; email: string; password: string; ip: string }) {
+      const { email, ip } = input
+      const kinds = input.kind ? [input.kind] : PRINCIPAL_KINDS
+      const accounts = await findAccounts(kinds, email)
       // Counted before the check, so that parallel guesses are all counted.
-      const attempt = await throttle.attempt({ kind, email, ip, principalId: found?.id })
-      const valid = await passwords.check(found?.hash, input.password).catch(async (error: unknown) => {
+      const attempt = await throttle.attempt({ kinds, email, ip, accounts })
+      const tried = accounts.filter((account) => attempt.kinds.includes(account.kind))
+      const opened = await accountsOpenedBy(tried, input.password).catch(async (error: unknown) => {
         await throttle.unchecked(attempt)
         throw error
       })
-      if (!valid || !found) throw new DomainError('invalid_credentials', 'wrong email or password')
-      await throttle.succeeded(attempt)
+      const [found] = opened
+      if (!found) throw attempt.heldBack ?? new DomainError('invalid_credentials', 'wrong email or password')
+      await throttle.succeeded(attempt, opened)
+      if (opened.length > 1)
+        throw new DomainError(
+          'account_kind_ambiguous',
+          'this email and password open both a person and a company: send kind "customer" or "company"',
+        )
       const now = clock.now()
       const token = randomToken(32)
       const session: Session = {
-        principal: { kind: input.kind, id: found.id, via: 'session' } as Principal,
+        principal: { kind: found.kind, id: found.id, via: 'session' } as Principal,
         csrfToken: randomToken(32),
         expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000),
       }
       await repo.insertSession(db, {
         token_digest: sha256(token).toString('hex'),
-        principal_kind: input.kind,
+        principal_kind: found.kind,
         principal_id: found.id,
         csrf_token: session.csrfToken,
         created_at: now,

@@ -21,19 +21,32 @@ export const SIGN_IN_LIMITS = {
   knownAddressSeconds: 90 * DAY,
 } as const
 
-/** One counted attempt: the keys it was counted against, and whose account it was for. */
+/** An account of the email being signed in to. */
+export interface SignInAccount {
+  kind: PrincipalKind
+  id: string
+}
+
+/** One counted attempt: the keys it was counted against, the address it came from, the kinds it may try. */
 export interface SignInAttempt {
   counted: string[]
   addressDigest: string
-  principal?: { kind: PrincipalKind; id: string }
+  /** The kinds whose email key let this attempt through (or did not count it). */
+  kinds: PrincipalKind[]
+  /** The 429 for the kinds left out, to answer if none of `kinds` opens: one of them might have. */
+  heldBack?: DomainError
 }
+
+const emailDigest = (kind: PrincipalKind, email: string) =>
+  sha256(`email\n${kind}\n${emailKey(email)}`).toString('hex')
+
+const isWaiting = (count: AttemptCount | undefined) =>
+  Boolean(count && !count.let_through && count.blocked_until)
 
 const secondsBefore = (now: Date, seconds: number) => new Date(now.getTime() - seconds * 1000)
 
 function refusal(counts: readonly AttemptCount[], now: Date): DomainError | undefined {
-  const waits = counts
-    .filter((c) => !c.let_through && c.blocked_until)
-    .map((c) => (c.blocked_until as Date).getTime() - now.getTime())
+  const waits = counts.filter(isWaiting).map((c) => (c.blocked_until as Date).getTime() - now.getTime())
   if (waits.length === 0) return undefined
   const retryAfter = Math.max(1, Math.ceil(Math.max(...waits) / 1000))
   return new DomainError('too_many_attempts', `try again in ${retryAfter} s`, {
@@ -52,44 +65,57 @@ export function createSignInThrottle(deps: { db: Database; repo: SignInThrottleR
   const { db, repo, clock } = deps
 
   return {
-    /** Counts an attempt; throws 429 too_many_attempts (counted all the same) while a key must wait. */
+    /**
+     * Counts an attempt at the accounts of `email` of the given kinds (one kind, or every kind when
+     * the client did not say which): once against the address, and once against each kind's email
+     * key, so that no mix of requests with and without a kind gets more guesses at an account than
+     * its own key allows. `accounts` are those of the email that exist. An address known to one of
+     * them is not held back by the email's count, except of another account of the email whose
+     * password this attempt tries too. Throws 429 too_many_attempts (counted all the same) while the
+     * address must wait, or every kind's key; a kind whose key waits is left out of `kinds`, and
+     * `heldBack` is the answer if none of the others opens.
+     */
     async attempt(input: {
-      kind: PrincipalKind
+      kinds: readonly PrincipalKind[]
       email: string
       ip: string
-      principalId?: string
+      accounts: readonly SignInAccount[]
     }): Promise<SignInAttempt> {
       const now = clock.now()
       const addressDigest = sha256(`address\n${addressKey(input.ip)}`).toString('hex')
-      const principal = input.principalId ? { kind: input.kind, id: input.principalId } : undefined
-      const known =
-        principal !== undefined &&
-        (await repo.isKnownAddress(
-          db,
-          principal,
-          addressDigest,
-          secondsBefore(now, SIGN_IN_LIMITS.knownAddressSeconds),
-        ))
-      const keys: ThrottleKey[] = [{ digest: addressDigest, scope: 'address' }]
-      if (!known) {
-        const emailDigest = sha256(`email\n${input.kind}\n${emailKey(input.email)}`).toString('hex')
-        keys.unshift({ digest: emailDigest, scope: 'email' })
-      }
+      const since = secondsBefore(now, SIGN_IN_LIMITS.knownAddressSeconds)
+      const knownTo = new Set<PrincipalKind>()
+      for (const account of input.accounts)
+        if (await repo.isKnownAddress(db, account, addressDigest, since)) knownTo.add(account.kind)
+      const held = input.kinds.filter((kind) => {
+        if (knownTo.has(kind)) return false
+        // No account of this kind: an attempt from the owner's device of the other guesses nothing here.
+        return knownTo.size === 0 || input.accounts.some((a) => a.kind === kind)
+      })
+      // Email keys in one fixed order (by kind), then the address, so that two statements never
+      // lock each other's rows the other way round.
+      const emailKeys = new Map([...held].sort().map((kind) => [kind, emailDigest(kind, input.email)]))
+      const keys: ThrottleKey[] = [...emailKeys.values()].map((digest) => ({ digest, scope: 'email' }))
+      keys.push({ digest: addressDigest, scope: 'address' })
       const counts = await repo.countAttempt(db, keys, now, {
         free: SIGN_IN_LIMITS.free,
         maxWaitSeconds: SIGN_IN_LIMITS.maxWaitSeconds,
         quietSince: secondsBefore(now, SIGN_IN_LIMITS.quietResetSeconds),
       })
+      const countOf = (digest: string | undefined) => counts.find((c) => c.key_digest === digest)
+      // A kind whose key waits is not tried; the others still are, so that a stranger guessing at
+      // one account of the email does not hold back its owner's other account on a known device.
+      const kinds = input.kinds.filter((kind) => !isWaiting(countOf(emailKeys.get(kind))))
       const refused = refusal(counts, now)
-      if (refused) throw refused
-      return { counted: keys.map((k) => k.digest), addressDigest, principal }
+      if (refused && (isWaiting(countOf(addressDigest)) || kinds.length === 0)) throw refused
+      return { counted: keys.map((k) => k.digest), addressDigest, kinds, heldBack: refused }
     },
 
-    /** The password was right: the attempt is taken back and its address known to the account. */
-    async succeeded(attempt: SignInAttempt): Promise<void> {
+    /** The password was right for `accounts`: the attempt is taken back and its address known to them. */
+    async succeeded(attempt: SignInAttempt, accounts: readonly SignInAccount[]): Promise<void> {
       await repo.uncountAttempt(db, attempt.counted, SIGN_IN_LIMITS.free)
-      if (attempt.principal)
-        await repo.rememberAddress(db, attempt.principal, attempt.addressDigest, clock.now())
+      for (const account of accounts)
+        await repo.rememberAddress(db, account, attempt.addressDigest, clock.now())
     },
 
     /** The password was never checked (the server was busy): the attempt guessed nothing. */
