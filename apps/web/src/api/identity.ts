@@ -16,7 +16,8 @@ export interface CompanyRegistration {
 export interface Credentials {
   email: string
   password: string
-  kind: AccountKind
+  /** Without it, the server signs in to the email's account that the password opens. */
+  kind?: AccountKind
 }
 
 export function registerCustomer(input: CustomerRegistration): Promise<Customer> {

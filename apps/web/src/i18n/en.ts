@@ -94,6 +94,8 @@ const en = {
     not_found: 'It was not found. It may have been removed.',
     email_taken: 'An account with this email already exists.',
     username_taken: 'This username is taken.',
+    account_kind_ambiguous:
+      'This email and password open both a personal and a company account. Choose which one.',
     too_many_attempts: 'Too many attempts. Try again in {seconds} s.',
     too_many_attempts_later: 'Too many attempts. Try again later.',
     rate_limited: 'Too many requests from here. Try again in {seconds} s.',
@@ -185,6 +187,8 @@ const en = {
     registerLink: 'Create an account',
     forPartner: 'Sign in to your PROTUS wallet to continue to the partner’s site.',
   },
+    chooseKind:
+      'This email and password open both a personal and a company account. Which one do you want to sign in to?',
   account: {
     title: 'Your account',
     subtitle: 'The details of your PROTUS account.',

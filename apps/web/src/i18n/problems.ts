@@ -20,6 +20,7 @@ export const KNOWN_PROBLEMS = [
   'not_found',
   'email_taken',
   'username_taken',
+  'account_kind_ambiguous',
   'too_many_attempts',
   'rate_limited',
   'busy',
