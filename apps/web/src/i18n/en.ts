@@ -70,7 +70,7 @@ const en = {
     required: 'Required',
     email: 'Enter a valid email address',
     passwordLength: 'Use 8 to 256 characters',
-    username: '3 to 32 characters: letters, digits, dots, dashes or underscores',
+    username: '3–32 characters: A–Z, a–z, 0–9, . _ -',
     maxLength: 'At most {max} characters',
     amount: 'Enter an amount such as 150.00',
     amountPositive: 'The price must be greater than zero',
