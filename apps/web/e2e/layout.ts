@@ -8,9 +8,15 @@ export const DESKTOP = { width: 1280, height: 860 }
 export const horizontalOverflow = (page: Page): Promise<number> =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
 
-/** The element lies wholly inside the window's width, where a person can see and tap it. */
+/**
+ * The element lies wholly inside the window's width, where a person can see and tap it without
+ * scrolling anything sideways: the page is scrolled only up or down to it.
+ */
 export async function expectWithinWidth(page: Page, element: Locator): Promise<void> {
-  await element.scrollIntoViewIfNeeded()
+  await element.evaluate((node) => {
+    const top = node.getBoundingClientRect().top + window.scrollY
+    window.scrollTo(0, Math.max(0, top - window.innerHeight / 2))
+  })
   const box = await element.boundingBox()
   const width = page.viewportSize()?.width ?? 0
   expect(box, 'the element is laid out').not.toBeNull()
