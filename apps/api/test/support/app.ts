@@ -53,6 +53,8 @@ export async function buildTestApp(
     // Many people and top-ups come from one test address; the limits' own tests lower these.
     PROTUS_REGISTRATIONS_PER_HOUR: '1000000',
     PROTUS_TOPUPS_PER_MINUTE: '1000000',
+    // Bursts of sign-ins in tests run at once rather than wait their turn on a busy machine.
+    PROTUS_PASSWORD_CONCURRENCY: '16',
     ...database.env,
     ...overrides,
   })
