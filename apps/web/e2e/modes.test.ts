@@ -1,6 +1,14 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { browserSuite, checkPrerequisites, openWallet } from './support.ts'
+import {
+  browserSuite,
+  byTestId,
+  checkPrerequisites,
+  fillIn,
+  openWallet,
+  readable,
+  registerCompany,
+} from './support.ts'
 
 const runnable = checkPrerequisites()
 
@@ -42,5 +50,20 @@ describe.skipIf(!runnable)('a PROTUS in live mode with no payment provider, in t
     expect(await page.getByRole('button', { name: 'Top up' }).count()).toBe(0)
     expect(await banner(page).count()).toBe(0)
     expect(await page.getByText('Sandbox').count()).toBe(0)
+  }, 60_000)
+
+  it('refuses a local webhook URL with the reason, without the sandbox’s way to allow it', async () => {
+    const { page } = suite
+    // Chromium logs the refusal of the URL (400) as a failed load.
+    suite.allowConsoleErrors(/status of 400 .* at .*\/v1\/company$/)
+    await registerCompany(page)
+    await page.getByRole('link', { name: 'Credentials', exact: true }).click()
+    await fillIn(page, 'Webhook URL', 'http://127.0.0.1:3000/protus/webhooks')
+    await page.getByRole('button', { name: 'Save webhook URL' }).click()
+    await byTestId(page, 'webhook-url-not-public').waitFor()
+    expect(readable(await byTestId(page, 'webhook-url-not-public').textContent())).toBe(
+      'PROTUS sends webhooks only to public addresses, not to localhost or private networks.',
+    )
+    expect(await byTestId(page, 'webhook-url-allow-private').count()).toBe(0)
   }, 60_000)
 })

@@ -107,6 +107,8 @@ const en = {
     unexpected_response: 'PROTUS answered unexpectedly. Try again in a moment.',
     webhook_endpoint_unavailable:
       'There is no webhook endpoint to send to. Set the webhook URL on the Credentials page, or save it again there to enable a disabled endpoint.',
+    webhook_url_not_public:
+      'PROTUS sends webhooks only to public addresses, not to localhost or private networks.',
     spending_limit_exceeded: 'That would go over the monthly spending limit set for this partner.',
     dashboard_only: 'Only the company dashboard can do this. Sign in to the dashboard and try there.',
     topups_unavailable: 'Top-ups are not available on this PROTUS.',
@@ -554,6 +556,9 @@ const en = {
       saved: 'Webhook URL saved',
       removed: 'Webhook endpoint removed',
       none: 'No endpoint: events are not delivered.',
+      notPublic: 'Not a public address',
+      allowPrivate:
+        'This is a sandbox: to receive webhooks on this computer or your own network, start PROTUS with this setting:',
     },
   },
   webhooks: {
@@ -609,6 +614,14 @@ const en = {
       http: 'HTTP {status}',
       duration: '{ms} ms',
       noResponse: 'Empty response',
+      last: 'Last attempt',
+      errors: {
+        refused: 'connection refused',
+        reset: 'connection reset',
+        notFound: 'host not found',
+        timeout: 'no answer within {seconds} s',
+        notPublic: 'not a public address',
+      },
     },
     payload: 'Payload',
     empty: 'No deliveries yet.',

@@ -28,6 +28,7 @@ export const KNOWN_PROBLEMS = [
   'network_error',
   'unexpected_response',
   'webhook_endpoint_unavailable',
+  'webhook_url_not_public',
   'spending_limit_exceeded',
   'dashboard_only',
   'topups_unavailable',
@@ -39,6 +40,7 @@ export const KNOWN_PROBLEMS = [
 export const FIELD_PROBLEMS: Record<string, string> = {
   email_taken: 'email',
   username_taken: 'username',
+  webhook_url_not_public: 'webhook_url',
 }
 
 type KnownProblem = (typeof KNOWN_PROBLEMS)[number]
