@@ -287,6 +287,7 @@ const en = {
       email: 'The email address of your PROTUS account',
     },
     allowedBefore: 'Allowed before',
+    kept: 'Already allowed to {partner}, and stays allowed:',
     noneChosen: 'Switch on at least one permission to allow access, or choose Deny.',
     returnTo: 'Whatever you choose, you will be taken back to {host}.',
     revokeLater: 'You can revoke access at any time under Connected services.',

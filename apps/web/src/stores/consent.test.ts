@@ -15,6 +15,7 @@ const request = (id: string, monthlyLimit: number | null = null): ConsentRequest
     { scope: 'check', granted: true },
     { scope: 'hold', granted: false },
   ],
+  kept_scopes: ['email', 'profile'],
   monthly_limit: monthlyLimit,
   expires_at: '2025-01-01T00:10:00Z',
 })
@@ -25,6 +26,16 @@ describe('the consent store', () => {
     vi.mocked(fetchConsentRequest).mockImplementation(async (id) => request(id))
     vi.mocked(decideConsentRequest).mockResolvedValue({
       redirect_to: 'https://messages.example/callback?code=c',
+    })
+  })
+
+  it('names the scopes allowed before and not asked about, in order, and never sends them back', async () => {
+    const store = useConsentStore()
+    await store.open('areq_1')
+    expect(store.keptScopes).toEqual(['profile', 'email'])
+    await store.decide(true)
+    expect(vi.mocked(decideConsentRequest).mock.calls.at(-1)?.[1]).toMatchObject({
+      scopes: ['check', 'hold', 'charge'],
     })
   })
 

@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import { decideConsentRequest, fetchConsentRequest } from '../api/oauth.ts'
 import type { ConsentDecision, ConsentRequest } from '../api/types.ts'
 import { limitApplies } from '../composables/monthly-limit.ts'
+import { knownScopes } from '../composables/scopes.ts'
 import { type ConsentChoices, chosenScopes, initialChoices, shownScopes } from './consent-choices.ts'
 
 /** A partner's request to act for the signed-in person, and what the person chose to allow. */
@@ -13,6 +14,8 @@ export const useConsentStore = defineStore('consent', () => {
   const monthlyLimit = ref<number | null>(null)
 
   const scopes = computed(() => (request.value ? shownScopes(request.value.scopes) : []))
+  /** Allowed before and not asked about: they stay allowed whatever the answer. */
+  const keptScopes = computed(() => knownScopes(request.value?.kept_scopes ?? []))
   const chosen = computed(() => (request.value ? chosenScopes(request.value.scopes, choices.value) : []))
   /** The person is asked for a limit only when the partner may take money. */
   const asksForLimit = computed(() => limitApplies(chosen.value))
@@ -46,5 +49,5 @@ export const useConsentStore = defineStore('consent', () => {
     monthlyLimit.value = null
   }
 
-  return { request, choices, monthlyLimit, scopes, chosen, asksForLimit, open, decide, reset }
+  return { request, choices, monthlyLimit, scopes, keptScopes, chosen, asksForLimit, open, decide, reset }
 })

@@ -163,6 +163,7 @@ export function createAuthorizeService(deps: {
         client: { client_id: request.client_id, name: client?.name ?? '' },
         redirect_uri: request.redirect_uri,
         scopes: request.scopes.map((scope) => ({ scope, granted: grant?.scopes.includes(scope) ?? false })),
+        kept_scopes: (grant?.scopes ?? []).filter((scope) => !request.scopes.includes(scope)),
         monthly_limit: grant ? await accounts.monthlyLimit(grant.account_id) : null,
         expires_at: request.expires_at,
       }

@@ -49,7 +49,13 @@ export const AuthorizationRequestView = Type.Object(
     id: Type.String(),
     client: Type.Object({ client_id: Type.String(), name: Type.String() }, closed),
     redirect_uri: Type.String(),
-    scopes: Type.Array(Type.Object({ scope: Scope, granted: Type.Boolean() }, closed)),
+    scopes: Type.Array(Type.Object({ scope: Scope, granted: Type.Boolean() }, closed), {
+      description: 'The scopes asked for; granted: the person allowed it to this partner before',
+    }),
+    kept_scopes: Type.Array(Scope, {
+      description:
+        'Scopes the person allowed this partner before that the request does not ask for: they stay allowed whatever the answer',
+    }),
     monthly_limit: Type.Union([MinorUnits, Type.Null()], {
       description: 'The monthly limit already set for this partner, if the person granted it before',
     }),
