@@ -123,6 +123,7 @@ export function createServices(deps: {
     events,
     partnerOrigins: async (companyId) =>
       (await companies.getCompany(companyId)).redirect_uris.map((uri) => new URL(uri).origin),
+    partnerName: async (companyId) => (await companies.names([companyId])).get(companyId),
     clock,
     log,
   })

@@ -225,6 +225,15 @@ describe('requests', () => {
     expect(calls[0]?.body).toEqual({ external_id: 'user-7', email: 'a@example.com' })
   })
 
+  it("lists a managed account's top-ups under the account, a page at a time", async () => {
+    const { protus, calls } = client([json(200, { data: [], has_more: false })])
+    expect(await protus.accounts.listTopups('acct_1', { limit: 10 })).toEqual({ data: [], has_more: false })
+    expect(calls[0]).toMatchObject({
+      method: 'GET',
+      url: 'https://protus.test/v1/accounts/acct_1/topups?limit=10',
+    })
+  })
+
   it('escapes ids in paths', async () => {
     const { protus, calls } = client([json(200, {})])
     await protus.charges.get('ch_1/../../company')

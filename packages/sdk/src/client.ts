@@ -125,6 +125,9 @@ export function createProtusClient(options: ProtusClientOptions) {
      */
     createTopup: (id: string, body: { amount: number; return_url?: string }, o?: RequestOptions) =>
       post<Topup>(path`/v1/accounts/${id}/topups`, body, o),
+    /** A managed account's top-ups, newest first: pending, succeeded and failed ones. */
+    listTopups: (id: string, params: PageParams = {}, o?: RequestOptions) =>
+      get<Page<Topup>>(path`/v1/accounts/${id}/topups`, params, o),
   }
 
   return {

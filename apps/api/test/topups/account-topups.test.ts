@@ -162,3 +162,50 @@ describe('POST /v1/accounts/{id}/topups', () => {
     expectProblem(wrong, 401, 'invalid_client_credentials')
   })
 })
+
+describe('GET /v1/accounts/{id}/topups', () => {
+  it("lists the managed account's top-ups newest first, as they ended, a page at a time", async () => {
+    const p = await partnerWithAccount(app, 0)
+    const other = await partnerWithAccount(app, 0)
+    const url = `/v1/accounts/${p.account.id}/topups`
+    expect((await p.get(url)).json()).toEqual({ data: [], has_more: false })
+    const opened: Topup[] = []
+    for (const amount of [1_000, 2_000, 3_000]) {
+      opened.push((await p.post(url, { amount })).json() as Topup)
+    }
+    await p.post(`/v1/accounts/${other.account.id}/topups`, { amount: 500 })
+    await submitCheckout(app, opened[0] as Topup, 'succeeded')
+    await submitCheckout(app, opened[1] as Topup, 'failed')
+
+    const listed = (await p.get(url)).json() as { data: Topup[]; has_more: boolean }
+    expect(listed.has_more).toBe(false)
+    expect(listed.data.map((t) => [t.amount, t.status])).toEqual([
+      [3_000, 'pending'],
+      [2_000, 'failed'],
+      [1_000, 'succeeded'],
+    ])
+    expect(listed.data[2]).toMatchObject({ id: opened[0]?.id, account: p.account.id, currency: 'RUB' })
+    expect(listed.data[2]?.completed_at).toEqual(expect.any(String))
+
+    const first = (await p.get(`${url}?limit=2`)).json() as { data: Topup[]; has_more: boolean }
+    expect([first.data.length, first.has_more]).toEqual([2, true])
+    const rest = (await p.get(`${url}?limit=2&starting_after=${first.data[1]?.id}`)).json()
+    expect(rest).toEqual({ data: [listed.data[2]], has_more: false })
+    expect(await balanceOf(p)).toMatchObject({ available: 1_000 })
+  })
+
+  it("answers 404 for another partner's account and a PROTUS user's account, 400 for a bad cursor", async () => {
+    const p = await partnerWithAccount(app, 0)
+    const other = await partnerWithAccount(app, 0)
+    const someone = await person(app)
+    const protusAccount = await connectPartner(app, someone.customer.id, p.company.id)
+    for (const id of [other.account.id, protusAccount, 'acct_00000000000000000000000000']) {
+      expectProblem(await p.get(`/v1/accounts/${id}/topups`), 404, 'not_found')
+    }
+    expectProblem(
+      await p.get(`/v1/accounts/${p.account.id}/topups?starting_after=ch_1`),
+      400,
+      'validation_failed',
+    )
+  })
+})

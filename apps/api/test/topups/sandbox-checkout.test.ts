@@ -89,6 +89,18 @@ describe('the sandbox checkout page', () => {
     await expectLedgerSound(app)
   })
 
+  it("asks a managed account's payer to add money to their balance at the partner, a person to top up the PROTUS wallet", async () => {
+    const p = await partnerWithAccount(app, 0)
+    const managed = (await p.post(`/v1/accounts/${p.account.id}/topups`, { amount: 700 })).json() as Topup
+    const heading = (body: string) => /<h1>(.*?)<\/h1>/.exec(body)?.[1]
+    expect(heading((await page(managed.checkout_url)).body)).toBe(
+      `Add money to your ${p.company.name} balance`,
+    )
+    const me = await person(app)
+    const own = await openTopup(app, me, 700)
+    expect(heading((await page(own.checkout_url)).body)).toBe('Top up your PROTUS wallet')
+  })
+
   it("shows a managed account's payer the result without a wallet link", async () => {
     const p = await partnerWithAccount(app, 0)
     const res = await p.post(`/v1/accounts/${p.account.id}/topups`, { amount: 700 })

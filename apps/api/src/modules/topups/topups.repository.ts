@@ -57,6 +57,15 @@ export function createTopupsRepository() {
       return rows[0]
     },
 
+    /** Top-ups of one wallet owner, newest first, after the id `startingAfter`; one past the limit. */
+    listByOwner(q: Queryable, ownerId: string, page: { limit: number; startingAfter?: string }) {
+      return q.query<TopupRow>(
+        `SELECT ${columns} FROM topups_payments WHERE owner_id = $1 AND ($2::text IS NULL OR id < $2)
+          ORDER BY id DESC LIMIT $3`,
+        [ownerId, page.startingAfter ?? null, page.limit + 1],
+      )
+    },
+
     /**
      * Moves a pending top-up to its outcome. Answers the row only to the one caller that moved it:
      * a concurrent caller waits for the row lock, then finds it no longer pending.

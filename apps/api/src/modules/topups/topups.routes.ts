@@ -2,13 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Queryable } from '../../db/database.js'
-import { partnerSecurity, problemResponses } from '../../lib/schemas.js'
+import { Page, partnerSecurity, problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
 import type { IdempotencyService } from '../idempotency/idempotency.service.js'
 import type { AddressLimits } from '../limits/rate-limits.js'
 import type { TopupRow } from './topups.repository.js'
-import { CreateManagedTopupBody, CreateTopupBody, TopupHeaders, TopupParams } from './topups.schemas.js'
+import {
+  CreateManagedTopupBody,
+  CreateTopupBody,
+  TopupHeaders,
+  TopupParams,
+  TopupsQuery,
+} from './topups.schemas.js'
 import type { TopupsService } from './topups.service.js'
 import { topupView } from './topups.views.js'
 
@@ -103,6 +109,29 @@ export const topupRoutes: FastifyPluginAsyncTypebox<{
       return openOnce(request, reply, companyId, (tx) =>
         topups.forManagedAccount(tx, companyId, request.params.id, amount, return_url),
       )
+    },
+  )
+  app.get(
+    '/v1/accounts/:id/topups',
+    {
+      config: { auth: 'partner' },
+      schema: {
+        tags,
+        security: partnerSecurity,
+        summary: "Top-ups of one of the partner's managed accounts, newest first",
+        description:
+          'Pending, succeeded and failed, whoever opened them (the partner or an operator). Only managed accounts: a person’s wallet is the person’s business.',
+        params: TopupParams,
+        querystring: TopupsQuery,
+        response: { 200: Page(Type.Ref('Topup')), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { limit = 20, starting_after } = request.query
+      return topups.listForManagedAccount(principalOf(request).id, request.params.id, {
+        limit,
+        startingAfter: starting_after,
+      })
     },
   )
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { idPattern } from '../../lib/ids.js'
-import { PublicId, Timestamp } from '../../lib/schemas.js'
+import { PageQuery, PublicId, Timestamp } from '../../lib/schemas.js'
 
 const closed = { additionalProperties: false } as const
 
@@ -30,6 +30,8 @@ export const CreateManagedTopupBody = Type.Object(
 )
 
 export const TopupParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, closed)
+
+export const TopupsQuery = Type.Object(PageQuery('top'), closed)
 
 export const TopupHeaders = Type.Object({
   'idempotency-key': Type.Optional(

@@ -3,6 +3,8 @@ import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
 import { newId } from '../../lib/ids.js'
 import type { AccountsService } from '../billing/accounts.service.js'
+import type { PageQuery } from '../billing/billing.repository.js'
+import { pageOf } from '../billing/payment-plans.js'
 import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
 import type { WebhookEvents } from '../webhooks/webhook-events.js'
@@ -40,6 +42,8 @@ export function createTopupsService(deps: {
   events: Pick<WebhookEvents, 'emit'>
   /** The origins of a partner's registered redirect URIs: where its users may be sent back to. */
   partnerOrigins: (companyId: string) => Promise<string[]>
+  /** A partner's name, for the payment pages of its users. */
+  partnerName: (companyId: string) => Promise<string | undefined>
   clock: Clock
   log: { error(obj: object, msg: string): void }
 }) {
@@ -146,6 +150,12 @@ export function createTopupsService(deps: {
     }
   }
 
+  async function managedAccount(companyId: string, accountId: string, q: Queryable = db) {
+    const account = await accounts.forPartner(companyId, accountId, undefined, q)
+    if (account.kind !== 'managed') throw new DomainError('not_found', `no managed account ${accountId}`)
+    return account
+  }
+
   async function find(id: string): Promise<TopupRow> {
     const row = await repo.find(db, { id })
     if (!row) throw new DomainError('not_found', `no top-up ${id}`)
@@ -188,6 +198,12 @@ export function createTopupsService(deps: {
       }
     },
 
+    /** Top-ups of one of the partner's managed accounts, newest first; any other account does not exist here. */
+    async listForManagedAccount(companyId: string, accountId: string, page: PageQuery) {
+      await managedAccount(companyId, accountId)
+      return pageOf(await repo.listByOwner(db, accountId, page), page, topupView)
+    },
+
     /** A partner's top-up link for its own managed account; any other account does not exist here. */
     async forManagedAccount(
       tx: Queryable,
@@ -196,8 +212,7 @@ export function createTopupsService(deps: {
       amount: number,
       returnUrl?: string,
     ) {
-      const account = await accounts.forPartner(companyId, accountId, undefined, tx)
-      if (account.kind !== 'managed') throw new DomainError('not_found', `no managed account ${accountId}`)
+      const account = await managedAccount(companyId, accountId, tx)
       const to = {
         ownerId: account.id,
         wallet: account.wallet_account_id,
@@ -213,6 +228,15 @@ export function createTopupsService(deps: {
       const row = await find(id)
       if (row.owner_id !== customerId) throw new DomainError('not_found', `no top-up ${id}`)
       return refresh(row)
+    },
+
+    /**
+     * The partner whose user pays for a managed account's top-up: its balance there is what the
+     * payment page names. Undefined for a person's own PROTUS wallet.
+     */
+    async partnerOf(topup: TopupRow): Promise<string | undefined> {
+      const account = await accounts.managed(db, topup.owner_id)
+      return account ? deps.partnerName(account.company_id) : undefined
     },
 
     /** The payer is back from the provider's page: how the top-up stands now, after asking the provider. */

@@ -12,15 +12,17 @@ function inLanguage(checkoutUrl: string, language: PageLanguage): string {
   return url.href
 }
 
-export function checkoutPage(topup: TopupRow, language: PageLanguage): string {
+/** `partner`: the partner whose user adds money to their balance there (a managed account's top-up). */
+export function checkoutPage(topup: TopupRow, language: PageLanguage, partner?: string): string {
   const text = PAGE_TEXTS[language]
   const action = escapeHtml(inLanguage(topup.checkout_url ?? '', language))
   const button = (outcome: string, label: string, style: string) =>
     `<form method="post" action="${action}"><input type="hidden" name="outcome" value="${outcome}">` +
     `<button type="submit" class="${style}">${escapeHtml(label)}</button></form>`
+  const heading = partner ? text.topUpPartner(partner) : text.topUpWallet
   return layout(
     text.checkout,
-    `<h1>${escapeHtml(text.topUpWallet)}</h1>
+    `<h1>${escapeHtml(heading)}</h1>
 <p class="label">${escapeHtml(text.toPay)}</p>
 <p class="amount">${escapeHtml(formatMinorUnits(topup.amount, topup.currency, language))}</p>
 <p class="note">${escapeHtml(text.sandboxNote)}</p>

@@ -57,7 +57,7 @@ const checkoutRoutes: FastifyPluginAsyncTypebox<Options> = async (app, { topups,
       if (!topup) return reply.status(404).send(missingPage(language))
       if (topup.status !== 'pending')
         return reply.send(resultPage(topup, returnLinkOf(topup), language, true))
-      return reply.send(checkoutPage(topup, language))
+      return reply.send(checkoutPage(topup, language, await topups.partnerOf(topup)))
     },
   )
 
