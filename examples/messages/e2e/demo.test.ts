@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { byTestId, fill, launchBrowser, openPage, readable } from '../../../apps/web/e2e/support.ts'
 import {
@@ -13,6 +13,10 @@ import {
   type RunningDemo,
   startDemo,
 } from './demo.ts'
+
+// What the functions run in the page use; this suite is type-checked without the DOM library.
+declare const document: { documentElement: { scrollWidth: number; clientWidth: number } }
+declare function getComputedStyle(element: unknown, pseudo?: string): { display: string; content: string }
 
 const runnable = checkPrerequisites()
 const PERSON = { email: 'anna@example.com', password: 'anna-demo-password' }
@@ -26,6 +30,8 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
   let browser: Browser
   let context: BrowserContext
   let page: Page
+  /** The direct user the top-up scenario registers, signed in again to look at every page. */
+  let direct: { email: string; password: string } | undefined
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'protus-demo-'))
@@ -69,7 +75,7 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     await page.waitForURL(at(`${demo.messagesUrl}/clients`))
   }
 
-  /** Submits "Add a client"; answers the HTTP status of the page it leads to. */
+  /** Submits "Add a client"; answers the HTTP status of the answer: 303 when added, 200 for a refusal page. */
   async function addClient(name: string, phone: string): Promise<number | undefined> {
     await page.goto('/clients')
     await byTestId(page, 'client-name').fill(name)
@@ -152,7 +158,8 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     expect(minorUnits(await text('balance-held'))).toBe(0)
     const afterCampaign = await statement()
     expect(afterCampaign.map((e) => [e.kind, e.service, e.amount])).toEqual([
-      ['capture', 'Campaign', '₽4.50'],
+      ['release', 'Campaign', '+₽1.50'],
+      ['capture', 'Campaign', '-₽4.50 from the reservation'],
       ['hold', 'Campaign', '-₽6.00'],
       ['charge', 'Client', '-₽50.00'],
       ['top_up', '—', '+₽1,000.00'],
@@ -169,8 +176,8 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     await page.goto(`${demo.protusUrl}/wallet/connected`)
     await byTestId(page, `revoke-${client_id}`).click()
     await byTestId(page, 'revoke-dialog-confirm').click()
-    await byTestId(page, 'connected-empty').waitFor()
-    expect(await addClient('Too Late', '+7 900 999-99-99')).toBe(403)
+    await byTestId(page, `revoke-${client_id}`).waitFor({ state: 'detached' })
+    expect(await addClient('Too Late', '+7 900 999-99-99')).toBe(200)
     expect(await text('page-title')).toBe('Messages is disconnected from your PROTUS account')
     expect(await byTestId(page, 'refusal').getAttribute('data-reason')).toBe('grant_revoked')
     expect(await clientCount()).toBe(1)
@@ -179,7 +186,7 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     await expect.poll(() => eventTypes(account), webhooks).toContain('grant.revoked')
   }, 90_000)
 
-  it('runs again on the same data; allowing only check shows why a client cannot be added, and the button asks PROTUS for charge', async () => {
+  it('runs again on the same data; allowing only check shows why a client cannot be added, the button asks PROTUS for just charge, and the form comes back filled in', async () => {
     const before = await credentials()
     expect(await demo.stop()).toEqual({ code: 0, signal: null })
     await expect(fetch(`${demo.protusUrl}/healthz`)).rejects.toThrow()
@@ -193,50 +200,84 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     expect(await partnerBalance()).toBe(94_550)
     expect(await clientCount()).toBe(1)
 
-    expect(await addClient('Anna Sidorova', '+7 900 222-33-44')).toBe(403)
+    expect(await addClient('Anna Sidorova', '+7 900 222-33-44')).toBe(200)
     expect(await text('page-title')).toBe('Messages needs your permission')
     const refusal = byTestId(page, 'refusal')
     expect(await refusal.getAttribute('data-reason')).toBe('insufficient_scope')
     expect(await refusal.getAttribute('data-missing')).toBe('charge')
     await byTestId(page, 'grant-scope').click()
     await page.waitForURL(at(`${demo.protusUrl}/consent/`))
+    // PROTUS asks about charge alone, and names what was allowed before (it stays).
+    const scopesOf = (list: Locator) =>
+      list.evaluateAll((all) => all.map((li) => li.getAttribute('data-scope')))
     const asked = byTestId(page, 'consent-scopes').locator('li')
-    await expect
-      .poll(() => asked.evaluateAll((all) => all.map((li) => li.getAttribute('data-scope'))))
-      .toEqual(['check', 'charge'])
-    // Check was allowed before and stays; charge is what is new.
-    expect(await byTestId(asked.nth(0), 'scope-allowed-before').count()).toBe(1)
-    expect(await byTestId(asked.nth(1), 'scope-allowed-before').count()).toBe(0)
+    await expect.poll(() => scopesOf(asked)).toEqual(['charge'])
+    expect(await byTestId(page, 'scope-allowed-before').count()).toBe(0)
+    const kept = byTestId(page, 'consent-kept')
+    expect(await scopesOf(kept.locator('li'))).toEqual(['check', 'profile', 'email'])
+    expect(readable(await kept.locator('p').textContent())).toBe(
+      'Already allowed to Messages, and stays allowed:',
+    )
+    expect((await kept.locator('li').allTextContents()).map(readable)).toEqual([
+      'See your balance',
+      'Your username',
+      'Your email',
+    ])
     await byTestId(page, 'consent-allow').click()
-    await page.waitForURL(at(`${demo.messagesUrl}/clients`))
-    expect(await clientCount()).toBe(1)
-    expect(await addClient('Anna Sidorova', '+7 900 222-33-44')).toBe(303)
+
+    // Back at the form, with the client as it was typed.
+    await page.waitForURL(at(`${demo.messagesUrl}/clients?restored=1`))
+    expect(await text('form-restored')).toBe('Your client is filled in as you left it: check it and add it.')
+    expect(await byTestId(page, 'client-name').inputValue()).toBe('Anna Sidorova')
+    expect(await byTestId(page, 'client-phone').inputValue()).toBe('+7 900 222-33-44')
+    expect(await byTestId(page, 'client-row').count()).toBe(1)
+    await Promise.all([
+      page.waitForURL((url) => url.searchParams.has('added')),
+      byTestId(page, 'add-client').click(),
+    ])
+    expect(await text('client-added')).toBe('Anna Sidorova was added and ₽50.00 was charged.')
     expect(await partnerBalance()).toBe(94_550 - 5_000)
+    // The grant kept check (the balance shows) and now has charge; the form is given back once.
+    await page.goto('/clients?restored=1')
+    expect(await byTestId(page, 'form-restored').count()).toBe(0)
+    expect(await byTestId(page, 'client-name').inputValue()).toBe('')
   }, 120_000)
 
-  it('a direct user registers, gets a PROTUS account, tops up through the sandbox checkout and pays for a client', async () => {
+  it('a direct user registers, gets a PROTUS account, adds money to their Messages balance through the sandbox checkout, sees it in Payments and pays for a client', async () => {
     const email = `direct-${randomBytes(4).toString('hex')}@example.com`
+    direct = { email, password: 'boris-password' }
     await page.goto('/register')
     await byTestId(page, 'register-email').fill(email)
     await byTestId(page, 'register-name').fill('Boris')
-    await byTestId(page, 'register-password').fill('boris-password')
+    await byTestId(page, 'register-password').fill(direct.password)
     await byTestId(page, 'register').click()
     await page.waitForURL(at(`${demo.messagesUrl}/clients`))
     expect(await text('viewer')).toBe('Boris (direct)')
     expect(await partnerBalance()).toBe(0)
     const account = await text('protus-account')
     expect(account).toMatch(/^acct_/)
+    // No payments yet: a sentence says so and what will show there, not a table of bare headers.
+    expect(await byTestId(page, 'payments').count()).toBe(0)
+    expect(await text('no-payments')).toBe(
+      'No payments yet. Money you add and what you pay for clients and campaigns shows here.',
+    )
 
     // An empty balance refuses the charge, and the client is not saved.
-    expect(await addClient('Vera', '+7 900 333-44-55')).toBe(402)
+    expect(await addClient('Vera', '+7 900 333-44-55')).toBe(200)
     expect(await byTestId(page, 'refusal').getAttribute('data-reason')).toBe('insufficient_funds')
+    expect(await text('refusal')).toContain('There is not enough money on your Messages balance')
+    expect(await text('top-up-link')).toBe('Add money to your Messages balance')
     expect(await clientCount()).toBe(0)
 
+    // The user has a balance at Messages, not a PROTUS wallet: every page says so.
     await page.goto('/account')
+    await page.getByRole('heading', { name: 'Add money to your Messages balance' }).waitFor()
+    expect(await page.getByText(/PROTUS wallet/).count()).toBe(0)
     await byTestId(page, 'top-up-amount').selectOption('50000')
     await byTestId(page, 'top-up').click()
     await page.waitForURL(at(`${demo.protusUrl}/sandbox/checkout/`))
-    await page.getByRole('heading', { name: 'Top up your PROTUS wallet' }).waitFor()
+    await page.getByRole('heading', { name: 'Add money to your Messages balance' }).waitFor()
+    expect(await page.getByText(/PROTUS wallet/).count()).toBe(0)
     expect(readable(await page.locator('.amount').textContent())).toContain('500.00')
     await page.getByRole('button', { name: 'Pay' }).click()
     await page.getByRole('heading', { name: 'Payment received' }).waitFor()
@@ -244,6 +285,12 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     await page.getByRole('link', { name: 'Return to the merchant' }).click()
     await page.waitForURL(at(`${demo.messagesUrl}/account`))
     expect(minorUnits(await text('balance-available'))).toBe(50_000)
+    // The top-up is the first payment.
+    const payments = byTestId(page, 'payment-row')
+    expect(await payments.count()).toBe(1)
+    expect(readable(await payments.first().textContent())).toMatch(
+      /Money added to your balance\s*\+₽500\.00\s*received$/,
+    )
 
     expect(await partnerBalance()).toBe(50_000)
     await expect.poll(() => eventTypes(account), webhooks).toEqual(['account.created', 'wallet.topped_up'])
@@ -251,6 +298,59 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     expect(await text('client-added')).toBe('Vera was added and ₽50.00 was charged.')
     expect(await partnerBalance()).toBe(45_000)
     expect(readable(await byTestId(page, 'payments').textContent())).toContain('Charge: Client Vera')
+    expect(
+      await payments.evaluateAll((rows) =>
+        rows.map((row) => row.querySelector('td:nth-child(3)')?.textContent),
+      ),
+    ).toEqual(['-₽50.00', '+₽500.00'])
     await expect.poll(() => eventTypes(account), webhooks).toContain('charge.succeeded')
+  }, 90_000)
+
+  it('fits a 1280 px screen with the menu on one line, and a 390 px phone without sideways scrolling, on every page', async () => {
+    /** How far the page is wider than the window, in px (0: no horizontal scrolling). */
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    /** How far apart the middles of the header's items are, top to bottom, in px. */
+    const menuSpread = () =>
+      page.locator('header .brand, header nav a, header .who, header button').evaluateAll((items) => {
+        const middles = items.map((item) => {
+          const box = item.getBoundingClientRect()
+          return box.top + box.height / 2
+        })
+        return Math.max(...middles) - Math.min(...middles)
+      })
+    async function visitAll(paths: string[]) {
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 860 })
+        for (const path of paths) {
+          await page.goto(path)
+          expect(await overflow(), `${path} at ${width} px`).toBeLessThanOrEqual(0)
+          if (width === 1280) expect(await menuSpread(), `the menu of ${path}`).toBeLessThan(4)
+        }
+      }
+    }
+    await visitAll(['/', '/register', '/events'])
+
+    // Signed in, with a client, payments and a long list of webhooks.
+    const user = direct as { email: string; password: string }
+    await page.goto('/')
+    await byTestId(page, 'sign-in-email').fill(user.email)
+    await byTestId(page, 'sign-in-password').fill(user.password)
+    await byTestId(page, 'sign-in').click()
+    await page.waitForURL(at(`${demo.messagesUrl}/clients`))
+    await visitAll(['/clients', '/campaigns', '/account', '/events'])
+
+    // On the phone a payment is a card that names each value.
+    await page.goto('/account')
+    const card = byTestId(page, 'payment-row').first()
+    expect(await card.evaluate((row) => getComputedStyle(row).display)).toBe('block')
+    expect(
+      await card
+        .locator('td')
+        .evaluateAll((cells) => cells.map((td) => getComputedStyle(td, '::before').content)),
+    ).toEqual(['"When"', '"What"', '"Amount"', '"Status"'])
+    await page.goto('/campaigns')
+    expect(await byTestId(page, 'campaigns').count()).toBe(0)
+    expect(await text('no-campaigns')).toContain('No campaigns yet.')
   }, 90_000)
 })

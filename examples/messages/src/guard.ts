@@ -5,8 +5,8 @@ import type { Store } from './store.js'
 
 /**
  * The SDK's scope guard for a paid route: a user who did not allow `scopes` gets the page that
- * explains it (with the re-consent button) before anything is sent to PROTUS. PROTUS checks the
- * grant again on every billing call; this is the friendly answer.
+ * explains it (with a button that asks PROTUS for just the missing scopes) before anything is
+ * sent to PROTUS. PROTUS checks the grant again on every billing call; this is the friendly answer.
  */
 export function paidRoute(store: Store, whatFor: string, ...scopes: Scope[]) {
   return requireScope(...scopes, {
@@ -16,8 +16,7 @@ export function paidRoute(store: Store, whatFor: string, ...scopes: Scope[]) {
         return reply.redirect('/')
       }
       const missing = (problem.missing_scopes as Scope[] | undefined) ?? scopes
-      const reconsentUrl = problem.reconsent_url as string | undefined
-      return explainRefusal(request, reply, store, { kind: 'missing_scope', missing, reconsentUrl }, whatFor)
+      return explainRefusal(request, reply, store, { kind: 'missing_scope', missing }, whatFor)
     },
   })
 }

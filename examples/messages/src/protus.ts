@@ -49,7 +49,7 @@ export async function accountOf(protus: Protus, store: Store, user: User): Promi
 export type Refusal =
   | { kind: 'insufficient_funds' }
   | { kind: 'spending_limit'; limit: number; remaining: number }
-  | { kind: 'missing_scope'; missing: Scope[]; reconsentUrl?: string }
+  | { kind: 'missing_scope'; missing: Scope[] }
   | { kind: 'revoked' }
 
 /** Turns a billing error into a refusal to explain, or rethrows what is not one. */

@@ -59,9 +59,22 @@ export interface Session {
   id: string
   userId: string | null
   csrf: string
-  /** A Sign in with PROTUS under way: what the callback must match. */
-  oauth?: { state: string; codeVerifier: string }
+  /**
+   * A Sign in with PROTUS under way: what the callback must match, and whether it grants a
+   * permission a form was refused for (the callback then leads back to that form).
+   */
+  oauth?: { state: string; codeVerifier: string; resume?: boolean }
+  /** What the user typed into a paid form that was refused for a missing permission. */
+  keptForm?: KeptForm
   createdAt: string
+}
+
+/** The values of a refused form, given back once the user has allowed what it needs. */
+export interface KeptForm {
+  userId: string
+  /** The page of the form: `/clients` or `/campaigns`. */
+  path: string
+  values: Record<string, string>
 }
 
 interface Data {

@@ -1,6 +1,6 @@
 import type { Balance } from '@protus/sdk'
 import type { FastifyInstance } from 'fastify'
-import { csrfField, html, money, page } from '../html.js'
+import { csrfField, html, list, money, page } from '../html.js'
 import { accountOf, type Protus, refusalOf } from '../protus.js'
 import { explainRefusal } from '../refusals.js'
 import { signedIn, userOf, viewerOf } from '../session.js'
@@ -11,25 +11,39 @@ const TOP_UP_AMOUNTS = [10_000, 50_000, 100_000]
 interface Payment {
   at: string
   what: string
+  /** As the user's balance sees it: negative when money left it. */
   amount: number
   currency: string
   status: string
 }
 
-/** Charges, holds and refunds of one account, as Messages sees them at PROTUS, newest first. */
-async function paymentsOf(protus: Protus, account: string): Promise<Payment[]> {
-  const [charges, holds, refunds] = await Promise.all([
+const TOPUP_STATUS = { pending: 'not paid yet', succeeded: 'received', failed: 'declined' } as const
+
+/**
+ * Charges, holds and refunds of one account as Messages sees them at PROTUS, and for a direct
+ * user's managed account its top-ups too; newest first.
+ */
+async function paymentsOf(protus: Protus, account: string, direct: boolean): Promise<Payment[]> {
+  const [charges, holds, refunds, topups] = await Promise.all([
     protus.client.charges.list({ account, limit: 50 }),
     protus.client.holds.list({ account, limit: 50 }),
     protus.client.refunds.list({ account, limit: 50 }),
+    direct ? protus.client.accounts.listTopups(account, { limit: 50 }) : { data: [] },
   ])
   // A refund does not name its currency; its charge does.
   const currencyOf = new Map(charges.data.map((c) => [c.id, c.currency]))
   return [
+    ...topups.data.map((t) => ({
+      at: t.created_at,
+      what: 'Money added to your balance',
+      amount: t.amount,
+      currency: t.currency,
+      status: TOPUP_STATUS[t.status],
+    })),
     ...charges.data.map((c) => ({
       at: c.created_at,
       what: `Charge: ${c.description ?? c.id}`,
-      amount: c.amount,
+      amount: -c.amount,
       currency: c.currency,
       status: c.hold ? `captured from ${c.hold}` : 'charged',
     })),
@@ -43,20 +57,27 @@ async function paymentsOf(protus: Protus, account: string): Promise<Payment[]> {
     ...refunds.data.map((r) => ({
       at: r.created_at,
       what: `Refund of ${r.charge}`,
-      amount: -r.amount,
+      amount: r.amount,
       currency: currencyOf.get(r.charge) ?? 'RUB',
       status: 'refunded',
     })),
   ].sort((a, b) => b.at.localeCompare(a.at))
 }
 
-/** The user's PROTUS balance (scope `check`), payments, and for direct users a top-up link. */
+const signed = (amount: number, currency: string) => `${amount > 0 ? '+' : ''}${money(amount, currency)}`
+
+/**
+ * The user's balance (scope `check`) and payments. A direct user's money is their Messages
+ * balance (a managed account PROTUS keeps for Messages), topped up here; a PROTUS user's is their
+ * PROTUS wallet, topped up there.
+ */
 export function accountRoutes(
   app: FastifyInstance,
   { store, protus, returnUrl }: { store: Store; protus: Protus; returnUrl: string },
 ) {
   app.get('/account', { preHandler: signedIn }, async (request, reply) => {
     const user = userOf(request)
+    const direct = user.kind === 'direct'
     const account = await accountOf(protus, store, user)
     let balance: Balance | null = null
     if (!user.revoked && user.scopes.includes('check')) {
@@ -68,17 +89,24 @@ export function accountRoutes(
           return explainRefusal(request, reply, store, refusal, 'showing your balance')
       }
     }
-    const payments = await paymentsOf(protus, account)
-    const topUp =
-      user.kind === 'direct'
-        ? html`<form class="card" method="post" action="/account/top-up">
+    const payments = await paymentsOf(protus, account, direct)
+    const topUp = direct
+      ? html`<form class="card" method="post" action="/account/top-up">
+  <h2>Add money to your Messages balance</h2>
   ${csrfField(request.session.csrf)}
-  <label>Top up your balance through PROTUS
+  <label>Amount
   <select name="amount" data-testid="top-up-amount">${TOP_UP_AMOUNTS.map((a) => html`<option value="${a}">${money(a, 'RUB')}</option>`)}</select></label>
-  <button data-testid="top-up">Top up</button>
-  <p class="muted">You pay on the PROTUS checkout page, then come back here.</p>
+  <button data-testid="top-up">Add money</button>
+  <p class="muted">You pay by card on the page of our payment provider, PROTUS, then come back here.</p>
 </form>`
-        : html`<p class="muted">Your money is in your PROTUS wallet: top it up there.</p>`
+      : html`<p class="muted" data-testid="top-up-elsewhere">Your money is in your PROTUS wallet: top it up there.</p>`
+    const rows = payments.map((p) => ({
+      testid: 'payment-row',
+      cells: [new Date(p.at).toLocaleString('en-GB'), p.what, signed(p.amount, p.currency), p.status],
+      amounts: [2],
+    }))
+    const empty = html`<p class="card empty" data-testid="no-payments">No payments yet.
+${direct ? 'Money you add and what you pay for clients and campaigns shows here.' : 'What you pay for clients and campaigns shows here.'}</p>`
     return reply.type('text/html').send(
       page(
         'Balance and payments',
@@ -86,15 +114,14 @@ export function accountRoutes(
         html`<div class="card">
 ${
   balance
-    ? html`<p>Available on PROTUS: <b data-testid="balance-available">${money(balance.available, balance.currency)}</b>
+    ? html`<p>${direct ? 'Your Messages balance' : 'Available in your PROTUS wallet'}: <b data-testid="balance-available">${money(balance.available, balance.currency)}</b>
   · held: <span data-testid="balance-held">${money(balance.held, balance.currency)}</span></p>`
     : html`<p data-testid="balance-hidden">You did not allow Messages to see your balance. <a href="/auth/protus?scope=check">Allow it</a></p>`
 }
-<p class="muted">PROTUS account <code data-testid="protus-account">${account}</code></p></div>
+<p class="muted">${direct ? 'Kept by PROTUS, account' : 'PROTUS account'} <code data-testid="protus-account">${account}</code></p></div>
 ${topUp}
 <h2>Payments</h2>
-<table data-testid="payments"><tr><th>When</th><th>What</th><th>Amount</th><th>Status</th></tr>
-${payments.map((p) => html`<tr data-testid="payment-row"><td>${new Date(p.at).toLocaleString('en-GB')}</td><td>${p.what}</td><td>${money(p.amount, p.currency)}</td><td>${p.status}</td></tr>`)}</table>`,
+${list('payments', ['When', 'What', 'Amount', 'Status'], rows, empty)}`,
       ),
     )
   })

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { paidRoute } from '../guard.js'
-import { csrfField, html, money, page } from '../html.js'
+import { csrfField, html, list, money, page } from '../html.js'
+import { takeKeptForm } from '../kept-form.js'
 import { accountOf, type Protus, refusalOf } from '../protus.js'
 import { explainRefusal } from '../refusals.js'
 import { now, signedIn, userOf, viewerOf } from '../session.js'
@@ -42,32 +43,51 @@ const summary = (c: Campaign) =>
  * capture releases the rest of the hold.
  */
 export function campaignRoutes(app: FastifyInstance, { store, protus }: { store: Store; protus: Protus }) {
-  app.get<{ Querystring: { launched?: string } }>(
+  app.get<{ Querystring: { launched?: string; restored?: string } }>(
     '/campaigns',
     { preHandler: signedIn },
     async (request, reply) => {
       const user = userOf(request)
       const campaigns = store.data.campaigns.filter((c) => c.userId === user.id)
       const launched = campaigns.find((c) => c.id === request.query.launched)
+      const kept = request.query.restored ? takeKeptForm(request, '/campaigns') : undefined
+      if (kept) await store.save()
       const service = await protus.service('Campaign')
       const price = money(service.price, service.currency)
+      const rows = [...campaigns].reverse().map((c) => ({
+        testid: 'campaign-row',
+        cells: [
+          c.name,
+          `${c.sent} of ${c.recipients}`,
+          money(c.held, c.currency),
+          money(c.captured, c.currency),
+          money(c.held - c.captured, c.currency),
+        ],
+        amounts: [2, 3, 4],
+      }))
       return reply.type('text/html').send(
         page(
           'Campaigns',
           viewerOf(request),
           html`${launched ? html`<p class="card ok" data-testid="campaign-launched">${summary(launched)}.</p>` : ''}
+${kept ? html`<p class="card ok" data-testid="form-restored">Your campaign is filled in as you left it: check it and launch it.</p>` : ''}
 <form class="card" method="post" action="/campaigns">
   <h2>Launch a campaign</h2>
-  <p class="muted">${price} per recipient. The whole campaign is held on your PROTUS balance first;
+  <p class="muted">${price} per recipient. The whole campaign is held on ${user.kind === 'direct' ? 'your Messages balance' : 'your PROTUS wallet'} first;
   you pay only for the messages that were sent.</p>
   ${csrfField(request.session.csrf)}<input type="hidden" name="attempt" value="${randomUUID()}">
-  <label>Name <input name="name" required maxlength="100" data-testid="campaign-name"></label>
-  <label>Message <textarea name="message" required maxlength="480" rows="2" data-testid="campaign-message"></textarea></label>
+  <label>Name <input name="name" required maxlength="100" value="${kept?.name ?? ''}" data-testid="campaign-name"></label>
+  <label>Message <textarea name="message" required maxlength="480" rows="2" data-testid="campaign-message">${kept?.message ?? ''}</textarea></label>
   <label>Recipients, one a line: <code>Name, phone</code>
-  <textarea name="recipients" required rows="5" data-testid="campaign-recipients"></textarea></label>
+  <textarea name="recipients" required rows="5" data-testid="campaign-recipients">${kept?.recipients ?? ''}</textarea></label>
   <button data-testid="launch-campaign">Launch</button>
 </form>
-<table data-testid="campaigns">${campaigns.map((c) => html`<tr data-testid="campaign-row"><td>${summary(c)}</td></tr>`)}</table>`,
+${list(
+  'campaigns',
+  ['Campaign', 'Sent', 'Held', 'Charged', 'Released'],
+  rows,
+  html`<p class="card empty" data-testid="no-campaigns">No campaigns yet. Launch one above: you pay ${price} for each message sent.</p>`,
+)}`,
         ),
       )
     },
@@ -83,7 +103,6 @@ export function campaignRoutes(app: FastifyInstance, { store, protus }: { store:
       const attempt = request.body.attempt ?? randomUUID()
       if (!name || recipients.length === 0 || recipients.length > 1000) {
         return reply
-          .status(400)
           .type('text/html')
           .send(
             page(

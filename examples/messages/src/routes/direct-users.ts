@@ -52,7 +52,7 @@ function registerPage(request: FastifyRequest, problem?: string): string {
     'Register at Messages',
     viewerOf(request),
     html`<form class="card" method="post" action="/register">
-  <p class="muted">Messages opens a PROTUS balance for you; top it up from the Balance page.</p>
+  <p class="muted">You get a Messages balance to pay for clients and campaigns: add money to it on the Balance page.</p>
   ${problem ? html`<p class="problem" data-testid="register-problem">${problem}</p>` : ''}
   ${csrfField(request.session.csrf)}
   <label>Email <input name="email" type="email" required data-testid="register-email"></label>
@@ -96,7 +96,7 @@ export function directUserRoutes(app: FastifyInstance, { store, protus }: { stor
           : store.data.users.some((u) => u.email === email && u.kind === 'direct')
             ? 'Someone already registered with this email: sign in instead.'
             : undefined
-    if (problem) return reply.status(400).type('text/html').send(registerPage(request, problem))
+    if (problem) return reply.type('text/html').send(registerPage(request, problem))
     const user: User = {
       id: newId('usr'),
       kind: 'direct',
@@ -117,7 +117,7 @@ export function directUserRoutes(app: FastifyInstance, { store, protus }: { stor
     // Hashes even for an unknown email, so the answer time does not tell which emails exist.
     const matches = await passwordMatches(request.body.password ?? '', user?.passwordHash)
     if (!user || !matches) {
-      return reply.status(401).type('text/html').send(signInPage(request, 'Wrong email or password.'))
+      return reply.type('text/html').send(signInPage(request, 'Wrong email or password.'))
     }
     return startSession(request, reply, user)
   })

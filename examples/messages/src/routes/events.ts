@@ -1,7 +1,7 @@
 import { type SeenStore, type WebhookEvent, type WebhookHandlers, webhookEventTypes } from '@protus/sdk'
 import { createWebhookHandler } from '@protus/sdk/fastify'
 import type { FastifyInstance } from 'fastify'
-import { html, money, page } from '../html.js'
+import { html, list, money, page } from '../html.js'
 import type { Protus } from '../protus.js'
 import { viewerOf } from '../session.js'
 import type { Store } from '../store.js'
@@ -96,9 +96,22 @@ export function eventRoutes(app: FastifyInstance, { store }: { store: Store }) {
         'Webhooks from PROTUS',
         viewerOf(request),
         html`<p class="muted">Every event PROTUS sent to <code>/webhooks/protus</code>, verified with the SDK. A repeated delivery is counted, not recorded twice. (An operator's page: a real partner keeps it behind its admin sign-in.)</p>
-<table data-testid="events"><tr><th>Event</th><th>Account</th><th>What</th><th>When</th><th>Repeats</th></tr>
-${events.map((e) => html`<tr data-testid="event-row" data-type="${e.type}" data-account="${e.account ?? ''}"><td><b>${e.type}</b><br><small class="muted">${e.id}</small></td><td>${e.account ?? ''}</td><td>${e.summary}</td><td>${e.timestamp}</td><td>${e.duplicates}</td></tr>`)}</table>
-${events.length === 0 ? html`<p data-testid="no-events">No webhooks received yet.</p>` : ''}`,
+${list(
+  'events',
+  ['Event', 'Account', 'What', 'When', 'Repeats'],
+  events.map((e) => ({
+    testid: 'event-row',
+    data: { type: e.type, account: e.account ?? '' },
+    cells: [
+      html`<b>${e.type}</b><br><small class="muted">${e.id}</small>`,
+      e.account ?? '',
+      e.summary,
+      e.timestamp,
+      e.duplicates,
+    ],
+  })),
+  html`<p class="card empty" data-testid="no-events">No webhooks received yet.</p>`,
+)}`,
       ),
     )
   })

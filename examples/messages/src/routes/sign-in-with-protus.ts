@@ -1,6 +1,7 @@
 import { ProtusOAuthError, type Scope } from '@protus/sdk'
 import type { FastifyInstance } from 'fastify'
 import { html, page } from '../html.js'
+import { keptFormPage } from '../kept-form.js'
 import { type Protus, SIGN_IN_SCOPES } from '../protus.js'
 import { now, signIn, viewerOf } from '../session.js'
 import { newId, type Store } from '../store.js'
@@ -9,19 +10,20 @@ const KNOWN_SCOPES = new Set<string>(SIGN_IN_SCOPES)
 
 /**
  * Sign in with PROTUS (authorization code + PKCE through the SDK). `/auth/protus?scope=charge` is
- * also where the SDK's scope guard sends a person to grant a missing scope.
+ * also where a person grants a missing scope; with `resume=1` the callback leads back to the
+ * form that needed it, with what they typed.
  */
 export function signInWithProtusRoutes(
   app: FastifyInstance,
   { store, protus, redirectUri }: { store: Store; protus: Protus; redirectUri: string },
 ) {
-  app.get<{ Querystring: { scope?: string } }>('/auth/protus', async (request, reply) => {
+  app.get<{ Querystring: { scope?: string; resume?: string } }>('/auth/protus', async (request, reply) => {
     const asked = (request.query.scope ?? '').split(' ').filter((s) => KNOWN_SCOPES.has(s)) as Scope[]
     const { url, state, codeVerifier } = await protus.client.oauth.authorizationUrl({
       redirectUri,
       scope: asked.length > 0 ? asked : SIGN_IN_SCOPES,
     })
-    request.session.oauth = { state, codeVerifier }
+    request.session.oauth = { state, codeVerifier, resume: request.query.resume === '1' }
     await store.save()
     return reply.redirect(url)
   })
@@ -44,7 +46,7 @@ export function signInWithProtusRoutes(
             denied ? 'You did not allow Messages' : 'Sign in with PROTUS did not work',
             viewerOf(request),
             html`<p class="card problem" data-testid="sign-in-failed">${denied ? 'Nothing was shared with Messages.' : error.message}
-<a href="/">Back to Messages</a></p>`,
+<a href="${(pending.resume && keptFormPage(request)) || '/'}">Back to Messages</a></p>`,
           ),
         )
     }
@@ -67,6 +69,6 @@ export function signInWithProtusRoutes(
     user.revoked = false
     signIn(request, user)
     await store.save()
-    return reply.redirect('/clients')
+    return reply.redirect((pending.resume && keptFormPage(request)) || '/clients')
   })
 }
