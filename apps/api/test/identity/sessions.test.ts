@@ -103,6 +103,23 @@ describe('sessions', () => {
     )
   })
 
+  it('GET /v1/sessions answers 200 with or without a session: signed out is not an error', async () => {
+    const state = (cookie?: string) =>
+      app.inject({ method: 'GET', url: '/v1/sessions', headers: cookie ? { cookie } : {} })
+    for (const res of [await state(), await state('protus_session=forged')]) {
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toEqual({ signed_in: false })
+    }
+    const { email, password } = await registerCustomer(app)
+    const session = await signIn(app, 'customer', email, password)
+    const me = await app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: session.cookie } })
+    const signedIn = await state(session.cookie)
+    expect(signedIn.statusCode).toBe(200)
+    expect(signedIn.json()).toEqual({ signed_in: true, me: me.json() })
+    await app.inject({ method: 'DELETE', url: '/v1/sessions', headers: session.headers })
+    expect((await state(session.cookie)).json()).toEqual({ signed_in: false })
+  })
+
   it('DELETE /v1/sessions signs out: the cookie no longer works', async () => {
     const { email, password } = await registerCustomer(app)
     const session = await signIn(app, 'customer', email, password)

@@ -11,6 +11,7 @@ import {
   Me,
   RegisterCompanyBody,
   RegisterCustomerBody,
+  SessionState,
   SignInBody,
 } from './identity.schemas.js'
 import type { IdentityService, Session } from './identity.service.js'
@@ -88,6 +89,26 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
     },
   )
 
+  app.get(
+    '/v1/sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Whether anyone is signed in',
+        description:
+          'Answers 200 with or without a session, so that a page can ask who is signed in without an error: `{"signed_in": false}` for a visitor, or the session\'s owner as GET /v1/me gives it. GET /v1/me answers 401 without a session instead.',
+        response: { 200: Type.Ref('SessionState') },
+      },
+    },
+    async (request) => {
+      const token = sessionToken(request)
+      const session = token ? await identity.resolveSession(token) : undefined
+      return session
+        ? { signed_in: true as const, me: await describe(session) }
+        : { signed_in: false as const }
+    },
+  )
+
   app.delete(
     '/v1/sessions',
     {
@@ -121,4 +142,4 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
   )
 }
 
-export const identitySchemas = [Customer, CompanyCreated, Me]
+export const identitySchemas = [Customer, CompanyCreated, Me, SessionState]

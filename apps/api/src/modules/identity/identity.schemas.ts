@@ -74,6 +74,14 @@ export const Me = Type.Union(
   { $id: 'Me', description: 'Who the session belongs to, with the token for the X-CSRF-Token header' },
 )
 
+export const SessionState = Type.Union(
+  [
+    Type.Object({ signed_in: Type.Literal(false) }, closed),
+    Type.Object({ signed_in: Type.Literal(true), me: Type.Ref('Me') }, closed),
+  ],
+  { $id: 'SessionState', description: 'Whether the request carries a live session, and whose it is' },
+)
+
 const SecretInfo = Type.Object(
   { hint: Type.String(), created_at: Timestamp, expires_at: Type.Union([Timestamp, Type.Null()]) },
   closed,
