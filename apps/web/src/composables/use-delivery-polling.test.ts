@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { effectScope } from 'vue'
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../api/types.ts'
-import { useDeliveryPolling } from './use-delivery-polling.ts'
+import { attemptedBeyond, useDeliveryPolling } from './use-delivery-polling.ts'
 
 const delivery = (status: WebhookDeliveryStatus) => ({ id: 'whd_1', status }) as WebhookDelivery
 
@@ -72,5 +72,31 @@ describe('useDeliveryPolling', () => {
     expect(refresh).toHaveBeenCalledTimes(1)
     expect(onError).toHaveBeenCalledWith(failure)
     expect(polling.following.has('whd_1')).toBe(false)
+  })
+})
+
+describe('attemptedBeyond', () => {
+  const at = (status: WebhookDeliveryStatus, attempt_count: number) =>
+    ({ id: 'whd_1', status, attempt_count }) as WebhookDelivery
+
+  it('settles a pending delivery once it has more attempts than before, or once it is not pending', () => {
+    expect(attemptedBeyond(0)(at('pending', 0))).toBe(false)
+    expect(attemptedBeyond(0)(at('pending', 1))).toBe(true)
+    expect(attemptedBeyond(2)(at('pending', 2))).toBe(false)
+    expect(attemptedBeyond(2)(at('failed', 2))).toBe(true)
+  })
+
+  it('stops polling a delivery that is retrying once its attempt is in', async () => {
+    vi.useFakeTimers()
+    const answers = [at('pending', 0), at('pending', 1), at('pending', 1)]
+    const refresh = vi.fn(async () => answers.shift() ?? at('pending', 1))
+    const scope = effectScope()
+    const polling = scope.run(() => useDeliveryPolling(refresh, vi.fn(), { intervalMs: 1000, maxPolls: 20 }))
+    polling?.follow('whd_1', attemptedBeyond(0))
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(refresh).toHaveBeenCalledTimes(2)
+    expect(polling?.following.has('whd_1')).toBe(false)
+    scope.stop()
+    vi.useRealTimers()
   })
 })

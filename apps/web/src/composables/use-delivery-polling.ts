@@ -7,9 +7,20 @@ export interface DeliveryPollingOptions {
   maxPolls?: number
 }
 
+/** When watching a delivery can stop: by default once it is no longer pending. */
+export type Settled = (delivery: WebhookDelivery) => boolean
+
+const notPending: Settled = (delivery) => delivery.status !== 'pending'
+
+/** Settled once an attempt beyond the first `attempts` is recorded: a send or retry has its answer. */
+export const attemptedBeyond =
+  (attempts: number): Settled =>
+  (delivery) =>
+    delivery.status !== 'pending' || delivery.attempt_count > attempts
+
 /**
  * Watches deliveries that were just sent or retried: fetches each again every `intervalMs` until it
- * is no longer pending, a bounded number of times, and stops when the component using it goes away.
+ * is settled, a bounded number of times, and stops when the component using it goes away.
  */
 export function useDeliveryPolling(
   refresh: (id: string) => Promise<WebhookDelivery>,
@@ -27,7 +38,7 @@ export function useDeliveryPolling(
     following.delete(id)
   }
 
-  function follow(id: string): void {
+  function follow(id: string, settled: Settled = notPending): void {
     stop(id)
     const watch: { timer?: ReturnType<typeof setTimeout> } = {}
     watches.set(id, watch)
@@ -46,7 +57,7 @@ export function useDeliveryPolling(
         return
       }
       if (watches.get(id) !== watch) return
-      if (delivery.status !== 'pending' || polls >= maxPolls) stop(id)
+      if (settled(delivery) || polls >= maxPolls) stop(id)
       else watch.timer = setTimeout(poll, intervalMs)
     }
 
