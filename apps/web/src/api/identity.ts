@@ -1,5 +1,5 @@
-import { ApiError, http } from './http.ts'
-import type { AccountKind, CompanyCreated, Customer, Me } from './types.ts'
+import { http } from './http.ts'
+import type { AccountKind, CompanyCreated, Customer, Me, SessionState } from './types.ts'
 
 export interface CustomerRegistration {
   email: string
@@ -39,17 +39,13 @@ export async function deleteSession(): Promise<void> {
   http.setCsrfToken(null)
 }
 
-/** The signed-in account, or null when there is no session. */
+/**
+ * The signed-in account, or null when there is no session. GET /v1/sessions answers 200 either
+ * way, so a signed-out visitor's page logs no failed request.
+ */
 export async function fetchMe(): Promise<Me | null> {
-  try {
-    const me = await http.get<Me>('/v1/me')
-    http.setCsrfToken(me.csrf_token)
-    return me
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      http.setCsrfToken(null)
-      return null
-    }
-    throw error
-  }
+  const state = await http.get<SessionState>('/v1/sessions')
+  const me = state.signed_in ? state.me : null
+  http.setCsrfToken(me?.csrf_token ?? null)
+  return me
 }

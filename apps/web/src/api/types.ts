@@ -52,6 +52,7 @@ export type CompanyCreated = Schemas['CompanyCreated']
 export type Me = Schemas['Me']
 export type CustomerMe = Extract<Me, { kind: 'customer' }>
 export type CompanyMe = Extract<Me, { kind: 'company' }>
+export type SessionState = Schemas['SessionState']
 
 export type CompanyUpdate = JsonBody<paths['/v1/company']['patch']>
 
