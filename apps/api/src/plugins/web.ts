@@ -34,6 +34,12 @@ export const webPlugin = fp(async (app: FastifyInstance, opts: { webDir: string 
         )
       },
     })
+    // Browsers ask for /favicon.ico on pages that name no icon (the API's own HTML pages, say).
+    if (existsSync(join(opts.webDir, 'favicon.svg'))) {
+      app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) =>
+        reply.redirect('/favicon.svg', 301),
+      )
+    }
   } else {
     app.log.warn({ webDir: opts.webDir }, 'web app is not built: only the API is served')
   }

@@ -11,6 +11,7 @@ let webDir: string
 beforeAll(async () => {
   webDir = await mkdtemp(join(tmpdir(), 'protus-web-'))
   await writeFile(join(webDir, 'index.html'), '<!doctype html><title>PROTUS</title><div id="app"></div>')
+  await writeFile(join(webDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>')
   app = await buildTestApp({ PROTUS_WEB_DIR: webDir })
 })
 afterAll(() => app.close())
@@ -166,11 +167,20 @@ describe('the web app', () => {
         expectProblem(await app.inject({ method: 'GET', url, headers: { accept } }), 404, 'not_found')
       }
     }
-    for (const url of ['/favicon.ico', '/assets/missing.js', '/robots.txt']) {
+    for (const url of ['/logo.png', '/assets/missing.js', '/robots.txt']) {
       expectProblem(await app.inject({ method: 'GET', url }), 404, 'not_found')
       expectProblem(await app.inject({ method: 'GET', url, headers: { accept: '*/*' } }), 404, 'not_found')
     }
     expectProblem(await app.inject({ method: 'POST', url: '/wallet', payload: {} }), 404, 'not_found')
+  })
+
+  it('sends a browser asking for /favicon.ico to the app icon', async () => {
+    const res = await app.inject({ method: 'GET', url: '/favicon.ico' })
+    expect(res.statusCode).toBe(301)
+    expect(res.headers.location).toBe('/favicon.svg')
+    const icon = await app.inject({ method: 'GET', url: '/favicon.svg' })
+    expect(icon.statusCode).toBe(200)
+    expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/)
   })
 
   it('does not answer API paths or non-page requests with the page', async () => {

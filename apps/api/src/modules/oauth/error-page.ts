@@ -18,6 +18,7 @@ export function authorizeErrorPage(message: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign-in request refused · PROTUS</title>
+<link rel="icon" type="image/svg+xml" href="/favicon.svg">
 <style>${css}</style>
 </head>
 <body>
