@@ -163,12 +163,70 @@ describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
     expect(answer.get('iss')).toBe(suite.server.baseUrl)
     expect(answer.get('code')).toBeNull()
 
-    // The request was answered: opening it again says so, with a way home.
+    // The request was answered: opening it again says so, with a way home. The server answers
+    // the answered request with a 404, which the page explains.
     await page.getByRole('heading', { name: 'Back at the partner' }).waitFor()
+    suite.allowConsoleErrors(/status of 404 .* at \S+\/v1\/oauth\/requests\/areq_\w+$/)
     await page.goto(consentPage)
     await expect.poll(() => text('consent-expired')).toContain('This request is no longer valid')
     await page.getByRole('link', { name: 'Go to your wallet' }).click()
     await expect.poll(path).toBe('/wallet')
+  }, 60_000)
+
+  it('asks a partner that wants one more scope about it alone, noting what stays allowed, in English and Russian on a phone', async () => {
+    const { page } = suite
+    const partner = await registerPartner()
+    const person = await registerPerson()
+    const first = authorizeUrl(partner.clientId, 'check profile')
+    await page.goto(first.url)
+    await signIn(person.email)
+    await expect.poll(path).toMatch(/^\/consent\/areq_/)
+    expect(await byTestId(page, 'consent-kept').count()).toBe(0)
+    let callback = fixtures.site.nextCallback()
+    await allowButton().click()
+    await callback
+
+    await page.setViewportSize({ width: 390, height: 844 })
+    const more = authorizeUrl(partner.clientId, 'charge')
+    await page.goto(more.url)
+    await expect.poll(path).toMatch(/^\/consent\/areq_/)
+    await expect.poll(() => text('consent-partner')).toBe(partner.name)
+    const rows = byTestId(page, 'consent-scopes').locator('li')
+    expect(await rows.evaluateAll((items) => items.map((item) => item.getAttribute('data-scope')))).toEqual([
+      'charge',
+    ])
+    const kept = byTestId(page, 'consent-kept')
+    const keptText = async () => [
+      readable(await kept.locator('p').textContent()),
+      ...(await kept.locator('li').allTextContents()).map(readable),
+    ]
+    expect(await keptText()).toEqual([
+      `Already allowed to ${partner.name}, and stays allowed:`,
+      'See your balance',
+      'Your username',
+    ])
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    expect(await overflow()).toBeLessThanOrEqual(0)
+    await page.getByRole('button', { name: 'Русский' }).click()
+    await expect
+      .poll(keptText)
+      .toEqual([
+        `Уже разрешено ${partner.name} и останется разрешено:`,
+        'Видеть ваш баланс',
+        'Ваше имя пользователя',
+      ])
+    expect(await overflow()).toBeLessThanOrEqual(0)
+
+    // Allowing adds charge to the grant; check and profile stay.
+    callback = fixtures.site.nextCallback()
+    await page.getByRole('button', { name: 'Разрешить' }).click()
+    expect((await callback).get('code')).toBeTruthy()
+    await page.goto('/wallet/connected')
+    const card = page.locator(`[data-testid="connected-service"][data-client-id="${partner.clientId}"]`)
+    await expect
+      .poll(async () => (await byTestId(card, 'scope').allTextContents()).map(readable))
+      .toEqual(['Видеть ваш баланс', 'Списывать деньги с вашего счёта', 'Ваше имя пользователя'])
   }, 60_000)
 
   it('asks a signed-out person to sign in before showing a consent page', async () => {
@@ -177,6 +235,8 @@ describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
     await page.goto('/consent/areq_unknown')
     await expect.poll(path).toBe('/sign-in')
     expect(new URL(page.url()).searchParams.get('redirect')).toBe('/consent/areq_unknown')
+    // The request it names does not exist: the server's 404 is what the page explains.
+    suite.allowConsoleErrors(/status of 404 .* at \S+\/v1\/oauth\/requests\/areq_unknown$/)
     await signIn(person.email)
     await expect.poll(path).toBe('/consent/areq_unknown')
     await byTestId(page, 'consent-expired').waitFor()
