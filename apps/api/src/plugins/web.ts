@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { sendProblem } from './problem/problem.plugin.js'
 
-const apiPrefixes = ['/v1', '/oauth', '/docs', '/.well-known', '/healthz', '/readyz', '/metrics']
+// Paths the server answers itself; `/sandbox` exists only in sandbox mode, and is a 404 in live mode.
+const apiPrefixes = ['/v1', '/oauth', '/sandbox', '/docs', '/.well-known', '/healthz', '/readyz', '/metrics']
 
 const isApiPath = (path: string) =>
   apiPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))
