@@ -42,6 +42,8 @@ describe.skipIf(!runnable)('a person in the browser', () => {
     const signIn = page.getByRole('button', { name: 'Sign in', exact: true })
     await fillIn(page, 'Email', email)
     await fillIn(page, 'Password', 'not the password')
+    // The refusal this test asks for: 401, wrong password.
+    suite.allowConsoleErrors(/status of 401 .* at \S+\/v1\/sessions$/)
     await signIn.click()
     await page
       .getByRole('alert')
@@ -74,6 +76,8 @@ describe.skipIf(!runnable)('a person in the browser', () => {
     await fillIn(page, 'Email', email)
     await fillIn(page, 'Username', unique('other'))
     await fillIn(page, 'Password', 'correct horse battery')
+    // The refusal this test asks for: 409, the email is taken.
+    suite.allowConsoleErrors(/status of 409 .* at \S+\/v1\/customers$/)
     await page.getByRole('button', { name: 'Create account' }).click()
 
     await expect

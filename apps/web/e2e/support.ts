@@ -39,13 +39,20 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer()
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
   const { port } = probe.address() as AddressInfo
   await new Promise((resolve) => probe.close(resolve))
   return port
 }
+
+/**
+ * The web app the test servers serve: apps/web/dist, or the build in PROTUS_WEB_DIR (a copy that a
+ * rebuild of apps/web/dist in the middle of a run cannot change under the browser).
+ */
+export const webDirOverride = (): Record<string, string> =>
+  process.env.PROTUS_WEB_DIR ? { PROTUS_WEB_DIR: process.env.PROTUS_WEB_DIR } : {}
 
 /**
  * A real PROTUS server on a fresh database, serving the built web app, on a free local port.
@@ -60,7 +67,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   // must be the very origin the browser uses, or the way back to the wallet loses the session.
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
-  const app = await buildTestApp({ ...env, PROTUS_PUBLIC_URL: baseUrl })
+  const app = await buildTestApp({ ...webDirOverride(), ...env, PROTUS_PUBLIC_URL: baseUrl })
   await app.listen({ port, host: '127.0.0.1' })
   return { baseUrl, close: () => app.close() }
 }
@@ -87,6 +94,12 @@ export interface OpenPage {
   pageErrors: Error[]
   /** What a Content-Security-Policy refused in any page of the profile; a defect too, unless the test asked for it. */
   cspViolations: string[]
+  /**
+   * Every other error in the console of any page of the profile, with where it came from: a
+   * failed request (Chromium logs each 4xx and 5xx answer), a script's console.error. A defect
+   * too, unless the test caused it on purpose and allowed it (`allowConsoleErrors`).
+   */
+  consoleErrors: string[]
 }
 
 /**
@@ -98,24 +111,34 @@ const reportCspViolations = `document.addEventListener('securitypolicyviolation'
     (event.blockedURI || 'inline') + ' in ' + event.documentURI)
 })`
 
-/** A page in a fresh browser profile (no cookies, no stored language), in English. */
-export async function openPage(browser: Browser, baseUrl: string): Promise<OpenPage> {
+/** A page in a fresh browser profile (no cookies, no stored language), in English unless `locale` says otherwise. */
+export async function openPage(browser: Browser, baseUrl: string, locale = 'en-US'): Promise<OpenPage> {
   const context = await browser.newContext({
     baseURL: baseUrl,
-    locale: 'en-US',
+    locale,
     viewport: { width: 1280, height: 860 },
   })
   context.setDefaultTimeout(10_000)
   // Chromium also logs each refusal itself ("... violates the following Content Security Policy directive").
   await context.addInitScript({ content: reportCspViolations })
   const cspViolations: string[] = []
+  const consoleErrors: string[] = []
   context.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text())
+    else if (message.type() === 'error') consoleErrors.push(`${message.text()} at ${message.location().url}`)
   })
   const page = await context.newPage()
   const pageErrors: Error[] = []
   page.on('pageerror', (error) => pageErrors.push(error))
-  return { context, page, pageErrors, cspViolations }
+  return { context, page, pageErrors, cspViolations, consoleErrors }
+}
+
+/**
+ * The console errors that no pattern allows. A test that provokes a refusal on purpose (a 409
+ * shown as a message, say) allows exactly that one, e.g. `/status of 409 .* at .*\/v1\/services$/`.
+ */
+export function unexpectedConsoleErrors(errors: string[], allowed: RegExp[]): string[] {
+  return errors.filter((error) => !allowed.some((pattern) => pattern.test(error)))
 }
 
 export interface BrowserSuite {
@@ -126,12 +149,18 @@ export interface BrowserSuite {
   context: BrowserContext
   /** CSP violations so far in this test; the test fails if any are left at its end. */
   cspViolations: string[]
+  /**
+   * Lets this test end with console errors that match `patterns` (each a failed request or
+   * message it causes on purpose); any other console error still fails it.
+   */
+  allowConsoleErrors(...patterns: RegExp[]): void
 }
 
 /**
  * The hooks of a browser suite: a server (with `env` added to its settings) and a browser for the
- * suite, and for each test a fresh page that fails the test with any uncaught error in it or any
- * Content-Security-Policy violation. The fields are set by the time a test runs.
+ * suite, and for each test a fresh page that fails the test with any uncaught error in it, any
+ * Content-Security-Policy violation or any console error it did not allow. The fields are set by
+ * the time a test runs.
  */
 export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
   const suite = {} as BrowserSuite
@@ -147,10 +176,13 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
     suite.page = opened.page
     suite.context = opened.context
     suite.cspViolations = opened.cspViolations
+    const allowed: RegExp[] = []
+    suite.allowConsoleErrors = (...patterns) => allowed.push(...patterns)
     return async () => {
       await opened.context.close()
       expect(opened.pageErrors.map(String)).toEqual([])
       expect(opened.cspViolations).toEqual([])
+      expect(unexpectedConsoleErrors(opened.consoleErrors, allowed)).toEqual([])
     }
   })
   return suite

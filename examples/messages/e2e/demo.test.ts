@@ -52,6 +52,7 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     return async () => {
       await context.close()
       expect(opened.pageErrors.map(String)).toEqual([])
+      expect(opened.consoleErrors).toEqual([])
     }
   })
 
