@@ -270,8 +270,8 @@ PROTUS demo is ready (Ctrl-C stops it; run it again to go on with the same data 
              at Messages: "Sign in with PROTUS"; at PROTUS: the wallet and Connected services
   Company "Messages" (PROTUS dashboard, sign in as a company):
              ${COMPANY.email} / ${COMPANY.password}
-  Direct user: register at ${messagesUrl}/register; Messages opens a PROTUS account for them,
-             top it up from its Balance page (sandbox checkout: press Pay)
+  Direct user: register at ${messagesUrl}/register; Messages keeps their balance at PROTUS,
+             add money to it from its Balance page (sandbox checkout: press Pay)
 `)
 }
 

@@ -249,11 +249,12 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     direct = { email, password: 'boris-password' }
     await page.goto('/register')
     await byTestId(page, 'register-email').fill(email)
-    await byTestId(page, 'register-name').fill('Boris')
+    // A long name: the menu must still fit on one line at 1280 px (see the last scenario).
+    await byTestId(page, 'register-name').fill('Boris Konstantinopolsky-Rimsky')
     await byTestId(page, 'register-password').fill(direct.password)
     await byTestId(page, 'register').click()
     await page.waitForURL(at(`${demo.messagesUrl}/clients`))
-    expect(await text('viewer')).toBe('Boris (direct)')
+    expect(await text('viewer')).toBe('Boris Konstantinopolsky-Rimsky (direct)')
     expect(await partnerBalance()).toBe(0)
     const account = await text('protus-account')
     expect(account).toMatch(/^acct_/)

@@ -75,12 +75,12 @@ export function page(title: string, viewer: Viewer | null, body: Html): string {
   body { font-family: system-ui, sans-serif; margin: 0; color: #1d2433; line-height: 1.45; }
   header { border-bottom: 1px solid #dde; }
   .bar, main { max-width: 64rem; margin: 0 auto; padding: 0 1rem; }
-  .bar { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding-top: .75rem; padding-bottom: .75rem; }
-  .brand { font-size: 1.3rem; font-weight: 700; white-space: nowrap; }
-  nav { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; flex: 1 1 auto; }
+  .bar { display: flex; align-items: center; gap: .5rem 1.5rem; padding-top: .75rem; padding-bottom: .75rem; }
+  .brand { font-size: 1.3rem; font-weight: 700; white-space: nowrap; flex: none; }
+  nav { display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; flex: none; }
   nav a { white-space: nowrap; }
   .session { display: flex; align-items: baseline; gap: 1rem; margin-left: auto; min-width: 0; }
-  .session form { margin: 0; } .who { color: #5b6577; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 16rem; }
+  .session form { margin: 0; flex: none; } .who { color: #5b6577; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
   main { margin-top: 1.5rem; margin-bottom: 2rem; }
   h1 { font-size: 1.7rem; margin: 0 0 1rem; overflow-wrap: anywhere; }
   p, td, code { overflow-wrap: anywhere; }
@@ -92,9 +92,13 @@ export function page(title: string, viewer: Viewer | null, body: Html): string {
   button.link { background: none; color: #1a5fb4; padding: 0; } .problem { border-color: #c01c28; background: #fff5f5; }
   .ok { border-color: #26a269; background: #f3fbf6; } .muted { color: #5b6577; }
   .empty { text-align: center; color: #5b6577; border-style: dashed; }
+  /* Narrower than the menu on one line: the menu wraps, the signed-in user gets a line of their own. */
+  @media (max-width: 56rem) {
+    .bar { flex-wrap: wrap; gap: .5rem 1rem; } nav { flex: 1 1 auto; }
+    .session { width: 100%; margin-left: 0; justify-content: space-between; }
+  }
   /* On a phone a list is a column of cards, each value under the name of its column. */
   @media (max-width: 40rem) {
-    .bar { gap: .5rem 1rem; } .session { width: 100%; margin-left: 0; justify-content: space-between; }
     h1 { font-size: 1.4rem; }
     table.list, .list tbody, .list tr, .list td { display: block; width: 100%; }
     .list thead { display: none; }
