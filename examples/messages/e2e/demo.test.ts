@@ -46,13 +46,27 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     if (tmp) await rm(tmp, { recursive: true, force: true })
   })
 
+  /**
+   * Messages answers a refused form with its page and the refusal's HTTP status (402, 403), which
+   * the browser logs as a failed load: each such page a test asked for is expected, once.
+   */
+  let refusalPages: string[] = []
+
   beforeEach(async () => {
     const opened = await openPage(browser, demo.messagesUrl)
     ;({ context, page } = opened)
+    refusalPages = []
     return async () => {
       await context.close()
       expect(opened.pageErrors.map(String)).toEqual([])
-      expect(opened.consoleErrors).toEqual([])
+      const unexpected = [...opened.consoleErrors]
+      for (const url of refusalPages) {
+        const at = unexpected.findIndex(
+          (error) => /status of 40[0-3]\b/.test(error) && error.endsWith(` at ${url}`),
+        )
+        if (at >= 0) unexpected.splice(at, 1)
+      }
+      expect(unexpected).toEqual([])
     }
   })
 
@@ -86,6 +100,7 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
       byTestId(page, 'add-client').click(),
     ])
     await page.waitForLoadState()
+    if (answer.status() >= 400) refusalPages.push(answer.url())
     return answer.status()
   }
 
@@ -178,7 +193,7 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     await byTestId(page, `revoke-${client_id}`).click()
     await byTestId(page, 'revoke-dialog-confirm').click()
     await byTestId(page, `revoke-${client_id}`).waitFor({ state: 'detached' })
-    expect(await addClient('Too Late', '+7 900 999-99-99')).toBe(200)
+    expect(await addClient('Too Late', '+7 900 999-99-99')).toBe(403)
     expect(await text('page-title')).toBe('Messages is disconnected from your PROTUS account')
     expect(await byTestId(page, 'refusal').getAttribute('data-reason')).toBe('grant_revoked')
     expect(await clientCount()).toBe(1)
@@ -201,7 +216,7 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     expect(await partnerBalance()).toBe(94_550)
     expect(await clientCount()).toBe(1)
 
-    expect(await addClient('Anna Sidorova', '+7 900 222-33-44')).toBe(200)
+    expect(await addClient('Anna Sidorova', '+7 900 222-33-44')).toBe(403)
     expect(await text('page-title')).toBe('Messages needs your permission')
     const refusal = byTestId(page, 'refusal')
     expect(await refusal.getAttribute('data-reason')).toBe('insufficient_scope')
@@ -265,7 +280,7 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     )
 
     // An empty balance refuses the charge, and the client is not saved.
-    expect(await addClient('Vera', '+7 900 333-44-55')).toBe(200)
+    expect(await addClient('Vera', '+7 900 333-44-55')).toBe(402)
     expect(await byTestId(page, 'refusal').getAttribute('data-reason')).toBe('insufficient_funds')
     expect(await text('refusal')).toContain('There is not enough money on your Messages balance')
     expect(await text('top-up-link')).toBe('Add money to your Messages balance')

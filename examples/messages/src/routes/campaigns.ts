@@ -103,6 +103,7 @@ ${list(
       const attempt = request.body.attempt ?? randomUUID()
       if (!name || recipients.length === 0 || recipients.length > 1000) {
         return reply
+          .status(400)
           .type('text/html')
           .send(
             page(

@@ -64,6 +64,7 @@ ${list(
       const attempt = request.body.attempt ?? randomUUID()
       if (!name || !/^\+?[0-9 ()-]{5,20}$/.test(phone)) {
         return reply
+          .status(400)
           .type('text/html')
           .send(
             page(

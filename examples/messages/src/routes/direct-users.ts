@@ -96,7 +96,7 @@ export function directUserRoutes(app: FastifyInstance, { store, protus }: { stor
           : store.data.users.some((u) => u.email === email && u.kind === 'direct')
             ? 'Someone already registered with this email: sign in instead.'
             : undefined
-    if (problem) return reply.type('text/html').send(registerPage(request, problem))
+    if (problem) return reply.status(400).type('text/html').send(registerPage(request, problem))
     const user: User = {
       id: newId('usr'),
       kind: 'direct',
@@ -117,7 +117,7 @@ export function directUserRoutes(app: FastifyInstance, { store, protus }: { stor
     // Hashes even for an unknown email, so the answer time does not tell which emails exist.
     const matches = await passwordMatches(request.body.password ?? '', user?.passwordHash)
     if (!user || !matches) {
-      return reply.type('text/html').send(signInPage(request, 'Wrong email or password.'))
+      return reply.status(401).type('text/html').send(signInPage(request, 'Wrong email or password.'))
     }
     return startSession(request, reply, user)
   })
