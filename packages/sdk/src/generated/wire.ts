@@ -797,7 +797,74 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    get?: never
+    /**
+     * Top-ups of one of the partner's managed accounts, newest first
+     * @description Pending, succeeded and failed, whoever opened them (the partner or an operator). Only managed accounts: a person’s wallet is the person’s business.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          starting_after?: string
+        }
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              data: components['schemas']['Topup'][]
+              has_more: boolean
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
     put?: never
     /**
      * Top-up link for one of the partner's managed accounts
@@ -1408,7 +1475,7 @@ export interface paths {
     head?: never
     /**
      * Change name, redirect URIs or webhook URL
-     * @description Redirect URIs and the webhook URL are absolute https URLs (http only on loopback hosts). Redirect URIs are later compared byte for byte.
+     * @description Redirect URIs and the webhook URL are absolute https URLs (http only on loopback hosts). Redirect URIs are later compared byte for byte. A webhook URL on a loopback, private or link-local host is refused with 400 `webhook_url_not_public` unless the server allows private webhooks (PROTUS_WEBHOOK_ALLOW_PRIVATE).
      */
     patch: {
       parameters: {
@@ -2469,10 +2536,16 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** Partners with access to the person’s account */
+    /**
+     * Partners with access to the person’s account
+     * @description The connected partners, newest first. With include=revoked, then the partners the person disconnected, most recently revoked first, with what they spent.
+     */
     get: {
       parameters: {
-        query?: never
+        query?: {
+          /** @description Also the partners whose access the person revoked (and that are not connected again): the latest grant of each, with revoked_at */
+          include?: 'revoked'
+        }
         header?: never
         path?: never
         cookie?: never
@@ -3558,11 +3631,34 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    get?: never
+    /**
+     * Whether anyone is signed in
+     * @description Answers 200 with or without a session, so that a page can ask who is signed in without an error: `{"signed_in": false}` for a visitor, or the session's owner as GET /v1/me gives it. GET /v1/me answers 401 without a session instead.
+     */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Whether the request carries a live session, and whose it is */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['SessionState']
+          }
+        }
+      }
+    }
     put?: never
     /**
      * Sign in
-     * @description Sets the HttpOnly session cookie. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header.
+     * @description Sets the HttpOnly session cookie. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header. Without `kind`, signs in to the account of the email that the password opens, person or company; when it opens both, 409 account_kind_ambiguous asks for `kind`.
      */
     post: {
       parameters: {
@@ -3577,7 +3673,8 @@ export interface paths {
             /** Format: email */
             email: string
             password: string
-            kind: 'customer' | 'company'
+            /** @description Which account of the email to sign in to. Without it, the one the password opens; when it opens both, 409 account_kind_ambiguous. */
+            kind?: 'customer' | 'company'
           }
         }
       }
@@ -3602,6 +3699,15 @@ export interface paths {
         }
         /** @description RFC 9457 problem details with a stable code */
         401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
           headers: {
             [name: string]: unknown
           }
@@ -4335,11 +4441,14 @@ export interface components {
         name: string
       }
       redirect_uri: string
+      /** @description The scopes asked for; granted: the person allowed it to this partner before */
       scopes: {
         /** @enum {string} */
         scope: 'check' | 'hold' | 'charge' | 'profile' | 'email'
         granted: boolean
       }[]
+      /** @description Scopes the person allowed this partner before that the request does not ask for: they stay allowed whatever the answer */
+      kept_scopes: ('check' | 'hold' | 'charge' | 'profile' | 'email')[]
       /** @description The monthly limit already set for this partner, if the person granted it before */
       monthly_limit: number | null
       /** Format: date-time */
@@ -4353,13 +4462,15 @@ export interface components {
       created_at: string
     }
     Entry: {
-      /** @description The ledger transfer id; pass the last one as starting_after */
+      /** @description The ledger transfer id (with ":rest" for the line that gives back what a partial capture left of its hold); pass the last one as starting_after */
       id: string
       kind: 'top_up' | 'charge' | 'hold' | 'capture' | 'release' | 'expiry' | 'refund'
       /** @description Integer minor units */
       amount: number
       /** @description debit takes or reserves money; credit brings money in or gives held money back */
       direction: 'debit' | 'credit'
+      /** @description Signed change of the available funds: balance_after of the line before plus this is this balance_after. A capture pays out of funds its hold already reserved, so its change is 0; the rest of a partial capture comes back as a release line of its own. */
+      available_change: number
       /** @description Available funds right after this movement */
       balance_after: number
       partner: {
@@ -4394,6 +4505,8 @@ export interface components {
       limit_remaining: number | null
       /** @description When the month ends (UTC) */
       limit_resets_at: string | null
+      /** @description When the person took the access away; null while the partner is connected */
+      revoked_at: string | null
     }
     /** @description monthly_limit: what the person lets you take in a calendar month (UTC); null: no limit */
     GrantData: {
@@ -4506,6 +4619,7 @@ export interface components {
         | 'validation_failed'
         | 'malformed_json'
         | 'idempotency_key_required'
+        | 'webhook_url_not_public'
         | 'webhook_signature_invalid'
         | 'unauthenticated'
         | 'invalid_credentials'
@@ -4521,6 +4635,7 @@ export interface components {
         | 'not_found'
         | 'email_taken'
         | 'username_taken'
+        | 'account_kind_ambiguous'
         | 'hold_not_pending'
         | 'idempotency_request_in_progress'
         | 'webhook_endpoint_unavailable'
@@ -4604,6 +4719,17 @@ export interface components {
       /** Format: date-time */
       updated_at: string
     }
+    /** @description Whether the request carries a live session, and whose it is */
+    SessionState:
+      | {
+          /** @enum {boolean} */
+          signed_in: false
+        }
+      | {
+          /** @enum {boolean} */
+          signed_in: true
+          me: components['schemas']['Me']
+        }
     Topup: {
       id: string
       /** @description The managed account topped up (partner top-ups only) */
@@ -5048,6 +5174,7 @@ export const problemCodes = [
   'validation_failed',
   'malformed_json',
   'idempotency_key_required',
+  'webhook_url_not_public',
   'webhook_signature_invalid',
   'unauthenticated',
   'invalid_credentials',
@@ -5063,6 +5190,7 @@ export const problemCodes = [
   'not_found',
   'email_taken',
   'username_taken',
+  'account_kind_ambiguous',
   'hold_not_pending',
   'idempotency_request_in_progress',
   'webhook_endpoint_unavailable',
