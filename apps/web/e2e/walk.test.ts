@@ -61,6 +61,16 @@ async function loadApiSupport(): Promise<ApiSupport> {
 }
 
 type Language = 'en' | 'ru'
+/** A button's name in each language. */
+type Label = Record<Language, string>
+const label = (pick: (messages: typeof en) => string): Label => ({ en: pick(en), ru: pick(ru) })
+/** The phone's navigation menu, on every page that has one. */
+const MENU = label((m) => m.nav.menu)
+/** The dialogs a page opens, by the page. */
+const DIALOGS: Record<string, Label[]> = {
+  '/wallet': [label((m) => m.wallet.topUp)],
+  '/company/services': [label((m) => m.services.create)],
+}
 /** What the test calls its services and charges: a partner's own words, shown as they are. */
 const DATA_NAMES = ['Bulk messages', 'Priority line', 'Spring campaign']
 const WIDTHS = [1280, 390] as const
@@ -194,6 +204,9 @@ interface Walker {
   /** Texts that may show in Latin letters in Russian: the names the test gave its data. */
   names: string[]
   findings: string[]
+  signedIn: boolean
+  /** How often the phone's menu was opened and checked. */
+  menusOpened: number
 }
 
 describe.skipIf(!checkPrerequisites())('a walk through every page', () => {
@@ -308,34 +321,76 @@ describe.skipIf(!checkPrerequisites())('a walk through every page', () => {
       const [name, value] = session.cookie.split('=') as [string, string]
       await opened.context.addCookies([{ name, value, url: baseUrl }])
     }
-    return { opened, language, names: people.names ?? [], findings: [] }
+    return {
+      opened,
+      language,
+      names: people.names ?? [],
+      findings: [],
+      signedIn: session !== undefined,
+      menusOpened: 0,
+    }
+  }
+
+  /** Checks what the page shows now: nothing wider than the screen, nothing in the other language. */
+  async function inspect(walk: Walker, where: string): Promise<void> {
+    const { page } = walk.opened
+    for (const overflow of await overflows(page)) walk.findings.push(`${where}: ${overflow}`)
+    for (const text of await visibleTexts(page)) {
+      if (walk.language === 'en') {
+        if (/[А-Яа-яЁё]/.test(text) && text !== 'Русский')
+          walk.findings.push(`${where}: Russian text "${text}"`)
+        continue
+      }
+      const english = patterns.find(({ pattern }) => pattern.test(text))
+      if (english) walk.findings.push(`${where}: untranslated ${english.key} "${text}"`)
+      else {
+        const words = englishWords(text, walk.names)
+        if (words.length > 0) walk.findings.push(`${where}: English words ${words.join(' ')} in "${text}"`)
+      }
+    }
+  }
+
+  /**
+   * Opens what the button named `label` shows (a dialog, the phone's menu), checks it and closes
+   * it again; when `optional`, a page without such a button is fine. Says whether it opened.
+   */
+  async function inspectOpened(
+    walk: Walker,
+    where: string,
+    label: string,
+    optional = false,
+  ): Promise<boolean> {
+    const { page } = walk.opened
+    const button = page.getByRole('button', { name: label, exact: true })
+    if (optional && !(await button.isVisible())) return false
+    await button.click()
+    const opened = page.locator('.v-overlay--active .v-overlay__content, .v-navigation-drawer--active').last()
+    await opened.waitFor()
+    await page.waitForTimeout(300)
+    await inspect(walk, `${where} with "${label}" open`)
+    await page.keyboard.press('Escape')
+    // A temporary drawer closes on a click beside it, on its scrim.
+    const scrim = page.locator('.v-navigation-drawer__scrim')
+    const size = page.viewportSize()
+    if (size && (await scrim.isVisible())) await page.mouse.click(size.width - 10, size.height - 10)
+    await opened.waitFor({ state: 'hidden' })
+    return true
   }
 
   async function visit(walk: Walker, path: string): Promise<void> {
     const { page, consoleErrors, pageErrors, cspViolations } = walk.opened
-    const where = (width: number) => `${walk.language} ${width} px ${path}`
     await page.setViewportSize({ width: WIDTHS[0], height: 860 })
     await page.goto(path)
     await page.waitForLoadState('networkidle')
     for (const width of WIDTHS) {
+      const where = `${walk.language} ${width} px ${path}`
       await page.setViewportSize({ width, height: 860 })
       await page.waitForTimeout(100)
-      for (const overflow of await overflows(page)) walk.findings.push(`${where(width)}: ${overflow}`)
-      const texts = await visibleTexts(page)
-      for (const text of texts) {
-        if (walk.language === 'en') {
-          if (/[А-Яа-яЁё]/.test(text) && text !== 'Русский')
-            walk.findings.push(`${where(width)}: Russian text "${text}"`)
-          continue
-        }
-        const english = patterns.find(({ pattern }) => pattern.test(text))
-        if (english) walk.findings.push(`${where(width)}: untranslated ${english.key} "${text}"`)
-        else {
-          const words = englishWords(text, walk.names)
-          if (words.length > 0)
-            walk.findings.push(`${where(width)}: English words ${words.join(' ')} in "${text}"`)
-        }
-      }
+      await inspect(walk, where)
+      // A visitor is sent from these pages to sign in.
+      const dialogs = walk.signedIn ? (DIALOGS[path] ?? []) : []
+      for (const opens of dialogs) await inspectOpened(walk, where, opens[walk.language])
+      if (await inspectOpened(walk, where, MENU[walk.language], true)) walk.menusOpened += 1
     }
     for (const [kind, list] of [
       ['console error', consoleErrors],
@@ -387,6 +442,7 @@ describe.skipIf(!checkPrerequisites())('a walk through every page', () => {
       const walk = await walker(language, people.person)
       for (const path of personPages()) await visit(walk, path)
       await walk.opened.context.close()
+      expect(walk.menusOpened, "the phone's menu").toBeGreaterThan(0)
       expect(distinct(walk.findings).join('\n')).toBe('')
     }, 180_000)
 
@@ -394,6 +450,7 @@ describe.skipIf(!checkPrerequisites())('a walk through every page', () => {
       const walk = await walker(language, people.company)
       for (const path of companyPages()) await visit(walk, path)
       await walk.opened.context.close()
+      expect(walk.menusOpened, "the phone's menu").toBeGreaterThan(0)
       expect(distinct(walk.findings).join('\n')).toBe('')
     }, 180_000)
   }
