@@ -106,6 +106,23 @@ describe('authorization endpoint', () => {
     expect(res.body).toContain(text)
   })
 
+  it("says so in the visitor's language, from Accept-Language", async () => {
+    const partner = await partnerClient(app)
+    const { url } = request(partner, { client_id: 'cli_unknown' })
+    const russian = await app.inject({
+      method: 'GET',
+      url,
+      headers: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' },
+    })
+    expect(russian.statusCode).toBe(400)
+    expect(russian.body).toContain('<html lang="ru">')
+    expect(russian.body).toContain('Партнёр с таким client_id не зарегистрирован.')
+    expect(russian.body).not.toContain('No partner')
+    const english = await app.inject({ method: 'GET', url, headers: { 'accept-language': 'de-DE' } })
+    expect(english.body).toContain('<html lang="en">')
+    expect(english.body).toContain('No partner is registered with this client_id.')
+  })
+
   it.each([
     ['a missing code_challenge', { code_challenge: undefined }, 'invalid_request'],
     ['the plain PKCE method', { code_challenge_method: 'plain' }, 'invalid_request'],

@@ -64,11 +64,13 @@ export function createAuthorizeService(deps: {
 
   /** Checks the request; errors that cannot be redirected safely throw AuthorizePageError. */
   async function validate(query: AuthorizeQuery): Promise<ValidRequest> {
-    if (!query.client_id) throw new AuthorizePageError('The request has no client_id.')
+    if (!query.client_id) throw new AuthorizePageError('no_client_id', 'The request has no client_id.')
     const client = await companies.findClient(query.client_id)
-    if (!client) throw new AuthorizePageError('No partner is registered with this client_id.')
+    if (!client)
+      throw new AuthorizePageError('unknown_client', 'No partner is registered with this client_id.')
     if (!query.redirect_uri || !client.redirectUris.includes(query.redirect_uri)) {
       throw new AuthorizePageError(
+        'redirect_uri_mismatch',
         'The redirect_uri is not one the partner registered (they are compared exactly).',
       )
     }

@@ -67,8 +67,14 @@ export function oauthErrorOf(error: unknown): OauthError {
  * an error page and never redirected (RFC 9700 §4.1).
  */
 export class AuthorizePageError extends Error {
-  constructor(message: string) {
+  constructor(
+    readonly reason: AuthorizePageReason,
+    message: string,
+  ) {
     super(message)
     this.name = 'AuthorizePageError'
   }
 }
+
+/** Why an authorization request gets the error page, which says so in the visitor's language. */
+export type AuthorizePageReason = 'no_client_id' | 'unknown_client' | 'redirect_uri_mismatch' | 'malformed'

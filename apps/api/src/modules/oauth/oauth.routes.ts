@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { sessionToken } from '../../plugins/auth.js'
 import type { IdentityService } from '../identity/identity.service.js'
+import { pageLanguage } from '../topups/page-texts.js'
 import type { AuthorizeQuery, AuthorizeService } from './authorize.service.js'
 import { authenticateClient } from './client-auth.js'
 import { authorizeErrorPage, errorPageHeaders } from './error-page.js'
@@ -52,10 +53,12 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{
     const malformedAuthorization =
       request.routeOptions.url === '/oauth/authorize' && !(error instanceof OauthError) && oauth.status < 500
     if (error instanceof AuthorizePageError || malformedAuthorization) {
+      const reason = error instanceof AuthorizePageError ? error.reason : 'malformed'
+      const language = pageLanguage(undefined, request.headers['accept-language'])
       return reply
         .status(400)
         .headers(errorPageHeaders)
-        .send(authorizeErrorPage((error as Error).message))
+        .send(authorizeErrorPage(reason, (error as Error).message, language))
     }
     if (error instanceof OauthError && error.redirect) return reply.redirect(error.redirect, 302)
     if (oauth.error === 'server_error') request.log.error({ err: error }, 'oauth request failed')
