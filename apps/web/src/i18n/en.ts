@@ -187,10 +187,10 @@ const en = {
     submit: 'Sign in',
     noAccount: 'New to PROTUS?',
     registerLink: 'Create an account',
-    forPartner: 'Sign in to your PROTUS wallet to continue to the partner’s site.',
-  },
     chooseKind:
       'This email and password open both a personal and a company account. Which one do you want to sign in to?',
+    forPartner: 'Sign in to your PROTUS wallet to continue to the partner’s site.',
+  },
   account: {
     title: 'Your account',
     subtitle: 'The details of your PROTUS account.',
@@ -251,13 +251,13 @@ const en = {
       description: 'Description',
       amount: 'Amount',
       balanceAfter: 'Available after',
+      fromReserved: 'from the reservation',
       empty: 'No movements yet.',
       emptyHint: 'Top up your wallet to start paying for partner services.',
       emptyHintNoTopUps: 'Every top-up, payment and reservation of your wallet will appear here.',
     },
     topUpDialog: {
       title: 'Top up your wallet',
-      fromReserved: 'from the reservation',
       text: 'You pay on the payment page and come back here when it is done.',
       amount: 'Amount',
       suggestions: 'Suggested amounts',
