@@ -9,11 +9,21 @@ describe.skipIf(!runnable)('the username rule on the registration form, in the b
   const usernameField = (page: Page) => byTestId(page, 'register-username')
   const messages = async (page: Page) =>
     readable(await usernameField(page).locator('.v-messages').textContent())
-  const passwordTop = async (page: Page) => (await byTestId(page, 'register-password').boundingBox())?.y
+  /** Where the password field starts below the username field's top (the page may scroll a little on submit). */
+  const passwordTop = async (page: Page) => {
+    const [password, username] = await Promise.all([
+      byTestId(page, 'register-password').boundingBox(),
+      usernameField(page).boundingBox(),
+    ])
+    return password && username ? password.y - username.y : undefined
+  }
 
   // Text in a fallback font (Cyrillic) may shift a line box by a fraction of a pixel, never more.
-  const expectNear = (y: number | undefined, before: number | undefined) =>
-    expect(Math.abs((y ?? 0) - (before ?? 0))).toBeLessThan(1)
+  // Messages slide in and out, so the field is measured once that has settled.
+  const expectStill = (page: Page, before: number | undefined) =>
+    expect
+      .poll(async () => Math.abs(((await passwordTop(page)) ?? 0) - (before ?? 0)), { timeout: 3000 })
+      .toBeLessThan(1)
 
   /** Shows the hint, then each refusal in its place, and the password field below never moves. */
   async function checkRule(page: Page, rule: string, taken: string): Promise<void> {
@@ -34,19 +44,19 @@ describe.skipIf(!runnable)('the username rule on the registration form, in the b
     await submit.click()
     await expect.poll(async () => await usernameField(page).getAttribute('class')).toContain('v-input--error')
     expect(await messages(page)).toBe(rule)
-    expectNear(await passwordTop(page), before)
+    await expectStill(page, before)
 
     await usernameField(page).locator('input').fill('')
     await submit.click()
     await expect.poll(() => messages(page)).not.toBe(rule)
-    expectNear(await passwordTop(page), before)
+    await expectStill(page, before)
 
     // The server's refusal takes the same place.
     await usernameField(page).locator('input').fill(takenName)
     await byTestId(page, 'register-password').locator('input').fill('correct horse battery')
     await submit.click()
     await expect.poll(() => messages(page)).toBe(taken)
-    expectNear(await passwordTop(page), before)
+    await expectStill(page, before)
   }
 
   for (const width of [1280, 390])
