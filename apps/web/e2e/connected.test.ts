@@ -29,6 +29,7 @@ describe.skipIf(!runnable)('Connected services after the last partner is disconn
     const callback = fixtures.site.nextCallback()
     await page.getByRole('button', { name: 'Allow' }).click()
     await callback
+    await page.waitForURL((url) => url.href.startsWith(fixtures.site.redirectUri))
 
     // The partner takes ₽25.00 from the wallet.
     await topUp(page, '100')

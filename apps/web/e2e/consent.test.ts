@@ -185,6 +185,7 @@ describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
     let callback = fixtures.site.nextCallback()
     await allowButton().click()
     await callback
+    await page.waitForURL((url) => url.href.startsWith(fixtures.site.redirectUri))
 
     await page.setViewportSize({ width: 390, height: 844 })
     const more = authorizeUrl(partner.clientId, 'charge')
@@ -222,6 +223,7 @@ describe.skipIf(!runnable)('Sign in with PROTUS in the browser', () => {
     callback = fixtures.site.nextCallback()
     await page.getByRole('button', { name: 'Разрешить' }).click()
     expect((await callback).get('code')).toBeTruthy()
+    await page.waitForURL((url) => url.href.startsWith(fixtures.site.redirectUri))
     await page.goto('/wallet/connected')
     const card = page.locator(`[data-testid="connected-service"][data-client-id="${partner.clientId}"]`)
     await expect

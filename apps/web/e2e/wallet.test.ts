@@ -150,6 +150,8 @@ describe.skipIf(!runnable)('a person’s wallet in the browser', () => {
     const callback = fixtures.site.nextCallback()
     await page.getByRole('button', { name: 'Allow' }).click()
     const code = (await callback).get('code') ?? ''
+    // The browser lands on the partner's page before this test sends it anywhere else.
+    await page.waitForURL((url) => url.href.startsWith(fixtures.site.redirectUri))
     const token = await fixtures.api.post('/oauth/token', {
       headers: { authorization: partner.auth },
       form: {
