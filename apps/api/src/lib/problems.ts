@@ -41,6 +41,8 @@ export const problemCatalogue = {
     title: 'This email and password open both a person’s and a company’s account; say which',
   },
   hold_not_pending: { status: 409, title: 'The hold is no longer pending' },
+  subscription_canceled: { status: 409, title: 'The subscription is canceled already' },
+  subscription_not_past_due: { status: 409, title: 'The subscription is not past due' },
   idempotency_request_in_progress: {
     status: 409,
     title: 'A request with this Idempotency-Key is in progress',
@@ -56,6 +58,7 @@ export const problemCatalogue = {
   refund_exceeds_charge: { status: 422, title: 'The refund is larger than what is left of the charge' },
   currency_mismatch: { status: 422, title: "The amount's currency is not the wallet's currency" },
   service_inactive: { status: 422, title: 'The service is archived' },
+  service_not_recurring: { status: 422, title: 'The service is not a recurring service' },
   payment_provider_refused: { status: 422, title: 'The payment provider refused to open this payment' },
   too_many_attempts: { status: 429, title: 'Too many attempts, try again later' },
   rate_limited: { status: 429, title: 'Too many requests of this kind, try again later' },

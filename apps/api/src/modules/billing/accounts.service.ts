@@ -28,8 +28,18 @@ export function createAccountsService(deps: {
   ledger: LedgerService
   events: Pick<WebhookEvents, 'emit'>
   clock: Clock
+  /**
+   * Called in the transaction that takes the `charge` right away from a partner on an account
+   * (a revoked grant, or the scope removed), before the account's wallet is locked: what the
+   * partner was allowed to take from then on (its subscriptions) ends with it.
+   */
+  onChargeWithdrawn?: readonly ((tx: Queryable, accountId: string) => Promise<void>)[]
 }) {
   const { db, repo, ledger, events, clock } = deps
+
+  async function chargeWithdrawn(tx: Queryable, accountId: string) {
+    for (const listener of deps.onChargeWithdrawn ?? []) await listener(tx, accountId)
+  }
 
   const grantView = (
     account: AccountRow,
@@ -152,6 +162,7 @@ export function createAccountsService(deps: {
         })
       }
       const chargeTaken = account.scopes.includes('charge') && !billingScopes.includes('charge')
+      if (chargeTaken) await chargeWithdrawn(tx, account.id)
       const released = await repo.setGrant(
         tx,
         account.id,
@@ -185,6 +196,7 @@ export function createAccountsService(deps: {
       const account = await repo.findAccount(tx, { id: accountId })
       // Revoked already (a reused token found after the person revoked): nothing new to tell.
       if (!account || account.grant_revoked_at) return
+      await chargeWithdrawn(tx, accountId)
       const now = clock.now()
       const released = await repo.setGrant(
         tx,
@@ -282,6 +294,11 @@ export function createAccountsService(deps: {
       const rows = await repo.accountsOfCustomer(db, customerId)
       const views = await withStats(rows)
       return rows.map((row, i) => ({ company_id: row.company_id, account: views[i] ?? accountView(row) }))
+    },
+
+    /** A person's accounts at every partner, as stored. */
+    ofCustomer(customerId: string): Promise<AccountRow[]> {
+      return repo.accountsOfCustomer(db, customerId)
     },
 
     /** A person's accounts at every partner, with what each spent and holds and the month's limit. */

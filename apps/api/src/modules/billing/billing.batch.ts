@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.js'
+import type { Database, Queryable } from '../../db/database.js'
 import { createBatcher } from '../../lib/batcher.js'
 import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
@@ -22,18 +22,27 @@ export interface Success extends JsonResponse {
 /**
  * One money operation on its way through a batch: the idempotent request it answers, the
  * partner whose webhooks report it, and either the operation with the answer to the rows it
- * writes, or a refusal decided before the batch (which only claims the key, to be saved).
+ * writes, or a refusal decided before the batch (which only claims the key, to be saved). The
+ * answer may write more in the operation's transaction (a subscription records its charge).
  */
 export type Plan = { request: IdempotentRequest; companyId: string } & (
-  | { operation: Exclude<Operation, { kind: 'refuse' }>; succeeded(written: Written, at: Date): Success }
+  | {
+      operation: Exclude<Operation, { kind: 'refuse' }>
+      succeeded(written: Written, at: Date, tx: Queryable): Success | Promise<Success>
+    }
   | { operation: { kind: 'refuse' }; refusal: DomainError }
 )
 
 const MAX_BATCH = 256
 
-function answerOf(plan: Plan, outcome: Outcome, at: Date): Success | DomainError {
+async function answerOf(
+  plan: Plan,
+  outcome: Outcome,
+  at: Date,
+  tx: Queryable,
+): Promise<Success | DomainError> {
   if ('refusal' in plan) return plan.refusal
-  if (outcome.result === 'ok') return plan.succeeded(outcome, at)
+  if (outcome.result === 'ok') return plan.succeeded(outcome, at, tx)
   return refusalError(outcome, plan.operation)
 }
 
@@ -51,29 +60,39 @@ export function createBillingBatch(deps: {
 }) {
   const { db, repo, idempotency, events, clock } = deps
 
-  async function run(plans: Plan[]): Promise<(StoredResponse | DomainError)[]> {
-    return db.transaction(async (tx) => {
-      const at = clock.now()
-      const results = await repo.apply(tx, plans, at)
-      const saved: SavedResponse[] = []
-      const reported: PartnerEvent[] = []
-      const answer = (plan: Plan, applied: Applied | undefined): StoredResponse | DomainError => {
-        if (!applied) throw new Error('billing_apply answered fewer results than operations')
-        if (applied.state !== 'claimed') return settleClaim(applied)
-        const decided = answerOf(plan, applied.outcome, at)
-        if (!(decided instanceof DomainError)) {
-          for (const event of decided.events) reported.push({ companyId: plan.companyId, ...event })
-        }
-        const { status, body } = decidedResponse(decided, plan.request.requestId)
-        saved.push(savedUnder(plan.request, { status, body }))
-        return { status, body, replayed: false }
+  /**
+   * Applies the plans in the caller's transaction: `billing_apply` claims each key and runs each
+   * operation, the events of those that succeeded go to the outbox, and every response is saved
+   * under its key. The batch runs this in a transaction of its own; a caller that has more to
+   * write with the operation (a subscription and its charge) runs it in its own.
+   */
+  async function applyIn(tx: Queryable, plans: readonly Plan[]): Promise<(StoredResponse | DomainError)[]> {
+    const at = clock.now()
+    const results = await repo.apply(tx, plans, at)
+    const saved: SavedResponse[] = []
+    const reported: PartnerEvent[] = []
+    const answer = async (
+      plan: Plan,
+      applied: Applied | undefined,
+    ): Promise<StoredResponse | DomainError> => {
+      if (!applied) throw new Error('billing_apply answered fewer results than operations')
+      if (applied.state !== 'claimed') return settleClaim(applied)
+      const decided = await answerOf(plan, applied.outcome, at, tx)
+      if (!(decided instanceof DomainError)) {
+        for (const event of decided.events) reported.push({ companyId: plan.companyId, ...event })
       }
-      const answers = plans.map((plan, i) => answer(plan, results[i]))
-      await events.emit(tx, reported, at)
-      await idempotency.save(tx, saved)
-      return answers
-    })
+      const { status, body } = decidedResponse(decided, plan.request.requestId)
+      saved.push(savedUnder(plan.request, { status, body }))
+      return { status, body, replayed: false }
+    }
+    const answers: (StoredResponse | DomainError)[] = []
+    for (const [i, plan] of plans.entries()) answers.push(await answer(plan, results[i]))
+    await events.emit(tx, reported, at)
+    await idempotency.save(tx, saved)
+    return answers
   }
+
+  const run = (plans: Plan[]) => db.transaction((tx) => applyIn(tx, plans))
 
   const batcher = createBatcher<Plan, StoredResponse | DomainError>({
     run,
@@ -86,6 +105,8 @@ export function createBillingBatch(deps: {
   })
 
   return {
+    applyIn,
+
     /** Runs the plan in the next batch; resolves with the response to send (saved for replays). */
     async execute(plan: Plan): Promise<StoredResponse> {
       const answer = await batcher.submit(plan)

@@ -97,11 +97,12 @@ export function statementLines(
 
 const text = (value: unknown) => (typeof value === 'string' ? value : null)
 
-/** The partner and service a movement names in its user_data (billing writes them there). */
+/** The partner, service and subscription a movement names in its user_data (billing writes them there). */
 export function entryRefs(entry: Pick<EntryRow, 'user_data'>) {
   return {
     companyId: text(entry.user_data.company_id),
     serviceId: text(entry.user_data.service_id),
+    subscriptionId: text(entry.user_data.subscription_id),
     description: text(entry.user_data.description),
   }
 }

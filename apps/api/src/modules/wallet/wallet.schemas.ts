@@ -41,6 +41,9 @@ export const Entry = Type.Object(
     }),
     partner: Nullable(Named),
     service: Nullable(Named),
+    subscription: Nullable(
+      Type.String({ description: 'The subscription (sub_…) whose period this charge paid; null for others' }),
+    ),
     description: Nullable(Type.String()),
     created_at: Timestamp,
   },

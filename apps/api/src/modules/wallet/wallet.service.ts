@@ -78,6 +78,7 @@ export function createWalletService(deps: {
         ...line,
         partner: named(partners, refs.companyId),
         service: named(services, refs.serviceId),
+        subscription: refs.subscriptionId,
         description: refs.description,
         created_at: row.created_at,
       }))

@@ -2,6 +2,11 @@ import { type TSchema, Type } from 'typebox'
 import { MinorUnits, PageQuery, PublicId, Timestamp } from '../../lib/schemas.js'
 import { Account, Charge, Hold, Refund } from '../billing/billing.schemas.js'
 import { Scope } from '../oauth/oauth.schemas.js'
+import {
+  Subscription,
+  SubscriptionPaymentFailed,
+  SubscriptionRenewed,
+} from '../subscriptions/subscriptions.schemas.js'
 import { Topup } from '../topups/topups.schemas.js'
 
 const closed = { additionalProperties: false } as const
@@ -65,6 +70,27 @@ export const eventCatalogue = {
   'charge.succeeded': { data: Charge, description: 'A charge succeeded; also sent when a hold is captured' },
   'charge.refunded': { data: Refund, description: 'A charge was refunded' },
   'wallet.topped_up': { data: ManagedTopup, description: 'A managed account was topped up' },
+  'subscription.created': {
+    data: Subscription,
+    description: 'A subscription started; its first period was charged (a charge.succeeded too)',
+  },
+  'subscription.renewed': {
+    data: SubscriptionRenewed,
+    description: 'The next period of a subscription was charged (a charge.succeeded too)',
+  },
+  'subscription.payment_failed': {
+    data: SubscriptionPaymentFailed,
+    description:
+      'A renewal was refused: the subscription is past due until next_retry_at, or canceled when that was its last retry',
+  },
+  'subscription.updated': {
+    data: Subscription,
+    description: 'cancel_at_period_end was switched on: the subscription ends at current_period_end',
+  },
+  'subscription.canceled': {
+    data: Subscription,
+    description: 'A subscription ended; cancel_reason says why',
+  },
   ping: { data: Ping, description: 'The test event' },
 } as const satisfies Record<string, { data: TSchema; description: string }>
 
@@ -113,7 +139,14 @@ export function webhooksDocument() {
   )
 }
 
-export const webhookEventSchemas = [GrantData, ReleasedHold, ManagedTopup, Ping]
+export const webhookEventSchemas = [
+  GrantData,
+  ReleasedHold,
+  ManagedTopup,
+  Ping,
+  SubscriptionRenewed,
+  SubscriptionPaymentFailed,
+]
 
 const EventType = Type.Union(
   eventTypes.map((t) => Type.Literal(t)),
