@@ -16,7 +16,8 @@ const documentPath = join(root, 'packages/sdk/openapi.json')
 const wirePath = join(root, 'packages/sdk/src/generated/wire.ts')
 
 // Every route answers in the document: Stripe is configured (pointing nowhere) so its webhook
-// route exists, and the database is an in-memory PGlite that vanishes with the process.
+// route exists, the sandbox clock is on so its routes exist, and the database is an in-memory
+// PGlite that vanishes with the process.
 const environment = {
   PROTUS_DATA_DIR: ':memory:',
   PROTUS_MODE: 'sandbox',
@@ -26,6 +27,7 @@ const environment = {
   PROTUS_STRIPE_API_BASE: 'http://127.0.0.1:9',
   PROTUS_WEBHOOK_WORKER: 'false',
   PROTUS_SWEEP_INTERVAL_SECONDS: '0',
+  PROTUS_TEST_CLOCK: 'true',
 }
 
 async function openapiDocument() {

@@ -23,8 +23,9 @@ import { addressLimits } from './modules/limits/rate-limits.js'
 import { grantRoutes } from './modules/oauth/grants.routes.js'
 import { oauthRoutes } from './modules/oauth/oauth.routes.js'
 import { retentionMetrics } from './modules/retention/retention.metrics.js'
-import { subscriptionRoutes } from './modules/subscriptions/subscriptions.routes.js'
-import { subscriptionsSchemas } from './modules/subscriptions/subscriptions.schemas.js'
+import { testClockRoutes } from './modules/test-clock/test-clock.routes.js'
+import { testClockSchemas } from './modules/test-clock/test-clock.schemas.js'
+import { openTestClock } from './modules/test-clock/test-clock.service.js'
 import { providerRoutes } from './modules/topups/providers.routes.js'
 import { sandboxRoutes } from './modules/topups/sandbox/sandbox.routes.js'
 import { topupRoutes } from './modules/topups/topups.routes.js'
@@ -71,7 +72,6 @@ function trustProxyOption(
 
 /** Builds the whole PROTUS server without listening; `server.ts` and tests call it. */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const clock = deps.clock ?? systemClock
   const validation = createValidatorCompiler()
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -95,6 +95,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   if (config.migrateOnStart) await migrate(db, allMigrations)
   await ensureMode(db, config.mode)
   const secretKey = await resolveSecretKey(config, app.log)
+  // The sandbox clock starts where any process last moved it, before anything reads the time.
+  const clock = config.testClock
+    ? await openTestClock(db, deps.clock ?? systemClock)
+    : (deps.clock ?? systemClock)
 
   for (const schema of [
     Problem,
@@ -102,10 +106,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...companySchemas,
     Service,
     ...billingSchemas,
-    ...subscriptionsSchemas,
     ...topupsSchemas,
     ...walletSchemas,
     ...webhooksSchemas,
+    ...testClockSchemas,
   ]) {
     app.addSchema(schema)
     validation.addSchema(schema)
@@ -151,11 +155,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(catalogueRoutes, { catalogue, idempotency })
   await app.register(accountRoutes, { accounts, idempotency })
   await app.register(paymentRoutes, { holds, charges, refunds })
-  await app.register(subscriptionRoutes, {
-    subscriptions: services.subscriptions,
-    personSubscriptions: services.personSubscriptions,
-    idempotency,
-  })
   await app.register(topupRoutes, { topups, idempotency, limits })
   const { sandbox } = providers
   if (sandbox) await app.register(sandboxRoutes, { topups, sandbox })
@@ -168,6 +167,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(oauthRoutes, { identity, authorize, tokens, issuer: config.issuer })
   await app.register(grantRoutes, { authorize, grants })
   await app.register(webhookRoutes, { webhooks, idempotency })
+  const { testClock } = services
+  if (testClock) await app.register(testClockRoutes, { testClock })
   await app.register(metricsRoutes, {
     sources: [
       webhookMetrics(webhooks, webhookWorker),
@@ -183,18 +184,20 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     stopWatchingRotations = await identity.watchSecretRotations()
   })
   app.addHook('onClose', async () => stopWatchingRotations?.())
+  // The sandbox clock follows the moves other processes make.
+  let stopWatchingClock: (() => Promise<void>) | undefined
+  app.addHook('onReady', async () => {
+    stopWatchingClock = await testClock?.watch((error) =>
+      app.log.error({ err: error }, 'reading the sandbox clock failed'),
+    )
+  })
+  app.addHook('onClose', async () => stopWatchingClock?.())
   app.addHook('onReady', async () => {
     holdSweeper.start(config.sweepIntervalSeconds, (error) =>
       app.log.error({ err: error }, 'hold sweep failed'),
     )
   })
   app.addHook('onClose', () => holdSweeper.stop())
-  app.addHook('onReady', async () => {
-    services.renewals.start(config.sweepIntervalSeconds, (error) =>
-      app.log.error({ err: error }, 'subscription renewals failed'),
-    )
-  })
-  app.addHook('onClose', () => services.renewals.stop())
   app.addHook('onReady', async () => retention.start(config.sweepIntervalSeconds))
   app.addHook('onClose', () => retention.stop())
   if (config.webhooks.workerInServer) {

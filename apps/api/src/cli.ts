@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import pino from 'pino'
 import { type Config, ConfigError, loadConfig } from './config.js'
+import type { Database } from './db/database.js'
 import { migrate } from './db/migrations.js'
 import { ensureMode, ModeMismatchError } from './db/mode.js'
 import { openDatabase } from './db/open.js'
-import { systemClock } from './lib/clock.js'
+import { type Clock, systemClock } from './lib/clock.js'
 import { DomainError } from './lib/domain-error.js'
 import { idPattern } from './lib/ids.js'
 import { resolveSecretKey } from './lib/secret-key.js'
 import { allMigrations } from './migrations.js'
+import { openTestClock } from './modules/test-clock/test-clock.service.js'
 import { startServer } from './server.js'
 import { createServices, type Services } from './services.js'
 
@@ -16,7 +18,7 @@ const usage = `Usage: protus <command>
 
 Commands:
   start     run the API server and web app (PORT, HOST, DATABASE_URL, … from the environment)
-  worker    send webhooks, renew subscriptions, expire holds and prune what is kept only for a while, without serving
+  worker    send webhooks, expire holds and prune what is kept only for a while, without serving
             HTTP (beside servers started with PROTUS_WEBHOOK_WORKER=0, or as extra workers); stops
             on SIGTERM or SIGINT
   migrate   apply database migrations and exit
@@ -42,6 +44,11 @@ async function openInMode(config: Config) {
   return db
 }
 
+/** Real time, or the sandbox clock where the server's processes left it (PROTUS_TEST_CLOCK). */
+async function clockOf(config: Config, db: Database): Promise<Clock> {
+  return config.testClock ? openTestClock(db) : systemClock
+}
+
 /** Runs an operator command against the configured database with every module's service. */
 async function withServices(fn: (services: Services) => Promise<number>): Promise<number> {
   const config = loadConfig()
@@ -49,7 +56,7 @@ async function withServices(fn: (services: Services) => Promise<number>): Promis
   try {
     const log = pino({ level: config.logLevel }, pino.destination(2))
     const secretKey = await resolveSecretKey(config, log)
-    return await fn(createServices({ config, db, clock: systemClock, secretKey, log }))
+    return await fn(createServices({ config, db, clock: await clockOf(config, db), secretKey, log }))
   } finally {
     await db.close()
   }
@@ -100,13 +107,14 @@ async function runWorker(): Promise<number> {
   const db = await openInMode(config)
   const log = pino({ level: config.logLevel })
   const secretKey = await resolveSecretKey(config, log)
-  const services = createServices({ config, db, clock: systemClock, secretKey, log })
-  const { webhookWorker, holdSweeper, renewals, retention } = services
+  const services = createServices({ config, db, clock: await clockOf(config, db), secretKey, log })
+  const { webhookWorker, holdSweeper, retention, testClock } = services
+  // Runs on the sandbox clock the servers move, hearing each move.
+  const stopWatchingClock = await testClock?.watch((error) =>
+    log.error({ err: error }, 'reading the sandbox clock failed'),
+  )
   webhookWorker.start()
   holdSweeper.start(config.sweepIntervalSeconds, (error) => log.error({ err: error }, 'hold sweep failed'))
-  renewals.start(config.sweepIntervalSeconds, (error) =>
-    log.error({ err: error }, 'subscription renewals failed'),
-  )
   retention.start(config.sweepIntervalSeconds)
   log.info({ database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'PROTUS worker is running')
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -114,7 +122,7 @@ async function runWorker(): Promise<number> {
     process.once('SIGINT', resolve)
   })
   log.info({ signal }, 'worker stopping')
-  await Promise.all([webhookWorker.stop(), holdSweeper.stop(), renewals.stop(), retention.stop()])
+  await Promise.all([webhookWorker.stop(), holdSweeper.stop(), retention.stop(), stopWatchingClock?.()])
   await db.close()
   return 0
 }

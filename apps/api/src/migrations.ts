@@ -14,7 +14,7 @@ import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { oauthExpiryMigrations } from './modules/oauth/migrations/002-expiry.js'
 import { oauthFormerGrantsMigrations } from './modules/oauth/migrations/003-former-grants.js'
-import { subscriptionsMigrations } from './modules/subscriptions/migrations/001-subscriptions.js'
+import { testClockMigrations } from './modules/test-clock/migrations/001-test-clock.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-return-url.js'
 import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
@@ -37,9 +37,9 @@ export const allMigrations: readonly Migration[] = [
   ...oauthMigrations,
   ...oauthExpiryMigrations,
   ...oauthFormerGrantsMigrations,
-  ...subscriptionsMigrations,
   ...topupsMigrations,
   ...topupsReturnUrlMigrations,
   ...webhooksMigrations,
   ...webhooksFairnessMigrations,
+  ...testClockMigrations,
 ]

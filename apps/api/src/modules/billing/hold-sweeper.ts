@@ -46,6 +46,9 @@ export function createHoldSweeper(deps: {
   }
 
   return {
+    /** When the next hold comes due (the sandbox clock runs the sweeper then). */
+    nextDueAt: (): Promise<Date | null> => ledger.nextExpiry(),
+
     /** Expires every due hold now; answers how many. */
     runOnce(): Promise<number> {
       running ??= pass().finally(() => {

@@ -113,6 +113,14 @@ export function createLedgerRepository() {
       return rows.map((r) => r.id)
     },
 
+    /** When the first pending transfer still pending expires, or null when none is pending. */
+    async earliestPendingExpiry(q: Queryable): Promise<Date | null> {
+      const rows = await q.query<{ at: Date | null }>(
+        `SELECT min(expires_at) AS at FROM ledger_pending WHERE state = 'pending'`,
+      )
+      return rows[0]?.at ?? null
+    },
+
     /**
      * Balances as of `at`: pending transfers past their expiry count as released even before
      * the sweeper has expired them.

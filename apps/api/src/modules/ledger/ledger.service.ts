@@ -102,6 +102,9 @@ export function createLedgerService(deps: { db: Database; repo: LedgerRepository
     /** Accounts with holds past their expiry, for the sweeper. */
     dueAccounts: (limit: number) => repo.dueAccounts(db, clock.now(), limit),
 
+    /** When the next hold expires (maybe already past, before the sweeper records it); null: none pending. */
+    nextExpiry: () => repo.earliestPendingExpiry(db),
+
     verify: (q: Queryable = db) => verifyLedger(q),
   }
 }

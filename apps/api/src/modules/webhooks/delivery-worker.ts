@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../db/database.js'
 import { createBatcher } from '../../lib/batcher.js'
-import type { Clock } from '../../lib/clock.js'
+import { type Clock, systemClock } from '../../lib/clock.js'
 import { nextAttemptAt } from './retry-schedule.js'
 import type { SendOutcome, WebhookSender } from './webhook-sender.js'
 import { signedHeaders } from './webhook-signer.js'
@@ -141,11 +141,13 @@ export function createDeliveryWorker(deps: {
   async function attempt(delivery: DeliveryRow, target: WebhookTarget): Promise<void> {
     const url = target.url as string
     const sentAt = clock.now()
+    // The signature carries real time even when the sandbox clock runs ahead: receivers compare
+    // webhook-timestamp with their own clock and refuse a signature from the future.
     const outcome =
       target.secrets.length > 0
         ? await sender.send(
             url,
-            signedHeaders(target.secrets, delivery.event_id, sentAt, delivery.body),
+            signedHeaders(target.secrets, delivery.event_id, systemClock.now(), delivery.body),
             delivery.body,
           )
         : {
@@ -280,7 +282,10 @@ export function createDeliveryWorker(deps: {
       sender.close()
     },
 
-    /** Sends everything due now and waits until it is recorded (tests and the CLI). */
+    /** When the next delivery comes due (the sandbox clock drains the worker then). */
+    nextDueAt: (): Promise<Date | null> => repo.nextDueAt(db),
+
+    /** Sends everything due now and waits until it is recorded (tests, the CLI and the sandbox clock). */
     async drain(): Promise<number> {
       let sent = 0
       for (;;) {

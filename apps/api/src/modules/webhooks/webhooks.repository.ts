@@ -385,6 +385,19 @@ export function createWebhooksRepository() {
       return rows[0]?.n ?? 0
     },
 
+    /**
+     * When the next pending delivery may be claimed: its attempt time, or later while its company's
+     * endpoint is paused or the delivery is leased; deliveries waiting for a disabled endpoint never.
+     */
+    async nextDueAt(q: Queryable): Promise<Date | null> {
+      const rows = await q.query<{ at: Date | null }>(
+        `SELECT min(greatest(w.next_attempt_at, e.paused_until, w.leased_until)) AS at
+           FROM webhook_deliveries w LEFT JOIN webhook_endpoints e ON e.company_id = w.company_id
+          WHERE w.status = 'pending' AND e.disabled_at IS NULL`,
+      )
+      return rows[0]?.at ?? null
+    },
+
     /** Pending deliveries: due now, in all, waiting for a disabled endpoint, and the oldest one sendable. */
     async queueStats(q: Queryable, now: Date): Promise<QueueStats> {
       const rows = await q.query<QueueStats>(
