@@ -240,3 +240,84 @@ describe('requests', () => {
     expect(calls[0]?.url).toBe('https://protus.test/v1/charges/ch_1%2F..%2F..%2Fcompany')
   })
 })
+
+describe('subscriptions and the sandbox clock', () => {
+  const subscription = { id: 'sub_1', object: 'subscription', status: 'active' }
+
+  it('starts a subscription with an automatic Idempotency-Key that a retry after a lost answer reuses', async () => {
+    const { protus, calls } = client([
+      new TypeError('socket hang up'),
+      json(201, subscription),
+      json(201, subscription),
+    ])
+    const started = await protus.subscriptions.create({ account: 'acct_1', service: 'svc_pro', quantity: 2 })
+    expect(started).toEqual(subscription)
+    expect(calls.slice(0, 2).map((c) => [c.method, c.url])).toEqual([
+      ['POST', 'https://protus.test/v1/subscriptions'],
+      ['POST', 'https://protus.test/v1/subscriptions'],
+    ])
+    expect(calls[0]?.body).toEqual({ account: 'acct_1', service: 'svc_pro', quantity: 2 })
+    const [first, retry] = calls.map((c) => c.headers['idempotency-key'])
+    expect(first).toMatch(/^[0-9a-f-]{36}$/)
+    expect(retry).toBe(first)
+    await protus.subscriptions.create({ account: 'acct_1', service: 'svc_pro' }, { idempotencyKey: 'pro-u1' })
+    expect(calls[2]?.headers['idempotency-key']).toBe('pro-u1')
+  })
+
+  it('does not retry a refused subscription', async () => {
+    const { protus, calls } = client([problem(402, 'insufficient_funds'), json(201, subscription)])
+    await expect(
+      protus.subscriptions.create({ account: 'acct_1', service: 'svc_pro' }),
+    ).rejects.toMatchObject({
+      code: 'insufficient_funds',
+      status: 402,
+    })
+    expect(calls).toHaveLength(1)
+  })
+
+  it('retrieves, lists with filters and cancels at period end by default or at once', async () => {
+    const { protus, calls } = client([
+      json(200, subscription),
+      json(200, { data: [subscription], has_more: false }),
+      json(200, subscription),
+      json(200, subscription),
+    ])
+    await protus.subscriptions.retrieve('sub_1')
+    await protus.subscriptions.list({ account: 'acct_1', status: 'past_due', service: 'svc_pro', limit: 5 })
+    await protus.subscriptions.cancel('sub_1')
+    await protus.subscriptions.cancel('sub_1', { at_period_end: false })
+    expect(calls.map((c) => [c.method, c.url, c.body])).toEqual([
+      ['GET', 'https://protus.test/v1/subscriptions/sub_1', undefined],
+      [
+        'GET',
+        'https://protus.test/v1/subscriptions?account=acct_1&status=past_due&service=svc_pro&limit=5',
+        undefined,
+      ],
+      ['POST', 'https://protus.test/v1/subscriptions/sub_1/cancel', {}],
+      ['POST', 'https://protus.test/v1/subscriptions/sub_1/cancel', { at_period_end: false }],
+    ])
+  })
+
+  it('reads and advances the sandbox clock, and refuses a non-integer advance before sending it', async () => {
+    const { protus, calls } = client([
+      json(200, { now: '2026-01-31T00:00:00.000Z' }),
+      json(200, { now: '2026-02-28T00:00:00.000Z' }),
+    ])
+    expect(await protus.sandbox.clock()).toEqual({ now: '2026-01-31T00:00:00.000Z' })
+    expect(await protus.sandbox.advanceClock(28 * 86_400)).toEqual({ now: '2026-02-28T00:00:00.000Z' })
+    expect(calls.map((c) => [c.method, c.url, c.body])).toEqual([
+      ['GET', 'https://protus.test/v1/sandbox/clock', undefined],
+      ['POST', 'https://protus.test/v1/sandbox/clock', { advance_seconds: 2_419_200 }],
+    ])
+    expect(calls[1]?.headers['idempotency-key']).toBeUndefined()
+    expect(() => protus.sandbox.advanceClock(1.5)).toThrow(TypeError)
+    expect(() => protus.sandbox.advanceClock(0)).toThrow(TypeError)
+    expect(calls).toHaveLength(2)
+  })
+
+  it('never sends a clock move twice, since a repeat would move the clock again', async () => {
+    const { protus, calls } = client([new TypeError('socket hang up'), json(200, { now: 'later' })])
+    await expect(protus.sandbox.advanceClock(60)).rejects.toMatchObject({ code: 'connection_failed' })
+    expect(calls).toHaveLength(1)
+  })
+})

@@ -4,15 +4,20 @@ import { createProtusOAuth } from './oauth.js'
 import type {
   Account,
   Balance,
+  CancelSubscriptionParams,
   Charge,
   Company,
   CreateChargeParams,
   CreateHoldParams,
+  CreateSubscriptionParams,
   Hold,
+  ListSubscriptionsParams,
   Page,
   PageParams,
   Refund,
+  SandboxClock,
   Service,
+  Subscription,
   Topup,
   WebhookDelivery,
   WebhookEndpoint,
@@ -176,6 +181,113 @@ export function createProtusClient(options: ProtusClientOptions) {
       /** Renames, reprices, archives (`active: false`) or restores a service. */
       update: (id: string, body: { name?: string; price?: number; active?: boolean }, o?: RequestOptions) =>
         transport.request<Service>({ method: 'PATCH', path: path`/v1/services/${id}`, body, options: o }),
+    },
+    /**
+     * Recurring services: PROTUS charges the first period at once and every next one when it is
+     * due, without you doing anything; the `subscription.*` webhooks tell you what happened.
+     *
+     * @example
+     * ```ts
+     * const pro = await protus.subscriptions.create(
+     *   { account: user.protusAccount, service: 'svc_…' },
+     *   { idempotencyKey: `pro-${user.id}` },
+     * )
+     * console.log(pro.status, pro.current_period_end, pro.next_charge_at)
+     * ```
+     */
+    subscriptions: {
+      /**
+       * Starts a subscription and charges its first period in the same transaction; needs `charge`.
+       * A refusal (402 `insufficient_funds` or `spending_limit_exceeded`, 403 `grant_revoked` or
+       * `insufficient_scope`, 422 `service_inactive` or `service_not_recurring`) throws
+       * {@link ProtusError} and leaves no subscription. Carries an `Idempotency-Key` (yours or a
+       * random one) like `charges.create`, so a retried call starts one subscription.
+       *
+       * @example
+       * ```ts
+       * const sub = await protus.subscriptions.create({ account: 'acct_…', service: 'svc_…', quantity: 2 })
+       * ```
+       */
+      create: (body: CreateSubscriptionParams, o?: RequestOptions) =>
+        post<Subscription>('/v1/subscriptions', body, o),
+      /**
+       * One of your subscriptions as it is now.
+       *
+       * @example
+       * ```ts
+       * const { status, next_charge_at } = await protus.subscriptions.retrieve('sub_…')
+       * ```
+       */
+      retrieve: (id: string, o?: RequestOptions) =>
+        get<Subscription>(path`/v1/subscriptions/${id}`, undefined, o),
+      /**
+       * Your subscriptions, newest first; filter by account, status or service.
+       *
+       * @example
+       * ```ts
+       * const { data } = await protus.subscriptions.list({ account: 'acct_…', status: 'active' })
+       * ```
+       */
+      list: (params: ListSubscriptionsParams = {}, o?: RequestOptions) =>
+        get<Page<Subscription>>('/v1/subscriptions', params, o),
+      /**
+       * Cancels at the end of the paid period (the default) or at once (`at_period_end: false`);
+       * a `past_due` subscription ends at once. No refund. A canceled one: 409 `subscription_canceled`.
+       *
+       * @example
+       * ```ts
+       * const sub = await protus.subscriptions.cancel('sub_…') // cancel_at_period_end: true
+       * await protus.subscriptions.cancel('sub_…', { at_period_end: false }) // status: 'canceled'
+       * ```
+       */
+      cancel: (id: string, body: CancelSubscriptionParams = {}, o?: RequestOptions) =>
+        post<Subscription>(path`/v1/subscriptions/${id}/cancel`, body, o),
+    },
+    /**
+     * The sandbox clock (a sandbox server started with `PROTUS_TEST_CLOCK=true`; elsewhere these
+     * calls throw 404 `not_found`): move PROTUS's time forward to see renewals, retries and
+     * expiries happen, like Stripe's test clocks.
+     *
+     * @example
+     * ```ts
+     * const { now } = await protus.sandbox.clock()
+     * await protus.sandbox.advanceClock(31 * 24 * 3600) // renewals due in between run first
+     * ```
+     */
+    sandbox: {
+      /**
+       * The server's time now.
+       *
+       * @example
+       * ```ts
+       * const available = await protus.sandbox.clock().then(() => true, () => false)
+       * ```
+       */
+      clock: (o?: RequestOptions) => get<SandboxClock>('/v1/sandbox/clock', undefined, o),
+      /**
+       * Moves the server's time forward by `seconds` (1 to 31622400) and answers once everything
+       * that came due in between ran, in time order (renewals, retries, hold expiry, webhooks).
+       * Sent once and never retried: PROTUS does not deduplicate a move, so a repeat would move
+       * the clock twice. Read `clock()` after a failure to see where it stands.
+       *
+       * @example
+       * ```ts
+       * const { now } = await protus.sandbox.advanceClock(24 * 3600)
+       * ```
+       */
+      advanceClock: (seconds: number, o?: RequestOptions) => {
+        if (!(Number.isSafeInteger(seconds) && seconds > 0)) {
+          throw new TypeError(`seconds must be a positive integer, got ${String(seconds)}`)
+        }
+        return transport.request<SandboxClock>({
+          method: 'POST',
+          path: '/v1/sandbox/clock',
+          body: { advance_seconds: seconds },
+          idempotent: false,
+          once: true,
+          options: o,
+        })
+      },
     },
     webhookDeliveries: {
       list: (

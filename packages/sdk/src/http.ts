@@ -42,6 +42,8 @@ export interface Call {
   body?: unknown
   /** POSTs carry a key; `false` only where a repeat cannot cause harm and the server ignores it. */
   idempotent?: boolean
+  /** Sent once, never retried: for an effect the server does not deduplicate by key. */
+  once?: boolean
   options?: RequestOptions
 }
 
@@ -143,7 +145,7 @@ export function createTransport(options: TransportOptions) {
             cause: error,
           })
         }
-        if (n >= retry.retries) throw failure
+        if (n >= retry.retries || call.once) throw failure
         await sleep(waitMs ?? backoff(n, retry))
         if (signal?.aborted) throw signal.reason
       }

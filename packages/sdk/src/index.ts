@@ -38,6 +38,8 @@ export {
   type HeadersLike,
   type ReleasedHold,
   type SeenStore,
+  type SubscriptionPaymentFailure,
+  type SubscriptionRenewal,
   type VerifyOptions,
   verifyWebhook,
   type WebhookEvent,

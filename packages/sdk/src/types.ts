@@ -90,3 +90,48 @@ export type CreateHoldParams = BillingCommon &
   }
 
 export type CreateChargeParams = BillingCommon & Priced
+
+export type SubscriptionStatus = Subscription['status']
+
+/**
+ * A recurring service an account pays for every period (`sub_…`). `amount` is the price per period,
+ * fixed when the subscription started (a later price change of the service applies only to new
+ * subscriptions). `current_period_start`/`current_period_end` are the last paid period;
+ * `next_charge_at` is when PROTUS charges next (null once it will not). A refused renewal makes it
+ * `past_due` and is retried; after the last retry it is `canceled` with a `cancel_reason`.
+ */
+export type Subscription = Schemas['Subscription']
+
+/** Why a subscription ended. */
+export type CancelReason = NonNullable<Subscription['cancel_reason']>
+
+export interface CreateSubscriptionParams {
+  /** The account to bill every period (`acct_…`); a PROTUS person's needs the `charge` scope. */
+  account: string
+  /** An active recurring service of your catalogue (`svc_…`): its interval sets the periods. */
+  service: string
+  /** 1 to 1000, default 1: the price per period is the service's price times it. */
+  quantity?: number
+  /** Up to 20 string keys with values of at most 500 characters. */
+  metadata?: Record<string, string>
+}
+
+export type ListSubscriptionsParams = PageParams & {
+  account?: string
+  status?: SubscriptionStatus
+  service?: string
+}
+
+export interface CancelSubscriptionParams {
+  /**
+   * true (the default): the subscription stays active until `current_period_end` and is not
+   * charged again; false: it ends now. A `past_due` subscription always ends now. No refund
+   * either way: refund the charge if you want to.
+   */
+  at_period_end?: boolean
+}
+
+/** The time of a sandbox server's clock (ISO 8601); objects carry this clock's times. */
+export interface SandboxClock {
+  now: string
+}

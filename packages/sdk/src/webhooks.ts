@@ -24,9 +24,26 @@ type EventBody<T extends keyof webhooks> = NonNullable<
 /**
  * Each event type and its `data`: the object as the API answers it (`charge.succeeded` is also
  * sent when a hold is captured, with the new charge; `wallet.topped_up` concerns managed accounts
- * only; `ping` is the test event).
+ * only; `ping` is the test event). `subscription.created`, `subscription.updated` (the
+ * `cancel_at_period_end` switch) and `subscription.canceled` carry the `Subscription`;
+ * `subscription.renewed` a {@link SubscriptionRenewal}; `subscription.payment_failed` a
+ * {@link SubscriptionPaymentFailure}.
  */
 export type WebhookEventMap = { [T in keyof webhooks]: EventBody<T>['data'] }
+
+/**
+ * `subscription.renewed`: the subscription with its new paid period, and the charge that paid it
+ * (also sent as `charge.succeeded`).
+ */
+export type SubscriptionRenewal = WebhookEventMap['subscription.renewed']
+
+/**
+ * `subscription.payment_failed`: a renewal was refused (`code`: `insufficient_funds`,
+ * `spending_limit_exceeded`, `grant_revoked`, `insufficient_scope` or `service_inactive`); the
+ * subscription is `past_due` and tried again at `next_retry_at` (null: no retry is left, and a
+ * `subscription.canceled` follows).
+ */
+export type SubscriptionPaymentFailure = WebhookEventMap['subscription.payment_failed']
 
 /** An event type PROTUS sends. */
 export type WebhookEventType = keyof WebhookEventMap
@@ -50,6 +67,7 @@ export const webhookEventTypes: typeof generatedEventTypes = generatedEventTypes
  *   switch (event.type) {
  *     case 'charge.succeeded': return ledger.record(event.data.id, event.data.amount)
  *     case 'grant.revoked': return sessions.dropAccount(event.data.account)
+ *     case 'subscription.renewed': return plans.paidUntil(event.data.subscription.id, event.data.subscription.current_period_end)
  *   }
  * }
  * ```
