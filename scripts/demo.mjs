@@ -2,7 +2,9 @@
 //
 // Builds what changed, starts PROTUS (PGlite under ./data/demo unless DATABASE_URL is set) and,
 // through PROTUS's HTTP API only, makes sure the company "Messages" exists with its redirect URI,
-// webhook URL and services, and that a person with a funded wallet exists. The partner's
+// webhook URL and services (the monthly plan "Pro" among them), and that a person with a funded
+// wallet exists. PROTUS runs with its sandbox clock (PROTUS_TEST_CLOCK=true), which Messages can
+// move a month ahead to show a renewal. The partner's
 // credentials, shown only once by PROTUS, are kept under the data directory; a later run reuses
 // everything. Then starts Messages and prints the URLs and logins. Ctrl-C stops both.
 //
@@ -26,6 +28,7 @@ const FUNDING = 100_000 // ₽1,000.00
 const SERVICES = [
   { name: 'Client', price: 5_000 }, // ₽50.00 a client
   { name: 'Campaign', price: 150 }, // ₽1.50 a recipient
+  { name: 'Pro', price: 29_900, recurring: { interval: 'month', count: 1 } }, // ₽299.00 a month
 ]
 
 const children = new Set()
@@ -148,7 +151,7 @@ async function partnerCredentials() {
   return credentials
 }
 
-/** Where Messages sends people back and receives webhooks, and its two services. */
+/** Where Messages sends people back and receives webhooks, and its services. */
 async function configurePartner(credentials) {
   const headers = basic(credentials)
   const settings = {
@@ -237,6 +240,8 @@ async function main() {
     PROTUS_MODE: 'sandbox',
     PROTUS_SECRET_KEY: await secretKey(),
     PROTUS_WEBHOOK_ALLOW_PRIVATE: '1',
+    // Messages' Plans page moves PROTUS's time a month ahead, to show the Pro plan renewing.
+    PROTUS_TEST_CLOCK: 'true',
     // Every demo person signs up from this machine's one address.
     PROTUS_REGISTRATIONS_PER_HOUR: '1000',
   })
@@ -272,6 +277,8 @@ PROTUS demo is ready (Ctrl-C stops it; run it again to go on with the same data 
              ${COMPANY.email} / ${COMPANY.password}
   Direct user: register at ${messagesUrl}/register; Messages keeps their balance at PROTUS,
              add money to it from its Balance page (sandbox checkout: press Pay)
+  Pro plan:  ${messagesUrl}/plans subscribes to the monthly "Pro"; "Move the sandbox clock one
+             month" there moves PROTUS's sandbox clock, and PROTUS charges the next month
 `)
 }
 

@@ -355,7 +355,7 @@ describe.skipIf(!runnable)('npm run demo: PROTUS and its partner Messages in the
     await byTestId(page, 'sign-in-password').fill(user.password)
     await byTestId(page, 'sign-in').click()
     await page.waitForURL(at(`${demo.messagesUrl}/clients`))
-    await visitAll(['/clients', '/campaigns', '/account', '/events'])
+    await visitAll(['/clients', '/campaigns', '/plans', '/account', '/events'])
 
     // On the phone a payment is a card that names each value.
     await page.goto('/account')

@@ -8,6 +8,7 @@ import { campaignRoutes } from './routes/campaigns.js'
 import { clientRoutes } from './routes/clients.js'
 import { directUserRoutes } from './routes/direct-users.js'
 import { eventRoutes, webhookReceiver } from './routes/events.js'
+import { planRoutes } from './routes/plans.js'
 import { signInWithProtusRoutes } from './routes/sign-in-with-protus.js'
 import { registerSessions } from './session.js'
 import { openStore } from './store.js'
@@ -45,6 +46,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     signInWithProtusRoutes(site, { ...deps, redirectUri: `${config.publicUrl}/auth/protus/callback` })
     clientRoutes(site, deps)
     campaignRoutes(site, deps)
+    planRoutes(site, deps)
     accountRoutes(site, { ...deps, returnUrl: `${config.publicUrl}/account` })
     eventRoutes(site, deps)
   })

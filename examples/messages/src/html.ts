@@ -56,7 +56,7 @@ export interface Viewer {
 export function page(title: string, viewer: Viewer | null, body: Html): string {
   const nav = viewer
     ? html`<nav aria-label="Messages">
-  <a href="/clients">Clients</a><a href="/campaigns">Campaigns</a><a href="/account">Balance and payments</a><a href="/events">Webhooks</a>
+  <a href="/clients">Clients</a><a href="/campaigns">Campaigns</a><a href="/plans">Plans</a><a href="/account">Balance and payments</a><a href="/events">Webhooks</a>
 </nav>
 <div class="session">
   <span class="who" data-testid="viewer">${viewer.name} (${viewer.kind === 'protus' ? 'PROTUS' : 'direct'})</span>

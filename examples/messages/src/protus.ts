@@ -13,8 +13,8 @@ export function createProtus(config: Config['protus']) {
   const client = createProtusClient(config)
   const services = new Map<string, Service>()
 
-  /** "Client" and "Campaign", as `npm run demo` created them in the catalogue. */
-  async function service(name: 'Client' | 'Campaign'): Promise<Service> {
+  /** "Client", "Campaign" and the monthly "Pro", as `npm run demo` created them in the catalogue. */
+  async function service(name: 'Client' | 'Campaign' | 'Pro'): Promise<Service> {
     const known = services.get(name)
     if (known) return known
     const { data } = await client.services.list({ active: true, limit: 100 })

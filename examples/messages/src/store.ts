@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Scope } from '@protus/sdk'
+import type { Scope, Subscription } from '@protus/sdk'
 
 /** Someone who uses Messages: registered here (`direct`) or signed in with PROTUS (`protus`). */
 export interface User {
@@ -44,6 +44,27 @@ export interface Campaign {
   createdAt: string
 }
 
+/** What paid one period of a plan: a charge PROTUS took. */
+export interface PlanPayment {
+  charge: string
+  amount: number
+  currency: string
+  periodStart: string
+  periodEnd: string
+}
+
+/**
+ * A user's subscription to the Pro plan: the subscription as PROTUS last described it (in the
+ * answer to starting or canceling it, or in a `subscription.*` webhook), and the charges that
+ * paid its periods.
+ */
+export interface PlanSubscription {
+  id: string
+  userId: string
+  state: Subscription
+  payments: PlanPayment[]
+}
+
 /** A verified webhook as received, with how many times PROTUS sent it again. */
 export interface ReceivedEvent {
   id: string
@@ -83,6 +104,7 @@ interface Data {
   campaigns: Campaign[]
   events: ReceivedEvent[]
   sessions: Session[]
+  subscriptions: PlanSubscription[]
 }
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('base64url')}`
@@ -94,7 +116,14 @@ export const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString('b
 export async function openStore(dataDir: string) {
   await mkdir(dataDir, { recursive: true })
   const file = join(dataDir, 'messages.json')
-  const empty: Data = { users: [], clients: [], campaigns: [], events: [], sessions: [] }
+  const empty: Data = {
+    users: [],
+    clients: [],
+    campaigns: [],
+    events: [],
+    sessions: [],
+    subscriptions: [],
+  }
   let data: Data
   try {
     data = { ...empty, ...JSON.parse(await readFile(file, 'utf8')) }

@@ -2,6 +2,7 @@ import { type SeenStore, type WebhookEvent, type WebhookHandlers, webhookEventTy
 import { createWebhookHandler } from '@protus/sdk/fastify'
 import type { FastifyInstance } from 'fastify'
 import { html, list, money, page } from '../html.js'
+import { applySubscription, currentPayment, utcDate } from '../plans.js'
 import type { Protus } from '../protus.js'
 import { viewerOf } from '../session.js'
 import type { Store } from '../store.js'
@@ -37,6 +38,34 @@ function summaryOf(event: WebhookEvent): { account: string | null; summary: stri
       }
     case 'account.created':
       return { account: event.data.id, summary: event.data.kind }
+    case 'subscription.created':
+    case 'subscription.updated':
+    case 'subscription.canceled': {
+      const s = event.data
+      const ending = s.cancel_reason
+        ? ` (${s.cancel_reason})`
+        : s.cancel_at_period_end
+          ? `, ends ${utcDate(s.current_period_end)}`
+          : ''
+      return {
+        account: s.account,
+        summary: `${s.status}${ending} · ${money(s.amount, s.currency)} every ${s.interval_count > 1 ? `${s.interval_count} ${s.interval}s` : s.interval}`,
+      }
+    }
+    case 'subscription.renewed': {
+      const { subscription: s, charge } = event.data
+      return {
+        account: s.account,
+        summary: `${money(charge.amount, charge.currency)} for ${utcDate(s.current_period_start)} – ${utcDate(s.current_period_end)}`,
+      }
+    }
+    case 'subscription.payment_failed': {
+      const { subscription: s, code, next_retry_at } = event.data
+      return {
+        account: s.account,
+        summary: `refused: ${code} · ${next_retry_at ? `tried again ${utcDate(next_retry_at)}` : 'no retry left'}`,
+      }
+    }
     case 'ping':
       return { account: null, summary: 'test event' }
   }
@@ -72,6 +101,27 @@ export async function webhookReceiver(
     protus.client.oauth.forgetAccount(event.data.account)
     const user = userOf(event.data.account)
     if (user) user.revoked = true
+    await record(event)
+  }
+  // The state of the Pro plan follows what PROTUS reports: Messages never guesses a renewal.
+  handlers['subscription.created'] = async (event) => {
+    applySubscription(store, event.data, currentPayment(event.data))
+    await record(event)
+  }
+  handlers['subscription.updated'] = async (event) => {
+    applySubscription(store, event.data)
+    await record(event)
+  }
+  handlers['subscription.canceled'] = async (event) => {
+    applySubscription(store, event.data)
+    await record(event)
+  }
+  handlers['subscription.renewed'] = async (event) => {
+    applySubscription(store, event.data.subscription, event.data.charge)
+    await record(event)
+  }
+  handlers['subscription.payment_failed'] = async (event) => {
+    applySubscription(store, event.data.subscription)
     await record(event)
   }
   await app.register(
