@@ -34,7 +34,10 @@ export interface SubscriptionBody {
 /** An app on a manual clock (the renewal worker runs only when a test calls it). */
 export async function subscriptionsApp(start = '2030-01-31T10:00:00.000Z', env: Record<string, string> = {}) {
   const clock = createManualClock(new Date(start))
-  const app = await buildTestApp({ PROTUS_SWEEP_INTERVAL_SECONDS: '0', ...env }, { clock })
+  const app = await buildTestApp(
+    { PROTUS_SWEEP_INTERVAL_SECONDS: '0', LOG_LEVEL: 'error', ...env },
+    { clock },
+  )
   return { app, clock }
 }
 

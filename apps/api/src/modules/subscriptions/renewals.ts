@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../db/database.js'
 import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
 import { newId } from '../../lib/ids.js'
+import type { ProblemCode } from '../../lib/problems.js'
 import type { AccountsService } from '../billing/accounts.service.js'
 import type { BillingBatch, Plan } from '../billing/billing.batch.js'
 import type { AccountRow } from '../billing/billing.repository.js'
@@ -14,6 +15,24 @@ import { periodChargePlan, refusalPlan } from './charge-plan.js'
 import { duePeriod, ended, paid, refused } from './subscription-state.js'
 import type { SubscriptionRow, SubscriptionsRepository } from './subscriptions.repository.js'
 import { subscriptionView } from './subscriptions.views.js'
+
+/** The refusal a saved problem body states, as the error that answers it again. */
+function refusalOf(body: unknown): DomainError {
+  const {
+    code,
+    detail,
+    type: _t,
+    title: _ti,
+    status: _s,
+    request_id: _r,
+    ...extra
+  } = body as {
+    code: ProblemCode
+    detail?: string
+    [field: string]: unknown
+  }
+  return new DomainError(code, detail, extra)
+}
 
 /** Who claims the keys of renewal charges: no partner's keys can collide with them. */
 const RENEWAL_PRINCIPAL = 'subscriptions'
@@ -121,13 +140,15 @@ export function createRenewals(deps: {
           new DomainError('service_inactive', `service ${locked.service_id} is archived`),
         )
     const [answer] = await batch.applyIn(tx, [plan])
-    if (answer instanceof DomainError) {
-      if (answer.code === 'idempotency_key_reused' || answer.code === 'idempotency_request_in_progress') {
-        throw new Error(`renewal key ${request.key} was claimed already`)
-      }
-      return { row: await recordRefusal(tx, locked, answer, scheduled), refusal: answer }
+    // The key is new for every attempt, under the subscription's lock: it cannot have an answer yet.
+    if (!answer || answer instanceof DomainError || answer.replayed) {
+      throw new Error(`renewal key ${request.key} was claimed already`)
     }
-    if (!renewed || answer?.replayed) throw new Error(`renewal key ${request.key} was used already`)
+    if (answer.status >= 400) {
+      const refusal = refusalOf(answer.body)
+      return { row: await recordRefusal(tx, locked, refusal, scheduled), refusal }
+    }
+    if (!renewed) throw new Error(`renewal ${request.key} succeeded without its charge`)
     return { row: renewed }
   }
 
