@@ -23,6 +23,8 @@ import { addressLimits } from './modules/limits/rate-limits.js'
 import { grantRoutes } from './modules/oauth/grants.routes.js'
 import { oauthRoutes } from './modules/oauth/oauth.routes.js'
 import { retentionMetrics } from './modules/retention/retention.metrics.js'
+import { subscriptionRoutes } from './modules/subscriptions/subscriptions.routes.js'
+import { subscriptionsSchemas } from './modules/subscriptions/subscriptions.schemas.js'
 import { testClockRoutes } from './modules/test-clock/test-clock.routes.js'
 import { testClockSchemas } from './modules/test-clock/test-clock.schemas.js'
 import { openTestClock } from './modules/test-clock/test-clock.service.js'
@@ -106,6 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...companySchemas,
     Service,
     ...billingSchemas,
+    ...subscriptionsSchemas,
     ...topupsSchemas,
     ...walletSchemas,
     ...webhooksSchemas,
@@ -155,6 +158,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(catalogueRoutes, { catalogue, idempotency })
   await app.register(accountRoutes, { accounts, idempotency })
   await app.register(paymentRoutes, { holds, charges, refunds })
+  await app.register(subscriptionRoutes, {
+    subscriptions: services.subscriptions,
+    personSubscriptions: services.personSubscriptions,
+    idempotency,
+  })
   await app.register(topupRoutes, { topups, idempotency, limits })
   const { sandbox } = providers
   if (sandbox) await app.register(sandboxRoutes, { topups, sandbox })
@@ -198,6 +206,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     )
   })
   app.addHook('onClose', () => holdSweeper.stop())
+  app.addHook('onReady', async () => {
+    services.renewals.start(config.sweepIntervalSeconds, (error) =>
+      app.log.error({ err: error }, 'subscription renewals failed'),
+    )
+  })
+  app.addHook('onClose', () => services.renewals.stop())
   app.addHook('onReady', async () => retention.start(config.sweepIntervalSeconds))
   app.addHook('onClose', () => retention.stop())
   if (config.webhooks.workerInServer) {

@@ -18,7 +18,7 @@ const usage = `Usage: protus <command>
 
 Commands:
   start     run the API server and web app (PORT, HOST, DATABASE_URL, … from the environment)
-  worker    send webhooks, expire holds and prune what is kept only for a while, without serving
+  worker    send webhooks, renew subscriptions, expire holds and prune what is kept only for a while, without serving
             HTTP (beside servers started with PROTUS_WEBHOOK_WORKER=0, or as extra workers); stops
             on SIGTERM or SIGINT
   migrate   apply database migrations and exit
@@ -108,13 +108,16 @@ async function runWorker(): Promise<number> {
   const log = pino({ level: config.logLevel })
   const secretKey = await resolveSecretKey(config, log)
   const services = createServices({ config, db, clock: await clockOf(config, db), secretKey, log })
-  const { webhookWorker, holdSweeper, retention, testClock } = services
+  const { webhookWorker, holdSweeper, renewals, retention, testClock } = services
   // Runs on the sandbox clock the servers move, hearing each move.
   const stopWatchingClock = await testClock?.watch((error) =>
     log.error({ err: error }, 'reading the sandbox clock failed'),
   )
   webhookWorker.start()
   holdSweeper.start(config.sweepIntervalSeconds, (error) => log.error({ err: error }, 'hold sweep failed'))
+  renewals.start(config.sweepIntervalSeconds, (error) =>
+    log.error({ err: error }, 'subscription renewals failed'),
+  )
   retention.start(config.sweepIntervalSeconds)
   log.info({ database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'PROTUS worker is running')
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -122,7 +125,13 @@ async function runWorker(): Promise<number> {
     process.once('SIGINT', resolve)
   })
   log.info({ signal }, 'worker stopping')
-  await Promise.all([webhookWorker.stop(), holdSweeper.stop(), retention.stop(), stopWatchingClock?.()])
+  await Promise.all([
+    webhookWorker.stop(),
+    holdSweeper.stop(),
+    renewals.stop(),
+    retention.stop(),
+    stopWatchingClock?.(),
+  ])
   await db.close()
   return 0
 }

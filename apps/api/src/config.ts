@@ -49,6 +49,7 @@ export interface Config {
   readonly accessTokenTtlSeconds: number
   readonly refreshTokenTtlSeconds: number
   readonly webhooks: WebhookConfig
+  readonly subscriptions: SubscriptionsConfig
   /** Stripe Checkout for top-ups; unset means the sandbox provider (sandbox) or no top-ups (live). */
   readonly stripe: StripeConfig | undefined
   /**
@@ -82,6 +83,14 @@ export interface RetentionConfig {
   readonly idempotencyKeyHours: number
   /** Webhook delivery attempts older than this are dropped; each delivery keeps its last attempt. */
   readonly webhookAttemptDays: number
+}
+
+export interface SubscriptionsConfig {
+  /**
+   * Days after a subscription's first refused renewal at which it is tried again (increasing);
+   * when the last retry is refused too, the subscription is canceled.
+   */
+  readonly retryDays: readonly number[]
 }
 
 export interface WebhookConfig {
@@ -191,6 +200,9 @@ export function loadConfig(env: Env = process.env): Config {
       pollMs: int('PROTUS_WEBHOOK_POLL_MS', 1000, 10, 60_000),
       perCompany: int('PROTUS_WEBHOOK_PER_COMPANY', 8, 1, 1000),
       manualPerMinute: int('PROTUS_WEBHOOK_MANUAL_PER_MINUTE', 30, 1, 100_000),
+    }),
+    subscriptions: Object.freeze({
+      retryDays: parseRetryDays(env.PROTUS_SUBSCRIPTION_RETRY_DAYS, problems),
     }),
     stripe: parseStripe(env, mode, problems),
     testClock: bool('PROTUS_TEST_CLOCK', false),
@@ -306,6 +318,24 @@ function parseSchedule(raw: string | undefined, problems: string[]): readonly nu
     return DEFAULT_RETRY_SCHEDULE
   }
   return Object.freeze(parts)
+}
+
+const DEFAULT_SUBSCRIPTION_RETRY_DAYS = Object.freeze([1, 3, 5])
+
+/** Comma-separated whole days after the first refusal, increasing, each 1 to 60, at most 10. */
+function parseRetryDays(raw: string | undefined, problems: string[]): readonly number[] {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_SUBSCRIPTION_RETRY_DAYS
+  const days = raw.split(',').map((part) => Number(part.trim()))
+  const valid =
+    days.length <= 10 &&
+    days.every((d, i) => Number.isInteger(d) && d >= 1 && d <= 60 && (i === 0 || d > (days[i - 1] ?? 0)))
+  if (!valid) {
+    problems.push(
+      `PROTUS_SUBSCRIPTION_RETRY_DAYS must be up to 10 increasing comma-separated days from 1 to 60 (e.g. 1,3,5), got "${raw}"`,
+    )
+    return DEFAULT_SUBSCRIPTION_RETRY_DAYS
+  }
+  return Object.freeze(days)
 }
 
 function parseSecretKey(raw: string | undefined, problems: string[]): Buffer | undefined {

@@ -15,6 +15,7 @@ import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { oauthExpiryMigrations } from './modules/oauth/migrations/002-expiry.js'
 import { oauthFormerGrantsMigrations } from './modules/oauth/migrations/003-former-grants.js'
 import { testClockMigrations } from './modules/test-clock/migrations/001-test-clock.js'
+import { subscriptionsMigrations } from './modules/subscriptions/migrations/001-subscriptions.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-return-url.js'
 import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
@@ -37,6 +38,7 @@ export const allMigrations: readonly Migration[] = [
   ...oauthMigrations,
   ...oauthExpiryMigrations,
   ...oauthFormerGrantsMigrations,
+  ...subscriptionsMigrations,
   ...topupsMigrations,
   ...topupsReturnUrlMigrations,
   ...webhooksMigrations,

@@ -1,5 +1,5 @@
 import type { Config } from './config.js'
-import type { Database } from './db/database.js'
+import type { Database, Queryable } from './db/database.js'
 import { type Clock, isOffsetClock } from './lib/clock.js'
 import type { DueWork } from './lib/due-work.js'
 import { createAccountsService } from './modules/billing/accounts.service.js'
@@ -31,6 +31,10 @@ import { createOauthRepository } from './modules/oauth/oauth.repository.js'
 import { createOauthRetention } from './modules/oauth/oauth.retention.js'
 import { createTokensService } from './modules/oauth/tokens.service.js'
 import { createRetentionSweeper } from './modules/retention/retention-sweeper.js'
+import { createRenewals } from './modules/subscriptions/renewals.js'
+import { createPersonSubscriptions } from './modules/subscriptions/subscriptions.person.js'
+import { createSubscriptionsRepository } from './modules/subscriptions/subscriptions.repository.js'
+import { createSubscriptionsService } from './modules/subscriptions/subscriptions.service.js'
 import { createTestClockService } from './modules/test-clock/test-clock.service.js'
 import { createPaymentProviders } from './modules/topups/payment-providers.js'
 import { createTopupsRepository } from './modules/topups/topups.repository.js'
@@ -107,13 +111,26 @@ export function createServices(deps: {
   })
 
   const billingRepo = createBillingRepository()
-  const accounts = createAccountsService({ db, repo: billingRepo, ledger, events, clock })
+  // Subscriptions end in the transaction that takes the charge right away (wired below).
+  const onChargeWithdrawn: ((tx: Queryable, accountId: string) => Promise<void>)[] = []
+  const accounts = createAccountsService({ db, repo: billingRepo, ledger, events, clock, onChargeWithdrawn })
   const batch = createBillingBatch({ db, repo: billingRepo, idempotency, events, clock })
   const plans = createPaymentPlans({ catalogue, ledger, batch })
   const holds = createHoldsService({ db, repo: billingRepo, accounts, plans, clock })
   const charges = createChargesService({ db, repo: billingRepo, accounts, plans })
   const refunds = createRefundsService({ db, repo: billingRepo, plans })
   const holdSweeper = createHoldSweeper({ db, repo: billingRepo, ledger, events, clock })
+
+  const subscriptionsRepo = createSubscriptionsRepository()
+  const subscriptionDeps = { db, repo: subscriptionsRepo, accounts, catalogue, ledger, batch, events, clock }
+  const subscriptions = createSubscriptionsService(subscriptionDeps)
+  onChargeWithdrawn.push((tx, accountId) => subscriptions.endForAccount(tx, accountId))
+  const renewals = createRenewals({
+    ...subscriptionDeps,
+    retryDays: config.subscriptions.retryDays,
+    onError: (error, subscriptionId) =>
+      log.error({ err: error, subscriptionId }, 'subscription renewal failed'),
+  })
 
   const providers = createPaymentProviders({ config, secretKey })
   const topups = createTopupsService({
@@ -130,6 +147,15 @@ export function createServices(deps: {
     log,
   })
   const wallet = createWalletService({ ledger, accounts, companies, catalogue })
+  const personSubscriptions = createPersonSubscriptions({
+    db,
+    repo: subscriptionsRepo,
+    accounts,
+    companies,
+    catalogue,
+    subscriptions,
+    renewals,
+  })
 
   const oauthRepo = createOauthRepository()
   const authorize = createAuthorizeService({
@@ -213,6 +239,7 @@ export function createServices(deps: {
   // come last: they send what the others reported at the same moment.
   const dueWork: DueWork[] = [
     { name: 'hold_expiry', nextDueAt: holdSweeper.nextDueAt, runDue: () => holdSweeper.runOnce() },
+    renewals,
     { name: 'webhook_deliveries', nextDueAt: webhookWorker.nextDueAt, runDue: webhookWorker.drain },
   ]
   // Only with PROTUS_TEST_CLOCK=true, whose clock runs at an offset kept in the database.
@@ -243,6 +270,9 @@ export function createServices(deps: {
     webhooks,
     webhookWorker,
     retention,
+    subscriptions,
+    personSubscriptions,
+    renewals,
     dueWork,
     testClock,
   }

@@ -79,7 +79,7 @@ describe('a person’s subscriptions', () => {
       grants.json() as { data: { client_id: string; account_id: string }[] }
     ).data.find((g) => g.client_id === partner.clientId)?.account_id as string
     const second = {
-      post: (path: string, payload: object) =>
+      post: (path: string, payload: object = {}) =>
         app.inject({
           method: 'POST',
           url: path,
