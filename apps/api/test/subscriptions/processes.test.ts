@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { onPostgres } from '../support/app.js'
+import { databaseUrl, onPostgres } from '../support/app.js'
 import { expectLedgerSound } from '../support/money.js'
 import { fundAll } from '../support/money-checks.js'
 import { type CliProcess, cliBuilt, runCli, startWorkerProcess } from '../support/processes.js'
@@ -46,6 +48,53 @@ function phases() {
     },
     took: () => ({ ...took, total_ms: Date.now() - started }),
   }
+}
+
+/** The local ports of `pid`'s TCP connections to PostgreSQL on loopback, from /proc (Linux). */
+function databasePortsOf(pid: number): number[] {
+  if (!existsSync(`/proc/${pid}/fd`)) return []
+  const port = Number(new URL(databaseUrl as string).port || 5432)
+  const inodes = new Set<string>()
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))
+        if (match?.[1]) inodes.add(match[1])
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return [] // the process is gone
+  }
+  const ports: number[] = []
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/)
+      const [local, remote, inode] = [fields[1], fields[2], fields[9]]
+      if (!local || !remote || !inode || !inodes.has(inode)) continue
+      if (Number.parseInt(remote.split(':').at(-1) ?? '', 16) === port) {
+        ports.push(Number.parseInt(local.split(':').at(-1) ?? '', 16))
+      }
+    }
+  }
+  return ports
+}
+
+/**
+ * Whether a connection from one of `ports` is inside a transaction that locked the subscriptions
+ * table (FOR UPDATE or UPDATE): during the renewals, only a renewal does.
+ */
+async function renewingOn(app: FastifyInstance, ports: number[]): Promise<boolean> {
+  if (ports.length === 0) return false
+  const rows = await app.db.query<{ n: bigint }>(
+    `SELECT count(*)::int8 AS n FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+      WHERE a.client_port = ANY ($1::int[]) AND l.relation = 'subscriptions'::regclass
+        AND l.mode IN ('RowShareLock', 'RowExclusiveLock') AND l.granted`,
+    [ports],
+  )
+  return Number(rows[0]?.n ?? 0) > 0
 }
 
 // PostgreSQL only: PGlite is embedded in one process, so workers cannot share its database.
@@ -131,23 +180,27 @@ describe.skipIf(!onPostgres || !cliBuilt)('renewals by a server and two workers 
       const advancing = post('/v1/sandbox/clock', { advance_seconds: advanceSeconds })
       advancing.catch(() => {})
 
-      // Kill a worker once a tenth of the renewals committed (every process is at work by then) and
-      // not all.
+      // Kill a worker once some renewals committed and not all, while one of its own renewal
+      // transactions is open when that is seen (it holds a lock on subscriptions), else at half.
       const [victim, survivor] = workers as [CliProcess, CliProcess]
       let renewedAtKill = -1
+      let killedInTransaction = false
       const killDeadline = Date.now() + 60_000
       while (renewedAtKill < 0) {
         const renewed = (await countCharges()) - SUBSCRIPTIONS
         if (renewed >= SUBSCRIPTIONS) {
           throw new Error('every renewal committed before a worker could be killed mid-run')
         }
-        if (renewed >= SUBSCRIPTIONS / 10) {
+        const inTransaction =
+          renewed > 0 && (await renewingOn(app, databasePortsOf(victim.child.pid as number)))
+        if (inTransaction || renewed >= SUBSCRIPTIONS / 2) {
           expect(await victim.stop('SIGKILL')).toBeNull()
           renewedAtKill = renewed
+          killedInTransaction = inTransaction
         } else if (Date.now() > killDeadline) {
           throw new Error(`${renewed} renewals committed within 60 s of moving the clock`)
         }
-        await sleep(5)
+        await sleep(2)
       }
       expect(victim.child.signalCode).toBe('SIGKILL')
       timing.done('until_kill')
@@ -267,7 +320,8 @@ describe.skipIf(!onPostgres || !cliBuilt)('renewals by a server and two workers 
       timing.done('checks')
       console.info(
         `renewals: ${SUBSCRIPTIONS} subscriptions renewed once each by a server and two workers; ` +
-          `worker killed with SIGKILL after ${renewedAtKill} renewals`,
+          `worker killed with SIGKILL after ${renewedAtKill} renewals, ` +
+          (killedInTransaction ? 'in one of its renewal transactions' : 'between its transactions'),
         timing.took(),
       )
     } finally {
