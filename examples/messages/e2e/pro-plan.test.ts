@@ -82,7 +82,8 @@ describe.skipIf(!runnable)(
     const text = async (id: string) => readable(await byTestId(page, id).first().textContent())
     const at = (base: string) => (url: URL) => url.href.startsWith(base)
 
-    async function signInWithProtus() {
+    /** "Sign in with PROTUS" at Messages, allowing every scope but `refuse`. */
+    async function signInWithProtus(refuse: string[] = []) {
       await page.goto('/')
       await byTestId(page, 'sign-in-with-protus').click()
       await page.waitForURL(at(`${demo.protusUrl}/sign-in`))
@@ -90,6 +91,7 @@ describe.skipIf(!runnable)(
       await fill(page, 'sign-in-password', PERSON.password)
       await byTestId(page, 'sign-in-submit').click()
       await page.waitForURL(at(`${demo.protusUrl}/consent/`))
+      for (const scope of refuse) await byTestId(page, `scope-${scope}`).locator('input').click()
       await byTestId(page, 'consent-allow').click()
       await page.waitForURL(at(`${demo.messagesUrl}/clients`))
     }
@@ -155,7 +157,8 @@ describe.skipIf(!runnable)(
     const period = (s: Subscription) => `${utc(s.current_period_start)} – ${utc(s.current_period_end)}`
 
     it('a PROTUS person subscribes to Pro, the clock moves a month and the second month is charged, then a canceled plan is not', async () => {
-      await signInWithProtus()
+      // Anna does not allow charge at first: the plan is refused with the page that asks for it.
+      await signInWithProtus(['charge'])
       await page.goto('/account')
       const account = await text('protus-account')
       expect(minorUnits(await text('balance-available'))).toBe(100_000)
@@ -164,6 +167,18 @@ describe.skipIf(!runnable)(
       expect(await text('pro-price')).toBe('₽299.00')
       expect(await text('no-plan-payments')).toContain('No payments for Pro yet.')
       expect(await byTestId(page, 'sandbox-clock').count()).toBe(1)
+      expect(await press('subscribe-pro', 'subscribed=1')).toBe(403)
+      const refusal = byTestId(page, 'refusal')
+      expect(await refusal.getAttribute('data-reason')).toBe('insufficient_scope')
+      expect(await refusal.getAttribute('data-missing')).toBe('charge')
+      expect((await partner.subscriptions.list({ account })).data).toEqual([])
+      await byTestId(page, 'grant-scope').click()
+      await page.waitForURL(at(`${demo.protusUrl}/consent/`))
+      await byTestId(page, 'consent-allow').click()
+      await page.waitForURL(at(`${demo.messagesUrl}/plans?restored=1`))
+      expect(await text('form-restored')).toBe(
+        'Messages may now take payment from your PROTUS wallet: subscribe to Pro below.',
+      )
       expect(await press('subscribe-pro', 'subscribed=1')).toBe(303)
       expect(await text('plan-notice')).toBe(
         'You subscribed to Pro: ₽299.00 was charged for the first month.',

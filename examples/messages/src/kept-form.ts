@@ -5,7 +5,11 @@ import type { KeptForm } from './store.js'
 const FIELDS: Record<string, readonly string[]> = {
   '/clients': ['name', 'phone'],
   '/campaigns': ['name', 'message', 'recipients'],
+  '/plans/subscribe': [],
 }
+
+/** The page of a form that posts to a path of its own. */
+const PAGES: Record<string, string> = { '/plans/subscribe': '/plans' }
 
 /**
  * Keeps what the user typed into a paid form PROTUS's permission was missing for, so that after
@@ -21,8 +25,9 @@ export function keepForm(request: FastifyRequest): string | undefined {
   const values = Object.fromEntries(
     fields.flatMap((field) => (typeof body[field] === 'string' ? [[field, body[field] as string]] : [])),
   )
-  request.session.keptForm = { userId: user.id, path, values }
-  return path
+  const page = PAGES[path] ?? path
+  request.session.keptForm = { userId: user.id, path: page, values }
+  return page
 }
 
 /** The values kept for the form of `path`, handed out once. */

@@ -9,7 +9,7 @@ import type { Store } from './store.js'
 const SCOPE_NAMES: Record<string, string> = {
   check: 'see your balance',
   hold: 'reserve money for a campaign',
-  charge: 'take payment for clients and campaigns',
+  charge: 'take payment for clients, campaigns and plans',
 }
 
 /**

@@ -93,7 +93,7 @@ export interface Session {
 /** The values of a refused form, given back once the user has allowed what it needs. */
 export interface KeptForm {
   userId: string
-  /** The page of the form: `/clients` or `/campaigns`. */
+  /** The page of the form: `/clients`, `/campaigns` or `/plans`. */
   path: string
   values: Record<string, string>
 }

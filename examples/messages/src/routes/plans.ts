@@ -3,6 +3,7 @@ import { isProtusError, type SandboxClock, type Subscription } from '@protus/sdk
 import type { FastifyInstance } from 'fastify'
 import { paidRoute } from '../guard.js'
 import { csrfField, type Html, html, list, money, page } from '../html.js'
+import { takeKeptForm } from '../kept-form.js'
 import { applySubscription, currentPayment, oneMonthAfter, planOf, utcDate } from '../plans.js'
 import { accountOf, type Protus, refusalOf } from '../protus.js'
 import { explainRefusal } from '../refusals.js'
@@ -65,7 +66,7 @@ ${s.cancel_at_period_end ? '' : html`${cancel}<p class="muted">Canceling keeps t
  * month ahead, so the renewal can be seen.
  */
 export function planRoutes(app: FastifyInstance, { store, protus }: { store: Store; protus: Protus }) {
-  app.get<{ Querystring: { subscribed?: string; canceled?: string; moved?: string } }>(
+  app.get<{ Querystring: { subscribed?: string; canceled?: string; moved?: string; restored?: string } }>(
     '/plans',
     { preHandler: signedIn },
     async (request, reply) => {
@@ -77,6 +78,9 @@ export function planRoutes(app: FastifyInstance, { store, protus }: { store: Sto
       const price = money(service.price, service.currency)
       const csrf = request.session.csrf
       const { query } = request
+      // Back from PROTUS after allowing the `charge` permission the plan was refused for.
+      const restored = query.restored ? takeKeptForm(request, '/plans') : undefined
+      if (restored) await store.save()
       const payments = store.data.subscriptions
         .filter((s) => s.userId === user.id)
         .flatMap((s) => s.payments)
@@ -87,7 +91,9 @@ export function planRoutes(app: FastifyInstance, { store, protus }: { store: Sto
           ? html`<p class="card ok" data-testid="plan-notice">Your Pro plan is canceled: it stays until the end of the paid period.</p>`
           : query.moved && !Number.isNaN(Date.parse(query.moved))
             ? html`<p class="card ok" data-testid="plan-notice">The sandbox clock moved a month ahead, to ${utcDate(query.moved)}.</p>`
-            : ''
+            : restored && !running
+              ? html`<p class="card ok" data-testid="form-restored">Messages may now take payment from ${funds}: subscribe to Pro below.</p>`
+              : ''
       const offer = running
         ? ''
         : html`<form class="card" method="post" action="/plans/subscribe">
