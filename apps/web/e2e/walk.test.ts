@@ -251,13 +251,15 @@ describe.skipIf(!checkPrerequisites())('a walk through every page', () => {
     const { person, partner, accountId, post } = connected
     const ok = (answer: InjectAnswer, status = 201) => expect(answer.statusCode, answer.body).toBe(status)
     ok(await post('/v1/services', { name: 'Bulk messages', price: 150_000 }))
-    ok(
-      await post('/v1/services', {
-        name: 'Priority line',
-        price: 49_900,
-        recurring: { interval: 'month', count: 1 },
-      }),
-    )
+    const monthly = await post('/v1/services', {
+      name: 'Priority line',
+      price: 49_900,
+      recurring: { interval: 'month', count: 1 },
+    })
+    ok(monthly)
+    // The person subscribes to it: a subscription under Connected services, on the company's pages
+    // and a renewal-marked line on the statement.
+    ok(await post('/v1/subscriptions', { account: accountId, service: monthly.json().id as string }))
     ok(await post('/v1/charges', { account: accountId, amount: 3000, description: 'Spring campaign' }))
     const hold = await post('/v1/holds', { account: accountId, amount: 4500 })
     ok(hold)
@@ -439,6 +441,8 @@ describe.skipIf(!checkPrerequisites())('a walk through every page', () => {
     '/company/services',
     '/company/accounts',
     `/company/accounts/${people.accountId}`,
+    `/company/accounts/${people.accountId}?tab=subscriptions`,
+    '/company/subscriptions',
     '/company/credentials',
     '/company/webhooks',
   ]

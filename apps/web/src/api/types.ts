@@ -138,6 +138,19 @@ export type WebhookEvent = WebhookDelivery['event']
  */
 export type WebhookDeliveryStatus = WebhookDelivery['status']
 
+/**
+ * A partner's subscription of an account to a recurring service: `amount` is the price of one
+ * period, fixed when it started; `current_period_*` is the last paid period.
+ */
+export type Subscription = Schemas['Subscription']
+
+export type SubscriptionStatus = Subscription['status']
+
+export const SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = ['active', 'past_due', 'canceled']
+
+/** A subscription as the person who pays it sees it: with the partner and the service named. */
+export type PersonSubscription = Schemas['PersonSubscription']
+
 export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = [
   'pending',
   'succeeded',

@@ -1,9 +1,10 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
+import { createI18n } from 'vue-i18n'
 import { ApiError } from '../api/http.ts'
 import en from './en.ts'
 import { pickLocale } from './locale.ts'
 import { russianPlural } from './plural.ts'
-import { KNOWN_PROBLEMS, problemMessage } from './problems.ts'
+import { codeMessage, KNOWN_PROBLEMS, problemMessage } from './problems.ts'
 import ru from './ru.ts'
 import type { MessageKey } from './use-i18n.ts'
 
@@ -84,6 +85,46 @@ describe('problemMessage', () => {
 
   it('falls back to a general message for anything that is not an API error', () => {
     expect(problemMessage(new TypeError('x is undefined'))).toEqual({ key: 'problems.unknown' })
+  })
+})
+
+describe('codeMessage', () => {
+  it('names a refusal kept by its code alone as the same refusal answered by a request', () => {
+    expect(codeMessage('insufficient_funds', 'available 100, needs 500')).toEqual({
+      key: 'problems.insufficient_funds',
+    })
+    expect(codeMessage('some_new_code', 'the server’s words')).toEqual({
+      key: 'problems.other',
+      params: { detail: 'the server’s words' },
+    })
+    expect(codeMessage('some_new_code')).toEqual({ key: 'problems.unknown' })
+  })
+})
+
+describe('subscription periods', () => {
+  const every = (locale: 'en' | 'ru', count: number) => {
+    const { t } = createI18n({
+      legacy: false,
+      locale,
+      messages: { en, ru },
+      pluralRules: { ru: russianPlural },
+    }).global
+    return t('subscriptions.amountEvery', {
+      amount: '500',
+      period: t('subscriptions.every.month', count),
+    })
+  }
+
+  it('reads "every month" and "every 3 months" in English', () => {
+    expect(every('en', 1)).toBe('500 every month')
+    expect(every('en', 3)).toBe('500 every 3 months')
+  })
+
+  it('agrees with the count in Russian', () => {
+    expect(every('ru', 1)).toBe('500 каждый месяц')
+    expect(every('ru', 21)).toBe('500 каждый 21 месяц')
+    expect(every('ru', 3)).toBe('500 каждые 3 месяца')
+    expect(every('ru', 12)).toBe('500 каждые 12 месяцев')
   })
 })
 

@@ -30,6 +30,12 @@ export const KNOWN_PROBLEMS = [
   'webhook_endpoint_unavailable',
   'webhook_url_not_public',
   'spending_limit_exceeded',
+  'insufficient_funds',
+  'insufficient_scope',
+  'grant_revoked',
+  'service_inactive',
+  'subscription_not_past_due',
+  'subscription_canceled',
   'dashboard_only',
   'topups_unavailable',
   'payment_provider_refused',
@@ -61,8 +67,15 @@ export function problemMessage(error: unknown): Message {
       ? { key: `problems.${code}_later` }
       : { key: `problems.${code}`, params: { seconds: error.retryAfter } }
   }
-  if (isKnown(error.code)) return { key: `problems.${error.code}` }
+  return codeMessage(error.code, error.detail ?? error.title)
+}
+
+/**
+ * A refusal named by its code alone, as a subscription keeps its last failed payment: the app's
+ * own words for a code it knows, else the server's `detail`.
+ */
+export function codeMessage(code: string, detail?: string): Message {
+  if (isKnown(code)) return { key: `problems.${code}` }
   // A code this version of the app does not know yet: the server's own words beat a vague message.
-  const detail = error.detail ?? error.title
   return detail ? { key: 'problems.other', params: { detail } } : { key: 'problems.unknown' }
 }

@@ -72,6 +72,11 @@ const routes: RouteRecordRaw[] = [
     meta: { requires: 'company', title: 'titles.services' },
   },
   {
+    path: '/company/subscriptions',
+    component: () => import('../pages/company/SubscriptionsPage.vue'),
+    meta: { requires: 'company', title: 'titles.subscriptions' },
+  },
+  {
     path: '/company/credentials',
     component: () => import('../pages/company/CredentialsPage.vue'),
     meta: { requires: 'company', title: 'titles.credentials' },

@@ -16,8 +16,11 @@ import { useAccountsStore } from './accounts.ts'
 import { useCompanyStore } from './company.ts'
 import { useConnectionsStore } from './connections.ts'
 import { useConsentStore } from './consent.ts'
+import { useMySubscriptionsStore } from './my-subscriptions.ts'
 import { useServiceNamesStore } from './service-names.ts'
 import { useServicesStore } from './services.ts'
+import { useSubscriptionCountsStore } from './subscription-counts.ts'
+import { useSubscriptionsStore } from './subscriptions.ts'
 import { useWalletStore } from './wallet.ts'
 import { useWebhooksStore } from './webhooks.ts'
 
@@ -56,6 +59,9 @@ export const useSessionStore = defineStore('session', () => {
     useConnectionsStore().reset()
     useConsentStore().reset()
     useWebhooksStore().reset()
+    useSubscriptionsStore().reset()
+    useSubscriptionCountsStore().reset()
+    useMySubscriptionsStore().reset()
   }
 
   async function signIn(credentials: Credentials): Promise<Me> {
