@@ -82,7 +82,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ PROTUS_TEST_CLOCK: 'sometimes' })).toThrow(
       /PROTUS_TEST_CLOCK must be true or false/,
     )
-    const live = { PROTUS_MODE: 'live', PROTUS_SECRET_KEY: 'a'.repeat(64) }
+    const live = {
+      PROTUS_MODE: 'live',
+      PROTUS_SECRET_KEY: 'a'.repeat(64),
+      PROTUS_SMTP_URL: 'smtp://127.0.0.1:9',
+    }
     expect(loadConfig(live).testClock).toBe(false)
     expect(() => loadConfig({ ...live, PROTUS_TEST_CLOCK: 'true', PORT: 'x' })).toThrow(
       /PORT must be[\s\S]*PROTUS_TEST_CLOCK is for sandbox mode only/,
@@ -385,6 +389,24 @@ describe('every process on the database', () => {
       expect(seen.getTime() - moved.getTime()).toBeLessThan(5_000)
     } finally {
       await second.close()
+    }
+  })
+})
+
+// Notifications reach every schema of a PostgreSQL database; each schema keeps its own clock.
+describe.skipIf(!onPostgres)('another schema on the same database', () => {
+  it('keeps its own clock when this one moves', async () => {
+    const other = await buildTestApp({ PROTUS_TEST_CLOCK: 'true', PROTUS_SWEEP_INTERVAL_SECONDS: '0' })
+    try {
+      const [partner, otherPartner] = [await registerCompany(app), await registerCompany(other)]
+      const before = await clockOf(other, otherPartner.auth)
+      await advance(partner.auth, 100 * DAY)
+      // Longer than hearing a notification takes (the test above: well under 2 s).
+      await new Promise((r) => setTimeout(r, 1_500))
+      const after = await clockOf(other, otherPartner.auth)
+      expect(after.getTime() - before.getTime()).toBeLessThan(60_000)
+    } finally {
+      await other.close()
     }
   })
 })

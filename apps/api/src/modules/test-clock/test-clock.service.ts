@@ -112,7 +112,9 @@ export function createTestClockService(deps: {
         load().catch(onError)
       }
       const unlisten = await db.listen(TEST_CLOCK_CHANNEL, {
-        notification: (payload) => clock.setOffset(Number(payload)),
+        // The channel is the database's, shared by every schema on it: the offset is read from
+        // this process's own table, never taken from the notification.
+        notification: reload,
         listening: (on) => {
           if (on) reload()
         },
