@@ -268,7 +268,7 @@ describe.skipIf(!runnable)(
       expect(await byTestId(page, 'subscribe-pro').count()).toBe(1)
     }, 120_000)
 
-    it('a direct user with an empty Messages balance is refused the plan, and no subscription starts', async () => {
+    it('a direct user with an empty Messages balance is refused the plan; with money for one month, the next is past due, then canceled at once', async () => {
       await page.goto('/register')
       await byTestId(page, 'register-email').fill(`pro-${randomBytes(4).toString('hex')}@example.com`)
       await byTestId(page, 'register-name').fill('Dina')
@@ -288,6 +288,35 @@ describe.skipIf(!runnable)(
       await page.goto('/plans')
       expect(await byTestId(page, 'plan').count()).toBe(0)
       expect(await byTestId(page, 'subscribe-pro').count()).toBe(1)
-    }, 60_000)
+
+      // ₽500.00 through the sandbox checkout pays one month of Pro, not two.
+      await page.goto('/account')
+      await byTestId(page, 'top-up-amount').selectOption('50000')
+      await byTestId(page, 'top-up').click()
+      await page.waitForURL(at(`${demo.protusUrl}/sandbox/checkout/`))
+      await page.getByRole('button', { name: 'Pay' }).click()
+      await page.getByRole('heading', { name: 'Payment received' }).waitFor()
+      await page.goto(`${demo.messagesUrl}/plans`)
+      expect(await press('subscribe-pro', 'subscribed=1')).toBe(303)
+      expect(await press('move-clock', 'moved=')).toBe(303)
+      const [sub] = (await partner.subscriptions.list({ account })).data
+      expect(sub).toMatchObject({ status: 'past_due', last_payment_error: { code: 'insufficient_funds' } })
+      expect(await byTestId(page, 'plan-status').getAttribute('data-status')).toBe('past_due')
+      expect(await text('plan-past-due')).toContain(
+        `PROTUS could not take ₽299.00 for the next month (insufficient_funds). It tries again on ${utc(sub?.next_retry_at ?? null)}`,
+      )
+      expect(await planPayments()).toHaveLength(1)
+      await expect
+        .poll(async () => (await eventTypes(account)).filter((t) => t.startsWith('subscription.')), webhooks)
+        .toEqual(['subscription.created', 'subscription.payment_failed'])
+
+      // A past-due plan ends at once when canceled.
+      await page.goto('/plans')
+      expect(await press('cancel-plan', 'canceled=1')).toBe(303)
+      expect(await byTestId(page, 'plan-status').getAttribute('data-status')).toBe('canceled')
+      expect(await text('plan-ended')).toContain('you canceled it here')
+      await page.goto('/account')
+      expect(minorUnits(await text('balance-available'))).toBe(50_000 - PRO)
+    }, 90_000)
   },
 )
