@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { isProtusError, type SandboxClock, type Subscription } from '@protus/sdk'
+import { isProtusError, ProtusError, type SandboxClock, type Subscription } from '@protus/sdk'
 import type { FastifyInstance } from 'fastify'
 import { paidRoute } from '../guard.js'
 import { csrfField, type Html, html, list, money, page } from '../html.js'
@@ -24,12 +24,15 @@ const STATUS_NAMES: Record<Subscription['status'], string> = {
   canceled: 'Canceled',
 }
 
-/** The PROTUS sandbox clock, when the server has one (`PROTUS_TEST_CLOCK=true`); null otherwise. */
+/**
+ * The PROTUS sandbox clock, when the server has one (`PROTUS_TEST_CLOCK=true`; 404 otherwise);
+ * null too when PROTUS cannot say, so the plan still shows without the demo's button.
+ */
 async function sandboxClock(protus: Protus): Promise<SandboxClock | null> {
   try {
     return await protus.client.sandbox.clock()
   } catch (error) {
-    if (isProtusError(error, 'not_found')) return null
+    if (error instanceof ProtusError) return null
     throw error
   }
 }
