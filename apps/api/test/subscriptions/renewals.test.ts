@@ -103,7 +103,9 @@ describe('renewals', () => {
     ])
     expect(charges.every((ch) => ch.metadata.subscription === sub.id)).toBe(true)
     expect((await read(c, sub.id)).latest_charge).toBe(charges.at(-1)?.id)
+    // Money in equals money out: what the wallet lost is what the partner was paid, no more.
     expect(await walletAvailable(c)).toBe(100_000 - 13 * 1234)
+    expect((await c.get(`/v1/accounts/${c.accountId}`)).json()).toMatchObject({ spent: 13 * 1234, held: 0 })
     const periods = await app.db.query<{ period: number; charge_id: string }>(
       'SELECT period, charge_id FROM subscription_periods WHERE subscription_id = $1 ORDER BY period',
       [sub.id],
