@@ -20,6 +20,9 @@ import { companyRoutes, companySchemas } from './modules/identity/company.routes
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
 import { passwordMetrics } from './modules/identity/passwords.metrics.js'
 import { addressLimits } from './modules/limits/rate-limits.js'
+import { mailMetrics } from './modules/mail/mail.metrics.js'
+import { mailRoutes } from './modules/mail/mail.routes.js'
+import { mailSchemas } from './modules/mail/mail.schemas.js'
 import { grantRoutes } from './modules/oauth/grants.routes.js'
 import { oauthRoutes } from './modules/oauth/oauth.routes.js'
 import { retentionMetrics } from './modules/retention/retention.metrics.js'
@@ -113,6 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...walletSchemas,
     ...webhooksSchemas,
     ...testClockSchemas,
+    ...mailSchemas,
   ]) {
     app.addSchema(schema)
     validation.addSchema(schema)
@@ -177,9 +181,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(webhookRoutes, { webhooks, idempotency })
   const { testClock } = services
   if (testClock) await app.register(testClockRoutes, { testClock })
+  if (config.mode === 'sandbox') await app.register(mailRoutes, { mail: services.mail })
   await app.register(metricsRoutes, {
     sources: [
       webhookMetrics(webhooks, webhookWorker),
+      mailMetrics(services.mail, services.mailWorker),
       retentionMetrics(retention),
       passwordMetrics(services.passwords),
     ],
@@ -218,6 +224,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     app.addHook('onReady', async () => webhookWorker.start())
   }
   app.addHook('onClose', () => webhookWorker.stop())
+  if (config.mail.workerInServer) {
+    app.addHook('onReady', async () => services.mailWorker.start())
+  }
+  app.addHook('onClose', () => services.mailWorker.stop())
 
   return app
 }

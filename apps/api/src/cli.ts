@@ -18,9 +18,9 @@ const usage = `Usage: protus <command>
 
 Commands:
   start     run the API server and web app (PORT, HOST, DATABASE_URL, … from the environment)
-  worker    send webhooks, renew subscriptions, expire holds and prune what is kept only for a while, without serving
-            HTTP (beside servers started with PROTUS_WEBHOOK_WORKER=0, or as extra workers); stops
-            on SIGTERM or SIGINT
+  worker    send webhooks and email, renew subscriptions, expire holds and prune what is kept only
+            for a while, without serving HTTP (beside servers started with PROTUS_WEBHOOK_WORKER=0
+            and PROTUS_MAIL_WORKER=0, or as extra workers); stops on SIGTERM or SIGINT
   migrate   apply database migrations and exit
   credit <acct_… | cus_…> <amount>
             top up a person's or a managed account's wallet by <amount> minor units (1 to 10^12)
@@ -108,12 +108,13 @@ async function runWorker(): Promise<number> {
   const log = pino({ level: config.logLevel })
   const secretKey = await resolveSecretKey(config, log)
   const services = createServices({ config, db, clock: await clockOf(config, db), secretKey, log })
-  const { webhookWorker, holdSweeper, renewals, retention, testClock } = services
+  const { webhookWorker, mailWorker, holdSweeper, renewals, retention, testClock } = services
   // Runs on the sandbox clock the servers move, hearing each move.
   const stopWatchingClock = await testClock?.watch((error) =>
     log.error({ err: error }, 'reading the sandbox clock failed'),
   )
   webhookWorker.start()
+  mailWorker.start()
   holdSweeper.start(config.sweepIntervalSeconds, (error) => log.error({ err: error }, 'hold sweep failed'))
   renewals.start(config.sweepIntervalSeconds, (error) =>
     log.error({ err: error }, 'subscription renewals failed'),
@@ -127,6 +128,7 @@ async function runWorker(): Promise<number> {
   log.info({ signal }, 'worker stopping')
   await Promise.all([
     webhookWorker.stop(),
+    mailWorker.stop(),
     holdSweeper.stop(),
     renewals.stop(),
     retention.stop(),

@@ -16,7 +16,13 @@ describe('loadConfig', () => {
 
   it('lists every problem at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', PROTUS_SECRET_KEY: 'short', LOG_LEVEL: 'loud' })
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        PROTUS_SECRET_KEY: 'short',
+        LOG_LEVEL: 'loud',
+        PROTUS_SMTP_URL: 'smtp://127.0.0.1:9',
+      })
       expect.unreachable()
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError)
@@ -47,7 +53,8 @@ describe('modes', () => {
 
   it('is sandbox on the embedded database and live with DATABASE_URL unless told', () => {
     expect(loadConfig({}).mode).toBe('sandbox')
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', PROTUS_SECRET_KEY: key }).mode).toBe('live')
+    const smtp = { PROTUS_SMTP_URL: 'smtp://127.0.0.1:9' }
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', PROTUS_SECRET_KEY: key, ...smtp }).mode).toBe('live')
     expect(
       loadConfig({ DATABASE_URL: 'postgres://db/x', PROTUS_SECRET_KEY: key, PROTUS_MODE: 'sandbox' }).mode,
     ).toBe('sandbox')
@@ -82,7 +89,7 @@ describe('modes', () => {
       PROTUS_STRIPE_SECRET_KEY: key,
       PROTUS_STRIPE_WEBHOOK_SECRET: 'whsec_1',
     })
-    const live = { PROTUS_MODE: 'live', PROTUS_SECRET_KEY: key }
+    const live = { PROTUS_MODE: 'live', PROTUS_SECRET_KEY: key, PROTUS_SMTP_URL: 'smtp://127.0.0.1:9' }
     expect(() => loadConfig({ ...live, ...stripe('sk_test_1') })).toThrow(
       /test key: live mode takes live keys only/,
     )

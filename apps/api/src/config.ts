@@ -49,6 +49,7 @@ export interface Config {
   readonly accessTokenTtlSeconds: number
   readonly refreshTokenTtlSeconds: number
   readonly webhooks: WebhookConfig
+  readonly mail: MailConfig
   readonly subscriptions: SubscriptionsConfig
   /** Stripe Checkout for top-ups; unset means the sandbox provider (sandbox) or no top-ups (live). */
   readonly stripe: StripeConfig | undefined
@@ -91,6 +92,19 @@ export interface SubscriptionsConfig {
    * when the last retry is refused too, the subscription is canceled.
    */
   readonly retryDays: readonly number[]
+}
+
+export interface MailConfig {
+  /** SMTP server URL (`smtp://user:pass@host:587`, `smtps://…`); unset means the sandbox mailbox (sandbox mode only). */
+  readonly smtpUrl: string | undefined
+  /** The From header of every message. */
+  readonly from: string
+  /** Run the mail worker inside the server (off when separate `protus worker` processes send). */
+  readonly workerInServer: boolean
+  /** Seconds to wait after each failed attempt, before jitter; after the last one a message has failed. */
+  readonly retrySchedule: readonly number[]
+  /** Sent and failed messages are deleted this many days after they were sent or failed. */
+  readonly keepDays: number
 }
 
 export interface WebhookConfig {
@@ -204,6 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptions: Object.freeze({
       retryDays: parseRetryDays(env.PROTUS_SUBSCRIPTION_RETRY_DAYS, problems),
     }),
+    mail: parseMail(env, mode, problems, int, bool),
     stripe: parseStripe(env, mode, problems),
     testClock: bool('PROTUS_TEST_CLOCK', false),
   }
@@ -308,14 +323,17 @@ function parsePublicUrl(raw: string, problems: string[]): string {
 }
 
 /** Comma-separated seconds, each 1 to 7 days, at most 30 of them. */
-function parseSchedule(raw: string | undefined, problems: string[]): readonly number[] {
-  if (!raw) return DEFAULT_RETRY_SCHEDULE
+function parseSchedule(
+  raw: string | undefined,
+  problems: string[],
+  name = 'PROTUS_WEBHOOK_RETRY_SCHEDULE',
+  fallback = DEFAULT_RETRY_SCHEDULE,
+): readonly number[] {
+  if (!raw) return fallback
   const parts = raw.split(',').map((part) => Number(part.trim()))
   if (parts.length > 30 || parts.some((n) => !Number.isInteger(n) || n < 1 || n > 7 * 86_400)) {
-    problems.push(
-      `PROTUS_WEBHOOK_RETRY_SCHEDULE must be up to 30 comma-separated seconds from 1 to 604800, got "${raw}"`,
-    )
-    return DEFAULT_RETRY_SCHEDULE
+    problems.push(`${name} must be up to 30 comma-separated seconds from 1 to 604800, got "${raw}"`)
+    return fallback
   }
   return Object.freeze(parts)
 }
@@ -336,6 +354,55 @@ function parseRetryDays(raw: string | undefined, problems: string[]): readonly n
     return DEFAULT_SUBSCRIPTION_RETRY_DAYS
   }
   return Object.freeze(days)
+}
+
+/**
+ * Seconds between attempts to send a message: soon at first (a server restarting, a greylisting
+ * receiver), then less often, nine attempts over about 16 hours.
+ */
+export const DEFAULT_MAIL_RETRY_SCHEDULE: readonly number[] = Object.freeze([
+  30, 120, 600, 1_800, 3_600, 7_200, 14_400, 28_800,
+])
+
+/** SMTP in either mode when a URL is set; without one the sandbox mailbox, which live mode does not have. */
+function parseMail(
+  env: Env,
+  mode: Mode,
+  problems: string[],
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  bool: (name: string, fallback: boolean) => boolean,
+): MailConfig {
+  const smtpUrl = env.PROTUS_SMTP_URL || undefined
+  if (smtpUrl && !(URL.canParse(smtpUrl) && ['smtp:', 'smtps:'].includes(new URL(smtpUrl).protocol))) {
+    problems.push(
+      'PROTUS_SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465',
+    )
+  }
+  if (!smtpUrl && mode === 'live') {
+    problems.push(
+      'PROTUS_SMTP_URL is required in live mode (e.g. smtps://user:password@mail.example.com:465): people verify their email and reset passwords by mail',
+    )
+  }
+  const from = env.PROTUS_MAIL_FROM || 'PROTUS <no-reply@localhost>'
+  if (
+    from.length > 254 ||
+    /[\r\n]/.test(from) ||
+    !/^([^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from.trim())
+  ) {
+    problems.push(`PROTUS_MAIL_FROM must be an address or "Name <address>", got "${from}"`)
+  }
+  return Object.freeze({
+    smtpUrl,
+    from: from.trim(),
+    workerInServer: bool('PROTUS_MAIL_WORKER', true),
+    retrySchedule: parseSchedule(
+      env.PROTUS_MAIL_RETRY_SCHEDULE,
+      problems,
+      'PROTUS_MAIL_RETRY_SCHEDULE',
+      DEFAULT_MAIL_RETRY_SCHEDULE,
+    ),
+    keepDays: int('PROTUS_MAIL_KEEP_DAYS', 7, 1, 3650),
+  })
 }
 
 function parseSecretKey(raw: string | undefined, problems: string[]): Buffer | undefined {

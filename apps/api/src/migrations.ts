@@ -11,11 +11,12 @@ import { identityThrottleMigrations } from './modules/identity/migrations/002-si
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
 import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
+import { mailMigrations } from './modules/mail/migrations/001-mail.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { oauthExpiryMigrations } from './modules/oauth/migrations/002-expiry.js'
 import { oauthFormerGrantsMigrations } from './modules/oauth/migrations/003-former-grants.js'
-import { testClockMigrations } from './modules/test-clock/migrations/001-test-clock.js'
 import { subscriptionsMigrations } from './modules/subscriptions/migrations/001-subscriptions.js'
+import { testClockMigrations } from './modules/test-clock/migrations/001-test-clock.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-return-url.js'
 import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
@@ -44,4 +45,5 @@ export const allMigrations: readonly Migration[] = [
   ...webhooksMigrations,
   ...webhooksFairnessMigrations,
   ...testClockMigrations,
+  ...mailMigrations,
 ]

@@ -25,6 +25,10 @@ import { createLedgerRepository } from './modules/ledger/ledger.repository.js'
 import { createLedgerService } from './modules/ledger/ledger.service.js'
 import { createLimitsRepository } from './modules/limits/limits.repository.js'
 import { createRateLimits } from './modules/limits/rate-limits.js'
+import { createMailRepository } from './modules/mail/mail.repository.js'
+import { createMailService } from './modules/mail/mail.service.js'
+import { createSmtpTransport, mailboxTransport } from './modules/mail/mail-transport.js'
+import { createMailWorker } from './modules/mail/mail-worker.js'
 import { createAuthorizeService } from './modules/oauth/authorize.service.js'
 import { createGrantsService } from './modules/oauth/grants.service.js'
 import { createOauthRepository } from './modules/oauth/oauth.repository.js'
@@ -66,6 +70,21 @@ export function createServices(deps: {
   // The outbox comes first: every module that changes money or access reports through it.
   const events = createWebhookEvents({ repo: webhooksRepo, clock })
   const onWebhookUrlSet: ((companyId: string) => Promise<void>)[] = []
+  // The mail outbox: modules enqueue messages in their transactions; the worker sends them.
+  const mailRepo = createMailRepository()
+  const mail = createMailService({ db, repo: mailRepo, clock })
+  const mailWorker = createMailWorker({
+    db,
+    repo: mailRepo,
+    clock,
+    // Without SMTP (sandbox only: live mode refuses to start without it) mail goes to the mailbox.
+    transport: config.mail.smtpUrl
+      ? createSmtpTransport(config.mail.smtpUrl, config.mail.from)
+      : mailboxTransport,
+    options: { schedule: config.mail.retrySchedule, concurrency: 8, pollMs: 1000 },
+    onError: (error, messageId) => log.error({ err: error, messageId }, 'mail not sent'),
+  })
+  mail.onEnqueued(() => mailWorker.wake())
 
   const ledger = createLedgerService({ db, repo: createLedgerRepository(), clock })
   const identityRepo = createIdentityRepository()
@@ -221,6 +240,7 @@ export function createServices(deps: {
       { name: 'identity_sign_in_attempts', prune: throttle.pruneAttempts },
       { name: 'identity_known_addresses', prune: throttle.pruneKnownAddresses },
       { name: 'limits_windows', prune: rateLimits.prune },
+      { name: 'mail_messages', prune: (now, limit) => mail.prune(now, limit, config.mail.keepDays) },
       { name: 'oauth_requests', prune: oauthRetention.pruneRequests },
       { name: 'oauth_codes', prune: oauthRetention.pruneCodes },
       { name: 'oauth_tokens', prune: oauthRetention.pruneTokens },
@@ -240,6 +260,7 @@ export function createServices(deps: {
   const dueWork: DueWork[] = [
     { name: 'hold_expiry', nextDueAt: holdSweeper.nextDueAt, runDue: () => holdSweeper.runOnce() },
     renewals,
+    { name: 'mail', nextDueAt: mailWorker.nextDueAt, runDue: mailWorker.drain },
     { name: 'webhook_deliveries', nextDueAt: webhookWorker.nextDueAt, runDue: webhookWorker.drain },
   ]
   // Only with PROTUS_TEST_CLOCK=true, whose clock runs at an offset kept in the database.
@@ -269,6 +290,8 @@ export function createServices(deps: {
     events,
     webhooks,
     webhookWorker,
+    mail,
+    mailWorker,
     retention,
     subscriptions,
     personSubscriptions,

@@ -17,6 +17,7 @@ export type IdPrefix =
   | 'whd'
   | 'grant'
   | 'areq'
+  | 'mail'
 
 let lastTime = -1
 let lastRandom = Buffer.alloc(10)

@@ -8,7 +8,13 @@ import { cliBuilt, runCli } from '../support/processes.js'
 
 const key = randomBytes(32).toString('hex')
 const configIn = (mode: 'sandbox' | 'live') =>
-  loadConfig({ LOG_LEVEL: 'silent', PROTUS_MODE: mode, PROTUS_SECRET_KEY: key, PROTUS_DATA_DIR: ':memory:' })
+  loadConfig({
+    LOG_LEVEL: 'silent',
+    PROTUS_MODE: mode,
+    PROTUS_SECRET_KEY: key,
+    PROTUS_DATA_DIR: ':memory:',
+    PROTUS_SMTP_URL: 'smtp://127.0.0.1:9',
+  })
 
 describe('sandbox and live modes', () => {
   it('answers the mode, version and currency at GET /v1/status without authentication', async () => {

@@ -55,6 +55,9 @@ export async function buildTestApp(
     PROTUS_TOPUPS_PER_MINUTE: '1000000',
     // Bursts of sign-ins in tests run at once rather than wait their turn on a busy machine.
     PROTUS_PASSWORD_CONCURRENCY: '16',
+    // Live mode needs an SMTP server. Nothing listens at this one: what a live test app sends waits
+    // for a retry (the mail tests start a real SMTP server of their own).
+    ...(overrides.PROTUS_MODE === 'live' ? { PROTUS_SMTP_URL: 'smtp://127.0.0.1:9' } : {}),
     ...database.env,
     ...overrides,
   })

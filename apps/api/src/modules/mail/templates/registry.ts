@@ -1,0 +1,20 @@
+import type { MailLocale, MailTemplate } from './mail-template.js'
+import { testMessage } from './test-message.js'
+
+/**
+ * Every kind of message PROTUS sends, by name. A feature that sends mail adds its template here,
+ * with its content in every locale; the parameters' types follow from the template.
+ */
+export const mailTemplates = {
+  test_message: testMessage,
+} as const
+
+export type MailTemplateName = keyof typeof mailTemplates
+
+type ParamsOf<N extends MailTemplateName> =
+  (typeof mailTemplates)[N] extends MailTemplate<infer P> ? P : never
+
+/** A message to send: one template, in the recipient's language, with its parameters. */
+export type MailMessage = {
+  [N in MailTemplateName]: { to: string; template: N; locale: MailLocale; params: ParamsOf<N> }
+}[MailTemplateName]
