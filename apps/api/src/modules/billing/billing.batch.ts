@@ -35,6 +35,9 @@ export type Plan = { request: IdempotentRequest; companyId: string } & (
 
 const MAX_BATCH = 256
 
+/** The response to one plan; a refusal the plan met also comes as the error that decided it. */
+export type AppliedAnswer = StoredResponse & { refusal?: DomainError }
+
 async function answerOf(
   plan: Plan,
   outcome: Outcome,
@@ -66,15 +69,12 @@ export function createBillingBatch(deps: {
    * under its key. The batch runs this in a transaction of its own; a caller that has more to
    * write with the operation (a subscription and its charge) runs it in its own.
    */
-  async function applyIn(tx: Queryable, plans: readonly Plan[]): Promise<(StoredResponse | DomainError)[]> {
+  async function applyIn(tx: Queryable, plans: readonly Plan[]): Promise<(AppliedAnswer | DomainError)[]> {
     const at = clock.now()
     const results = await repo.apply(tx, plans, at)
     const saved: SavedResponse[] = []
     const reported: PartnerEvent[] = []
-    const answer = async (
-      plan: Plan,
-      applied: Applied | undefined,
-    ): Promise<StoredResponse | DomainError> => {
+    const answer = async (plan: Plan, applied: Applied | undefined): Promise<AppliedAnswer | DomainError> => {
       if (!applied) throw new Error('billing_apply answered fewer results than operations')
       if (applied.state !== 'claimed') return settleClaim(applied)
       const decided = await answerOf(plan, applied.outcome, at, tx)
@@ -83,9 +83,10 @@ export function createBillingBatch(deps: {
       }
       const { status, body } = decidedResponse(decided, plan.request.requestId)
       saved.push(savedUnder(plan.request, { status, body }))
-      return { status, body, replayed: false }
+      const refusal = decided instanceof DomainError ? { refusal: decided } : {}
+      return { status, body, replayed: false, ...refusal }
     }
-    const answers: (StoredResponse | DomainError)[] = []
+    const answers: (AppliedAnswer | DomainError)[] = []
     for (const [i, plan] of plans.entries()) answers.push(await answer(plan, results[i]))
     await events.emit(tx, reported, at)
     await idempotency.save(tx, saved)

@@ -2,7 +2,6 @@ import type { Database, Queryable } from '../../db/database.js'
 import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
 import { newId } from '../../lib/ids.js'
-import type { ProblemCode } from '../../lib/problems.js'
 import type { AccountsService } from '../billing/accounts.service.js'
 import type { BillingBatch, Plan } from '../billing/billing.batch.js'
 import type { AccountRow } from '../billing/billing.repository.js'
@@ -15,24 +14,6 @@ import { periodChargePlan, refusalPlan } from './charge-plan.js'
 import { duePeriod, ended, paid, refused } from './subscription-state.js'
 import type { SubscriptionRow, SubscriptionsRepository } from './subscriptions.repository.js'
 import { subscriptionView } from './subscriptions.views.js'
-
-/** The refusal a saved problem body states, as the error that answers it again. */
-function refusalOf(body: unknown): DomainError {
-  const {
-    code,
-    detail,
-    type: _t,
-    title: _ti,
-    status: _s,
-    request_id: _r,
-    ...extra
-  } = body as {
-    code: ProblemCode
-    detail?: string
-    [field: string]: unknown
-  }
-  return new DomainError(code, detail, extra)
-}
 
 /** Who claims the keys of renewal charges: no partner's keys can collide with them. */
 const RENEWAL_PRINCIPAL = 'subscriptions'
@@ -144,10 +125,8 @@ export function createRenewals(deps: {
     if (!answer || answer instanceof DomainError || answer.replayed) {
       throw new Error(`renewal key ${request.key} was claimed already`)
     }
-    if (answer.status >= 400) {
-      const refusal = refusalOf(answer.body)
-      return { row: await recordRefusal(tx, locked, refusal, scheduled), refusal }
-    }
+    const { refusal } = answer
+    if (refusal) return { row: await recordRefusal(tx, locked, refusal, scheduled), refusal }
     if (!renewed) throw new Error(`renewal ${request.key} succeeded without its charge`)
     return { row: renewed }
   }
