@@ -2738,6 +2738,231 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/v1/me/subscriptions': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The person’s subscriptions at every partner, newest first */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              data: components['schemas']['PersonSubscription'][]
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/subscriptions/{id}/cancel': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Stop a subscription at the end of the paid period (a past-due one ends now) */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['PersonSubscription']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/subscriptions/{id}/pay': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Pay the due period of a past-due subscription now
+     * @description Answers the subscription, active again, or the charge’s refusal (402 or 403); a refusal leaves it past due with its retries as they were.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['PersonSubscription']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        402: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        422: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/v1/me/topups': {
     parameters: {
       query?: never
@@ -3357,6 +3582,173 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/v1/sandbox/clock': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The sandbox clock's time */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description The sandbox clock's current time: what every object's times and every time-based rule read */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['SandboxClock']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    /**
+     * Move the sandbox clock forward
+     * @description Runs everything that comes due on the way in time order (subscription renewals and retries, hold expiry, webhook deliveries and retries), then answers the new time. The clock never moves back.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description How far to move the clock forward, in seconds (at most 366 days) */
+            advance_seconds: number
+          }
+        }
+      }
+      responses: {
+        /** @description The sandbox clock's current time: what every object's times and every time-based rule read */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['SandboxClock']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/sandbox/mail': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Messages in the sandbox mailbox, newest first
+     * @description Sandbox mode without `PROTUS_SMTP_URL` delivers email here instead of over SMTP. No authentication: anyone who can reach a sandbox server can read its mailbox.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only messages to this address (any letter case) */
+          to?: string
+          limit?: number
+          starting_after?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              data: components['schemas']['SandboxMail'][]
+              has_more: boolean
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/v1/services': {
     parameters: {
       query?: never
@@ -3813,6 +4205,342 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/v1/subscriptions': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Subscriptions, newest first; filter by account, status and service */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          starting_after?: string
+          account?: string
+          /** @description active: the current period is paid; past_due: the next period was refused and is retried; canceled: ended */
+          status?: 'active' | 'past_due' | 'canceled'
+          service?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              data: components['schemas']['Subscription'][]
+              has_more: boolean
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    /**
+     * Subscribe an account to a recurring service, charging the first period now (scope charge)
+     * @description The first period is charged at once, as an ordinary charge; the subscription exists only when it succeeded. A refusal (402 insufficient_funds or spending_limit_exceeded, 403 grant_revoked or insufficient_scope) is saved under the Idempotency-Key like a charge’s. The price per period is fixed now: a later price change of the service applies to new subscriptions only.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: {
+          /** @description Required: 1 to 255 characters, unique per logical operation */
+          'idempotency-key'?: string
+        }
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            account: string
+            /** @description An active recurring service of yours */
+            service: string
+            quantity?: number
+            /** @description Up to 20 string keys with values of at most 500 characters */
+            metadata?: {
+              [key: string]: string
+            }
+          }
+        }
+      }
+      responses: {
+        /** @description A subscription to a recurring service. Period n runs from n intervals after created_at to n+1 (UTC, month ends kept: Jan 31 → Feb 28/29 → Mar 31). */
+        201: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Subscription']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        402: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        422: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/subscriptions/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One subscription */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description A subscription to a recurring service. Period n runs from n intervals after created_at to n+1 (UTC, month ends kept: Jan 31 → Feb 28/29 → Mar 31). */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Subscription']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/subscriptions/{id}/cancel': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Cancel at the end of the paid period (the default) or now
+     * @description No refund: refund the charge if you want to. A canceled subscription answers 409 subscription_canceled.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description true (the default): ends at current_period_end without another charge; false: ends now. A past-due subscription ends now either way.
+             * @default true
+             */
+            at_period_end?: boolean
+          }
+        }
+      }
+      responses: {
+        /** @description A subscription to a recurring service. Period n runs from n intervals after created_at to n+1 (UTC, month ends kept: Jan 31 → Feb 28/29 → Mar 31). */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Subscription']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/v1/topups/{id}/return': {
     parameters: {
       query?: never
@@ -3882,6 +4610,11 @@ export interface paths {
             | 'charge.succeeded'
             | 'charge.refunded'
             | 'wallet.topped_up'
+            | 'subscription.created'
+            | 'subscription.renewed'
+            | 'subscription.payment_failed'
+            | 'subscription.updated'
+            | 'subscription.canceled'
             | 'ping'
         }
         header?: never
@@ -4312,6 +5045,106 @@ export interface webhooks {
     patch?: never
     trace?: never
   }
+  'subscription.created': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * A subscription started; its first period was charged (a charge.succeeded too)
+     * @description Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried until a 2xx answer.
+     */
+    post: operations['webhook.subscription.created']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  'subscription.renewed': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * The next period of a subscription was charged (a charge.succeeded too)
+     * @description Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried until a 2xx answer.
+     */
+    post: operations['webhook.subscription.renewed']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  'subscription.payment_failed': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * A renewal was refused: the subscription is past due until next_retry_at, or canceled when that was its last retry
+     * @description Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried until a 2xx answer.
+     */
+    post: operations['webhook.subscription.payment_failed']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  'subscription.updated': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * cancel_at_period_end was switched on: the subscription ends at current_period_end
+     * @description Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried until a 2xx answer.
+     */
+    post: operations['webhook.subscription.updated']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  'subscription.canceled': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * A subscription ended; cancel_reason says why
+     * @description Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried until a 2xx answer.
+     */
+    post: operations['webhook.subscription.canceled']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   ping: {
     parameters: {
       query?: never
@@ -4481,6 +5314,7 @@ export interface components {
         id: string
         name: string
       } | null
+      subscription: string | null
       description: string | null
       /** Format: date-time */
       created_at: string
@@ -4597,6 +5431,50 @@ export interface components {
       created_at: string
       last_activity_at: string | null
     }
+    PersonSubscription: {
+      id: string
+      account: string
+      service: string
+      quantity: number
+      /** @description Integer minor units charged every period: the service price when the subscription started times quantity, fixed for its life */
+      amount: number
+      currency: string
+      interval: 'day' | 'week' | 'month' | 'year'
+      interval_count: number
+      /** @description active: the current period is paid; past_due: the next period was refused and is retried; canceled: ended */
+      status: 'active' | 'past_due' | 'canceled'
+      /** Format: date-time */
+      current_period_start: string
+      /**
+       * Format: date-time
+       * @description The end of the last paid period
+       */
+      current_period_end: string
+      cancel_at_period_end: boolean
+      next_charge_at: string | null
+      next_retry_at: string | null
+      last_payment_error: {
+        code: string
+        message: string
+      } | null
+      canceled_at: string | null
+      cancel_reason:
+        | (
+            | 'payment_failed'
+            | 'grant_revoked'
+            | 'service_archived'
+            | 'canceled_by_partner'
+            | 'canceled_by_person'
+          )
+        | null
+      latest_charge: string | null
+      /** Format: date-time */
+      created_at: string
+      /** @description The partner’s OAuth client id, as connected services name it */
+      client_id: string
+      partner_name: string
+      service_name: string
+    }
     Ping: {
       company: string
     }
@@ -4637,6 +5515,8 @@ export interface components {
         | 'username_taken'
         | 'account_kind_ambiguous'
         | 'hold_not_pending'
+        | 'subscription_canceled'
+        | 'subscription_not_past_due'
         | 'idempotency_request_in_progress'
         | 'webhook_endpoint_unavailable'
         | 'payload_too_large'
@@ -4646,6 +5526,7 @@ export interface components {
         | 'refund_exceeds_charge'
         | 'currency_mismatch'
         | 'service_inactive'
+        | 'service_not_recurring'
         | 'payment_provider_refused'
         | 'too_many_attempts'
         | 'rate_limited'
@@ -4704,6 +5585,27 @@ export interface components {
       /** @description Set when PROTUS released the hold for the person: they revoked your access, or took the charge scope away */
       reason?: 'grant_revoked' | 'scope_removed'
     }
+    /** @description The sandbox clock's current time: what every object's times and every time-based rule read */
+    SandboxClock: {
+      /** Format: date-time */
+      now: string
+    }
+    /** @description A message PROTUS sent to the sandbox mailbox instead of over SMTP */
+    SandboxMail: {
+      /** @description The message id (`mail_…`) */
+      id: string
+      /** @description The recipient address */
+      to: string
+      subject: string
+      /** @description The plain-text part */
+      text: string
+      /** @description The HTML part */
+      html: string
+      /** Format: date-time */
+      created_at: string
+      /** Format: date-time */
+      sent_at: string
+    }
     Service: {
       id: string
       name: string
@@ -4730,6 +5632,60 @@ export interface components {
           signed_in: true
           me: components['schemas']['Me']
         }
+    /** @description A subscription to a recurring service. Period n runs from n intervals after created_at to n+1 (UTC, month ends kept: Jan 31 → Feb 28/29 → Mar 31). */
+    Subscription: {
+      id: string
+      account: string
+      service: string
+      quantity: number
+      /** @description Integer minor units charged every period: the service price when the subscription started times quantity, fixed for its life */
+      amount: number
+      currency: string
+      interval: 'day' | 'week' | 'month' | 'year'
+      interval_count: number
+      /** @description active: the current period is paid; past_due: the next period was refused and is retried; canceled: ended */
+      status: 'active' | 'past_due' | 'canceled'
+      /** Format: date-time */
+      current_period_start: string
+      /**
+       * Format: date-time
+       * @description The end of the last paid period
+       */
+      current_period_end: string
+      cancel_at_period_end: boolean
+      next_charge_at: string | null
+      next_retry_at: string | null
+      last_payment_error: {
+        code: string
+        message: string
+      } | null
+      canceled_at: string | null
+      cancel_reason:
+        | (
+            | 'payment_failed'
+            | 'grant_revoked'
+            | 'service_archived'
+            | 'canceled_by_partner'
+            | 'canceled_by_person'
+          )
+        | null
+      latest_charge: string | null
+      /** Format: date-time */
+      created_at: string
+      metadata: {
+        [key: string]: string
+      }
+    }
+    SubscriptionPaymentFailed: {
+      subscription: components['schemas']['Subscription']
+      /** @description The refusal: insufficient_funds, spending_limit_exceeded, grant_revoked, … */
+      code: string
+      next_retry_at: string | null
+    }
+    SubscriptionRenewed: {
+      subscription: components['schemas']['Subscription']
+      charge: components['schemas']['Charge']
+    }
     Topup: {
       id: string
       /** @description The managed account topped up (partner top-ups only) */
@@ -4773,6 +5729,11 @@ export interface components {
           | 'charge.succeeded'
           | 'charge.refunded'
           | 'wallet.topped_up'
+          | 'subscription.created'
+          | 'subscription.renewed'
+          | 'subscription.payment_failed'
+          | 'subscription.updated'
+          | 'subscription.canceled'
           | 'ping'
         /** Format: date-time */
         timestamp: string
@@ -5123,6 +6084,146 @@ export interface operations {
       }
     }
   }
+  'webhook.subscription.created': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'subscription.created'
+          /** Format: date-time */
+          timestamp: string
+          data: components['schemas']['Subscription']
+        }
+      }
+    }
+    responses: {
+      /** @description Received: any 2xx stops the retries */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  'webhook.subscription.renewed': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'subscription.renewed'
+          /** Format: date-time */
+          timestamp: string
+          data: components['schemas']['SubscriptionRenewed']
+        }
+      }
+    }
+    responses: {
+      /** @description Received: any 2xx stops the retries */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  'webhook.subscription.payment_failed': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'subscription.payment_failed'
+          /** Format: date-time */
+          timestamp: string
+          data: components['schemas']['SubscriptionPaymentFailed']
+        }
+      }
+    }
+    responses: {
+      /** @description Received: any 2xx stops the retries */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  'webhook.subscription.updated': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'subscription.updated'
+          /** Format: date-time */
+          timestamp: string
+          data: components['schemas']['Subscription']
+        }
+      }
+    }
+    responses: {
+      /** @description Received: any 2xx stops the retries */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  'webhook.subscription.canceled': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'subscription.canceled'
+          /** Format: date-time */
+          timestamp: string
+          data: components['schemas']['Subscription']
+        }
+      }
+    }
+    responses: {
+      /** @description Received: any 2xx stops the retries */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
   'webhook.ping': {
     parameters: {
       query?: never
@@ -5166,6 +6267,11 @@ export const webhookEventTypes = [
   'charge.succeeded',
   'charge.refunded',
   'wallet.topped_up',
+  'subscription.created',
+  'subscription.renewed',
+  'subscription.payment_failed',
+  'subscription.updated',
+  'subscription.canceled',
   'ping',
 ] as const
 
@@ -5192,6 +6298,8 @@ export const problemCodes = [
   'username_taken',
   'account_kind_ambiguous',
   'hold_not_pending',
+  'subscription_canceled',
+  'subscription_not_past_due',
   'idempotency_request_in_progress',
   'webhook_endpoint_unavailable',
   'payload_too_large',
@@ -5201,6 +6309,7 @@ export const problemCodes = [
   'refund_exceeds_charge',
   'currency_mismatch',
   'service_inactive',
+  'service_not_recurring',
   'payment_provider_refused',
   'too_many_attempts',
   'rate_limited',
