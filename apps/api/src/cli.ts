@@ -28,6 +28,9 @@ Commands:
             check the ledger's invariants; exit 1 with a report of every violation
   webhooks retry [--since <ISO date>] [--company <co_…>]
             send failed and skipped webhook deliveries again (default: those of the last 3 days)
+  mail test <address> [--locale en|ru] [--note <text>]
+            send a test message to <address> now, with whatever else is due (SMTP, or the sandbox
+            mailbox); exit 1 when it did not go out, with the server's answer
   help      show this text`
 
 const MAX_AMOUNT = 1_000_000_000_000n
@@ -138,6 +141,44 @@ async function runWorker(): Promise<number> {
   return 0
 }
 
+/** `protus mail test`: one test message, sent by this process at once, to check the mail settings. */
+async function mailTest(args: string[]): Promise<number> {
+  const [to, ...rest] = args
+  const option = (name: string) => {
+    const at = rest.indexOf(name)
+    return at >= 0 ? (rest[at + 1] ?? '') : undefined
+  }
+  const locale = option('--locale') ?? 'en'
+  const known = rest.every(
+    (arg, i) => ['--locale', '--note'].includes(arg) || ['--locale', '--note'].includes(rest[i - 1] ?? ''),
+  )
+  if (!to || to.startsWith('--') || !(locale === 'en' || locale === 'ru') || !known) {
+    console.error(`usage: protus mail test <address> [--locale en|ru] [--note <text>]\n\n${usage}`)
+    return 2
+  }
+  return withServices(async ({ mail, mailWorker }) => {
+    let id: string
+    try {
+      id = await mail.sendTestMessage(to, locale, option('--note') ?? '')
+    } catch (error) {
+      console.error(`cannot send to ${JSON.stringify(to)}: ${(error as Error).message}`)
+      return 2
+    }
+    await mailWorker.drain()
+    await mailWorker.stop()
+    const sent = await mail.status(id)
+    if (sent?.status === 'sent') {
+      console.log(`sent ${id} to ${to} ${sent.transport === 'smtp' ? 'over SMTP' : 'to the sandbox mailbox'}`)
+      return 0
+    }
+    const next = sent?.next_attempt_at
+      ? `; the workers try again at ${sent.next_attempt_at.toISOString()}`
+      : ''
+    console.error(`${id} to ${to} was not sent: ${sent?.last_error ?? 'unknown'}${next}`)
+    return 1
+  })
+}
+
 /** `protus webhooks retry`: failed and skipped deliveries become due again. */
 async function retryWebhooks(args: string[]): Promise<number> {
   const option = (name: string) => {
@@ -189,6 +230,11 @@ async function main(argv: string[]): Promise<number> {
       return runWorker()
     case 'credit':
       return credit(argv[1], argv[2])
+    case 'mail': {
+      if (argv[1] === 'test') return mailTest(argv.slice(2))
+      console.error(`unknown mail command "${argv[1] ?? ''}"\n\n${usage}`)
+      return 2
+    }
     case 'webhooks': {
       if (argv[1] === 'retry') return retryWebhooks(argv.slice(2))
       console.error(`unknown webhooks command "${argv[1] ?? ''}"\n\n${usage}`)

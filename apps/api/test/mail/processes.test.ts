@@ -27,8 +27,11 @@ describe.skipIf(!cliBuilt || !onPostgres)('protus worker', () => {
       await expect.poll(() => smtp.received.length, { timeout: 20_000, interval: 100 }).toBe(5)
       expect(smtp.received.map((m) => m.to).sort()).toEqual(ids.map((_, i) => `worker${i}@example.com`))
       expect(smtp.received.every((m) => m.envelopeFrom === 'mail@protus.test')).toBe(true)
+      // The worker records each one once the server has answered it.
+      const statuses = () => Promise.all(ids.map(async (id) => (await storedMail(app, id)).transport))
+      await expect.poll(statuses, { timeout: 10_000, interval: 100 }).toEqual(ids.map(() => 'smtp'))
       for (const id of ids)
-        expect(await storedMail(app, id)).toMatchObject({ status: 'sent', transport: 'smtp' })
+        expect(await storedMail(app, id)).toMatchObject({ status: 'sent', attempt_count: 1 })
     } finally {
       expect(await worker.stop()).toBe(0)
       await app.close()

@@ -3,7 +3,7 @@ import type { Clock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import { unstorable } from '../../lib/text.js'
 import type { MailRepository, MailRow } from './mail.repository.js'
-import { renderMail } from './templates/mail-template.js'
+import { type MailLocale, renderMail } from './templates/mail-template.js'
 import { type MailMessage, mailTemplates } from './templates/registry.js'
 
 export type { MailMessage }
@@ -33,7 +33,7 @@ export function createMailService(deps: { db: Database; repo: MailRepository; cl
   const { db, repo, clock } = deps
   const listeners: (() => void)[] = []
 
-  return {
+  const service = {
     /**
      * Renders the message in its locale and writes it to the outbox in the caller's transaction;
      * answers its id. A wrong address is a defect of the caller (addresses are validated where
@@ -71,6 +71,27 @@ export function createMailService(deps: { db: Database; repo: MailRepository; cl
       return id
     },
 
+    /** `protus mail test`: a test message in a transaction of its own; answers its id. */
+    sendTestMessage(to: string, locale: MailLocale, note: string): Promise<string> {
+      return db.transaction((tx) =>
+        service.enqueue(tx, { to, template: 'test_message', locale, params: { note } }),
+      )
+    },
+
+    /** A message's state in the outbox: sent, waiting for an attempt, or failed with its last error. */
+    async status(id: string) {
+      const row = await repo.find(db, id)
+      return (
+        row && {
+          status: row.status,
+          transport: row.transport,
+          attempts: row.attempt_count,
+          next_attempt_at: row.next_attempt_at,
+          last_error: row.last_error,
+        }
+      )
+    },
+
     /** Called soon after a message is enqueued (the in-process worker wakes up). */
     onEnqueued(listener: () => void): void {
       listeners.push(listener)
@@ -101,6 +122,7 @@ export function createMailService(deps: { db: Database; repo: MailRepository; cl
       return repo.deleteFinishedBefore(db, new Date(now.getTime() - keepDays * 86_400_000), limit)
     },
   }
+  return service
 }
 
 export type MailService = ReturnType<typeof createMailService>
