@@ -22,7 +22,7 @@ describe.skipIf(!cliBuilt || !onPostgres)('protus worker', () => {
       PROTUS_MAIL_FROM: 'PROTUS <mail@protus.test>',
     })
     try {
-      const ids = []
+      const ids: string[] = []
       for (let i = 0; i < 5; i++) ids.push(await enqueueTest(app, `worker${i}@example.com`))
       await expect.poll(() => smtp.received.length, { timeout: 20_000, interval: 100 }).toBe(5)
       expect(smtp.received.map((m) => m.to).sort()).toEqual(ids.map((_, i) => `worker${i}@example.com`))
