@@ -55,6 +55,7 @@ export function createRenewals(deps: {
   const { db, repo, accounts, catalogue, ledger, batch, events, clock, retryDays } = deps
   let timer: NodeJS.Timeout | undefined
   let running: Promise<number> | undefined
+  let next: Promise<number> | undefined
 
   async function prepare(row: SubscriptionRow): Promise<Prepared> {
     const [account, revenue, serviceActive] = await Promise.all([
@@ -207,12 +208,25 @@ export function createRenewals(deps: {
     /** The earliest period end or retry of a subscription that has not ended. */
     nextDueAt: (): Promise<Date | null> => repo.nextDueAt(db),
 
-    /** Handles every subscription due now (again while one stays due); answers how many steps. */
+    /**
+     * Handles every subscription due now (again while one stays due); answers how many steps. A
+     * call during a pass waits for it and runs one more, so what came due before the call (the
+     * sandbox clock just moved) is handled before it resolves; calls meanwhile share that pass.
+     */
     runOnce(): Promise<number> {
-      running ??= pass().finally(() => {
-        running = undefined
-      })
-      return running
+      if (!running) {
+        running = pass().finally(() => {
+          running = undefined
+        })
+        return running
+      }
+      next ??= running
+        .catch(() => 0)
+        .then(() => {
+          next = undefined
+          return renewals.runOnce()
+        })
+      return next
     },
 
     runDue(): Promise<number> {
@@ -244,7 +258,7 @@ export function createRenewals(deps: {
 
     async stop() {
       if (timer) clearInterval(timer)
-      await running?.catch(() => {})
+      await Promise.all([running?.catch(() => {}), next?.catch(() => {})])
     },
   }
   return renewals
