@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../db/database.js'
+import { createClaimLoop } from '../../lib/claim-loop.js'
 import type { Clock } from '../../lib/clock.js'
 import { nextAttemptAt } from '../webhooks/retry-schedule.js'
 import type { MailRepository, MailRow } from './mail.repository.js'
@@ -37,12 +38,14 @@ export function createMailWorker(deps: {
 }) {
   const { db, repo, clock, transport, options } = deps
   const leaseId = randomUUID()
-  const inFlight = new Set<Promise<void>>()
   const outcomes: Record<MailOutcome, number> = { sent: 0, retrying: 0, failed: 0 }
-  let running = false
-  let loop: Promise<void> | undefined
-  let wake: (() => void) | undefined
-  let wokenWhileBusy = false
+  const loop = createClaimLoop({
+    concurrency: options.concurrency,
+    pollMs: options.pollMs,
+    stopWaitMs: STOP_WAIT_MS,
+    claim: claimAndSend,
+    onError: (error) => deps.onError(error),
+  })
 
   async function attempt(message: MailRow): Promise<void> {
     try {
@@ -67,82 +70,25 @@ export function createMailWorker(deps: {
     await repo.markSent(db, message.id, leaseId, clock.now(), transport.name)
   }
 
-  function track(work: Promise<void>, messageId: string): void {
-    const tracked: Promise<void> = work
-      .catch((error) => deps.onError(error, messageId))
-      .finally(() => {
-        inFlight.delete(tracked)
-        wakeUp()
-      })
-    inFlight.add(tracked)
-  }
-
   /** Claims what is due and starts sending it; answers how many were claimed. */
   async function claimAndSend(limit: number): Promise<number> {
     const now = clock.now()
     const claimed = await repo.claimDue(db, now, leaseId, new Date(now.getTime() + LEASE_MS), limit)
-    for (const message of claimed) track(attempt(message), message.id)
+    for (const message of claimed) {
+      loop.track(attempt(message).catch((error) => deps.onError(error, message.id)))
+    }
     return claimed.length
   }
 
-  function wakeUp(): void {
-    if (wake) wake()
-    else wokenWhileBusy = true
-  }
-
-  /** Waits for a wake-up or the poll interval; a wake-up that came while busy ends it at once. */
-  function idle(ms: number): Promise<void> {
-    if (wokenWhileBusy) {
-      wokenWhileBusy = false
-      return Promise.resolve()
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        wake = undefined
-        resolve()
-      }
-      wake = done
-    })
-  }
-
-  async function run(): Promise<void> {
-    while (running) {
-      const free = options.concurrency - inFlight.size
-      if (free <= 0) {
-        await Promise.race(inFlight)
-        continue
-      }
-      let claimed = 0
-      try {
-        claimed = await claimAndSend(free)
-      } catch (error) {
-        deps.onError(error)
-      }
-      if (claimed < free && running) await idle(options.pollMs)
-    }
-  }
-
   return {
-    start(): void {
-      if (running) return
-      running = true
-      loop = run()
-    },
+    start: loop.start,
 
     /** Looks for due messages now instead of at the next poll. */
-    wake: wakeUp,
+    wake: loop.wake,
 
     /** Stops claiming; waits a little for sends in flight (unfinished ones go out again after their lease). */
     async stop(): Promise<void> {
-      running = false
-      wake?.()
-      await loop
-      await Promise.race([
-        Promise.allSettled(inFlight),
-        new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref()),
-      ])
+      await loop.stop()
       transport.close()
     },
 
@@ -150,15 +96,7 @@ export function createMailWorker(deps: {
     nextDueAt: (): Promise<Date | null> => repo.nextDueAt(db),
 
     /** Sends everything due now and waits until each attempt is recorded; answers how many were tried. */
-    async drain(): Promise<number> {
-      let tried = 0
-      for (;;) {
-        const claimed = await claimAndSend(options.concurrency)
-        await Promise.allSettled(inFlight)
-        tried += claimed
-        if (claimed === 0) return tried
-      }
-    },
+    drain: loop.drain,
 
     /** Outcomes of this process's attempts since it started (Prometheus counters). */
     outcomes(): Readonly<Record<MailOutcome, number>> {

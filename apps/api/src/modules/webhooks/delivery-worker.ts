@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../db/database.js'
 import { createBatcher } from '../../lib/batcher.js'
+import { createClaimLoop } from '../../lib/claim-loop.js'
 import { type Clock, systemClock } from '../../lib/clock.js'
 import { nextAttemptAt } from './retry-schedule.js'
 import type { SendOutcome, WebhookSender } from './webhook-sender.js'
@@ -83,13 +84,16 @@ export function createDeliveryWorker(deps: {
   const { db, repo, clock, sender, options } = deps
   const leaseId = randomUUID()
   const leaseMs = options.timeoutMs * 2 + 5000
-  const inFlight = new Set<Promise<void>>()
   const outcomes: Record<DeliveryOutcome, number> = { succeeded: 0, retrying: 0, failed: 0, skipped: 0 }
   const targetCache = new Map<string, { until: number; target: WebhookTarget }>()
-  let running = false
-  let loop: Promise<void> | undefined
-  let wake: (() => void) | undefined
-  let wokenWhileBusy = false
+  const loop = createClaimLoop({
+    concurrency: options.concurrency,
+    pollMs: options.pollMs,
+    stopWaitMs: STOP_WAIT_MS,
+    claim: claimAndSend,
+    chunked: true,
+    onError: deps.onError,
+  })
 
   const recorder = createBatcher<Finished, void>({
     maxBatch: 256,
@@ -181,15 +185,6 @@ export function createDeliveryWorker(deps: {
     })
   }
 
-  function track(work: Promise<void>): void {
-    const tracked: Promise<void> = work.catch(deps.onError).finally(() => {
-      inFlight.delete(tracked)
-      // Its company has a free slot again: a claim held back by the per-company cap may now get more.
-      wakeUp()
-    })
-    inFlight.add(tracked)
-  }
-
   /** Claims what is due and starts sending it; answers how many were claimed. */
   async function claimAndSend(limit: number): Promise<number> {
     const now = clock.now()
@@ -210,75 +205,25 @@ export function createDeliveryWorker(deps: {
     }
     for (const delivery of claimed) {
       const target = targets.get(delivery.company_id)
-      if (target?.url) track(attempt(delivery, target))
+      if (target?.url) loop.track(attempt(delivery, target))
     }
     return claimed.length
   }
 
-  function wakeUp(): void {
-    if (wake) wake()
-    else wokenWhileBusy = true
-  }
-
-  /** Waits for a wake-up or the poll interval; a wake-up that came while busy ends it at once. */
-  function idle(ms: number): Promise<void> {
-    if (wokenWhileBusy) {
-      wokenWhileBusy = false
-      return Promise.resolve()
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        wake = undefined
-        resolve()
-      }
-      wake = done
-    })
-  }
-
-  async function run(): Promise<void> {
-    while (running) {
-      const free = options.concurrency - inFlight.size
-      // Claim in chunks, not one row per finished delivery: each claim is a query.
-      if (free <= 0 || (inFlight.size > 0 && free < options.concurrency / 2)) {
-        await Promise.race(inFlight)
-        continue
-      }
-      let claimed = 0
-      try {
-        claimed = await claimAndSend(free)
-      } catch (error) {
-        deps.onError(error)
-      }
-      if (claimed < free && running) await idle(options.pollMs)
-    }
-  }
-
   return {
-    start(): void {
-      if (running) return
-      running = true
-      loop = run()
-    },
+    start: loop.start,
 
     /** Reads a company's URL and signing secrets afresh for its next delivery (after a rotation). */
     forget(companyId: string): void {
       targetCache.delete(companyId)
     },
 
-    /** Looks for due deliveries now instead of at the next poll. */
-    wake: wakeUp,
+    /** Looks for due deliveries now instead of at the next poll; a finished delivery wakes it too. */
+    wake: loop.wake,
 
     /** Stops claiming; waits a little for deliveries in flight (unfinished ones are sent again after their lease). */
     async stop(): Promise<void> {
-      running = false
-      wake?.()
-      await loop
-      await Promise.race([
-        Promise.allSettled(inFlight),
-        new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref()),
-      ])
+      await loop.stop()
       sender.close()
     },
 
@@ -286,15 +231,7 @@ export function createDeliveryWorker(deps: {
     nextDueAt: (): Promise<Date | null> => repo.nextDueAt(db),
 
     /** Sends everything due now and waits until it is recorded (tests, the CLI and the sandbox clock). */
-    async drain(): Promise<number> {
-      let sent = 0
-      for (;;) {
-        const claimed = await claimAndSend(options.concurrency)
-        await Promise.allSettled(inFlight)
-        sent += claimed
-        if (claimed === 0) return sent
-      }
-    },
+    drain: loop.drain,
 
     /** Outcomes of this process's attempts since it started (Prometheus counters). */
     outcomes(): Readonly<Record<DeliveryOutcome, number>> {
