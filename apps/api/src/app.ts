@@ -23,6 +23,8 @@ import { addressLimits } from './modules/limits/rate-limits.js'
 import { mailMetrics } from './modules/mail/mail.metrics.js'
 import { mailRoutes } from './modules/mail/mail.routes.js'
 import { mailSchemas } from './modules/mail/mail.schemas.js'
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js'
+import { notificationsSchemas } from './modules/notifications/notifications.schemas.js'
 import { grantRoutes } from './modules/oauth/grants.routes.js'
 import { oauthRoutes } from './modules/oauth/oauth.routes.js'
 import { retentionMetrics } from './modules/retention/retention.metrics.js'
@@ -117,6 +119,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...webhooksSchemas,
     ...testClockSchemas,
     ...mailSchemas,
+    ...notificationsSchemas,
   ]) {
     app.addSchema(schema)
     validation.addSchema(schema)
@@ -176,6 +179,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     publicUrl: config.publicUrl,
   })
   await app.register(walletRoutes, { wallet })
+  await app.register(notificationsRoutes, { notifications: services.notifications })
   await app.register(oauthRoutes, { identity, authorize, tokens, issuer: config.issuer })
   await app.register(grantRoutes, { authorize, grants })
   await app.register(webhookRoutes, { webhooks, idempotency })

@@ -12,6 +12,7 @@ import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
 import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
 import { mailMigrations } from './modules/mail/migrations/001-mail.js'
+import { notificationsMigrations } from './modules/notifications/migrations/001-notifications.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { oauthExpiryMigrations } from './modules/oauth/migrations/002-expiry.js'
 import { oauthFormerGrantsMigrations } from './modules/oauth/migrations/003-former-grants.js'
@@ -46,4 +47,5 @@ export const allMigrations: readonly Migration[] = [
   ...webhooksFairnessMigrations,
   ...testClockMigrations,
   ...mailMigrations,
+  ...notificationsMigrations,
 ]

@@ -29,6 +29,8 @@ import { createMailRepository } from './modules/mail/mail.repository.js'
 import { createMailService } from './modules/mail/mail.service.js'
 import { createSmtpTransport, mailboxTransport } from './modules/mail/mail-transport.js'
 import { createMailWorker } from './modules/mail/mail-worker.js'
+import { createNotificationsRepository } from './modules/notifications/notifications.repository.js'
+import { createNotificationsService } from './modules/notifications/notifications.service.js'
 import { createAuthorizeService } from './modules/oauth/authorize.service.js'
 import { createGrantsService } from './modules/oauth/grants.service.js'
 import { createOauthRepository } from './modules/oauth/oauth.repository.js'
@@ -85,6 +87,15 @@ export function createServices(deps: {
     onError: (error, messageId) => log.error({ err: error, messageId }, 'mail not sent'),
   })
   mail.onEnqueued(() => mailWorker.wake())
+  // Receipts, new-partner emails and low-balance alerts, in the transaction of the events that tell them.
+  const notifications = createNotificationsService({
+    db,
+    repo: createNotificationsRepository(),
+    mail,
+    clock,
+    publicUrl: config.publicUrl,
+  })
+  events.onEmitInTransaction((tx, emitted) => notifications.onEvents(tx, emitted))
 
   const ledger = createLedgerService({ db, repo: createLedgerRepository(), clock })
   const identityRepo = createIdentityRepository()
@@ -292,6 +303,7 @@ export function createServices(deps: {
     webhookWorker,
     mail,
     mailWorker,
+    notifications,
     retention,
     subscriptions,
     personSubscriptions,

@@ -64,6 +64,19 @@ export function createMailRepository() {
       )
     },
 
+    /** Writes several messages to the outbox in one statement, due at once. */
+    async insertMany(q: Queryable, mails: readonly NewMail[]): Promise<void> {
+      if (mails.length === 0) return
+      await q.query(
+        `INSERT INTO mail_messages (id, to_address, template, locale, subject, text_body, html_body,
+                                    created_at, next_attempt_at)
+         SELECT id, to_address, template, locale, subject, text_body, html_body, created_at, created_at
+           FROM jsonb_to_recordset($1::jsonb) AS x(id text, to_address text, template text, locale text,
+                subject text, text_body text, html_body text, created_at timestamptz)`,
+        [JSON.stringify(mails)],
+      )
+    },
+
     /**
      * Claims up to `limit` due messages for one worker until `leasedUntil`, oldest first. Rows
      * another worker is claiming right now are skipped, and a claimed row stays out of every other

@@ -20,6 +20,7 @@ export interface PartnerEvent {
 export function createWebhookEvents(deps: { repo: WebhooksRepository; clock: Clock }) {
   const { repo, clock } = deps
   const listeners: (() => void)[] = []
+  const inTransaction: ((tx: Queryable, events: readonly PartnerEvent[], at: Date) => Promise<void>)[] = []
 
   return {
     /** Writes the events in the caller's transaction (one statement); answers their delivery ids. */
@@ -38,6 +39,7 @@ export function createWebhookEvents(deps: { repo: WebhooksRepository; clock: Clo
         }
       })
       await repo.insertDeliveries(tx, rows)
+      for (const hook of inTransaction) await hook(tx, events, at)
       // The transaction has not committed yet: look soon, and once more a little later; a
       // worker that still looks too early finds the events on its next poll.
       for (const listener of listeners) {
@@ -45,6 +47,16 @@ export function createWebhookEvents(deps: { repo: WebhooksRepository; clock: Clo
         setTimeout(listener, 50).unref()
       }
       return rows.map((r) => r.id)
+    },
+
+    /**
+     * Called with every emitted batch of events in the emitting transaction, after they are
+     * written: other modules that tell people of the same changes write in that transaction too.
+     */
+    onEmitInTransaction(
+      hook: (tx: Queryable, events: readonly PartnerEvent[], at: Date) => Promise<void>,
+    ): void {
+      inTransaction.push(hook)
     },
 
     /** Called soon after events are emitted (the in-process worker wakes up). */

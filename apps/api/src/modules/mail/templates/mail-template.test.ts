@@ -29,10 +29,24 @@ describe('renderMail', () => {
 
 describe('the template registry', () => {
   it('has every template in every locale, with a subject and a body', () => {
-    const params = { test_message: { note: 'n' } }
+    const link = 'https://protus.test/x'
+    const params = {
+      test_message: { note: 'n' },
+      receipt: {
+        partner: 'p',
+        service: null,
+        subscription: false,
+        amount: 1,
+        balance: 2,
+        currency: 'RUB',
+        link,
+      },
+      new_partner: { partner: 'p', link },
+      low_balance: { balance: 1, threshold: 2, currency: 'RUB', link },
+    }
     for (const [name, template] of Object.entries(mailTemplates)) {
       for (const locale of mailLocales) {
-        const content = template[locale](params[name as keyof typeof params])
+        const content = template[locale](params[name as keyof typeof params] as never)
         expect(content.subject, `${name} ${locale}`).not.toBe('')
         expect(content.blocks.length, `${name} ${locale}`).toBeGreaterThan(0)
       }

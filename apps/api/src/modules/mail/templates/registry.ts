@@ -1,4 +1,5 @@
 import type { MailLocale, MailTemplate } from './mail-template.js'
+import { lowBalance, newPartner, receipt } from './notifications.js'
 import { testMessage } from './test-message.js'
 
 /**
@@ -7,6 +8,9 @@ import { testMessage } from './test-message.js'
  */
 export const mailTemplates = {
   test_message: testMessage,
+  receipt,
+  new_partner: newPartner,
+  low_balance: lowBalance,
 } as const
 
 export type MailTemplateName = keyof typeof mailTemplates
