@@ -203,6 +203,18 @@ const en = {
     title: 'Your account',
     subtitle: 'The details of your PROTUS account.',
   },
+  notifications: {
+    title: 'Emails about your money',
+    text: 'PROTUS emails you in the language you use it in. Each kind can be switched off.',
+    receipts: 'A receipt for every payment, subscription renewals included',
+    newPartner: 'When you connect a new service',
+    lowBalance: 'When the available balance falls below an amount',
+    threshold: 'Alert me below',
+    thresholdHint: 'One email each time your available balance falls below this amount.',
+    thresholdInvalid: 'Enter an amount above zero',
+    save: 'Save',
+    saved: 'Your email settings are saved.',
+  },
   scopes: {
     person: {
       check: 'See your balance',
