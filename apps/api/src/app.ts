@@ -19,6 +19,7 @@ import { Service } from './modules/catalogue/catalogue.schemas.js'
 import { companyRoutes, companySchemas } from './modules/identity/company.routes.js'
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
 import { passwordMetrics } from './modules/identity/passwords.metrics.js'
+import { sessionsRoutes, sessionsSchemas } from './modules/identity/sessions.routes.js'
 import { addressLimits } from './modules/limits/rate-limits.js'
 import { mailMetrics } from './modules/mail/mail.metrics.js'
 import { mailRoutes } from './modules/mail/mail.routes.js'
@@ -110,6 +111,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   for (const schema of [
     Problem,
     ...identitySchemas,
+    ...sessionsSchemas,
     ...companySchemas,
     Service,
     ...billingSchemas,
@@ -161,6 +163,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     topupsAvailable: config.stripe !== undefined || config.mode === 'sandbox',
   })
   await app.register(identityRoutes, { identity, companies, limits })
+  await app.register(sessionsRoutes, { sessions: services.sessions })
   await app.register(companyRoutes, { companies })
   await app.register(catalogueRoutes, { catalogue, idempotency })
   await app.register(accountRoutes, { accounts, idempotency })

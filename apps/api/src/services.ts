@@ -19,6 +19,8 @@ import { createCompanySettingsService } from './modules/identity/company-setting
 import { createIdentityRepository, type SecretRotation } from './modules/identity/identity.repository.js'
 import { createIdentityService } from './modules/identity/identity.service.js'
 import { createPasswords } from './modules/identity/passwords.js'
+import { createSessionsRepository } from './modules/identity/sessions.repository.js'
+import { createSessionsService } from './modules/identity/sessions.service.js'
 import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
 import { createSignInThrottleRepository } from './modules/identity/sign-in-throttle.repository.js'
 import { createLedgerRepository } from './modules/ledger/ledger.repository.js'
@@ -133,6 +135,14 @@ export function createServices(deps: {
   })
   const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
   const rateLimits = createRateLimits({ db, repo: createLimitsRepository(), clock })
+  const sessions = createSessionsService({
+    db,
+    repo: createSessionsRepository(),
+    clock,
+    passwords,
+    mail,
+    hit: rateLimits.hit,
+  })
   const idempotency = createIdempotencyService({
     db,
     repo: createIdempotencyRepository(),
@@ -281,6 +291,7 @@ export function createServices(deps: {
   return {
     ledger,
     identity,
+    sessions,
     passwords,
     throttle,
     rateLimits,

@@ -18,6 +18,7 @@ export type IdPrefix =
   | 'grant'
   | 'areq'
   | 'mail'
+  | 'ses'
 
 let lastTime = -1
 let lastRandom = Buffer.alloc(10)

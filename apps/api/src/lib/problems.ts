@@ -33,6 +33,7 @@ export const problemCatalogue = {
   insufficient_scope: { status: 403, title: 'The account did not grant the scope this needs' },
   grant_revoked: { status: 403, title: 'The person revoked this partner’s access' },
   dashboard_only: { status: 403, title: 'Only the company’s signed-in dashboard may do this' },
+  current_password_invalid: { status: 403, title: 'The current password is not right' },
   not_found: { status: 404, title: 'No such resource' },
   email_taken: { status: 409, title: 'That email is already registered' },
   username_taken: { status: 409, title: 'That username is already taken' },

@@ -99,7 +99,7 @@ async function authenticate(identity: IdentityService, request: FastifyRequest, 
     return
   }
   const token = sessionToken(request)
-  const session = token ? await identity.resolveSession(token) : undefined
+  const session = token ? await identity.resolveSession(token, { ip: request.ip }) : undefined
   if (!session) {
     throw new DomainError(
       'unauthenticated',

@@ -37,6 +37,7 @@ export const KNOWN_PROBLEMS = [
   'subscription_not_past_due',
   'subscription_canceled',
   'dashboard_only',
+  'current_password_invalid',
   'topups_unavailable',
   'payment_provider_refused',
   'payment_provider_unavailable',
@@ -47,6 +48,7 @@ export const FIELD_PROBLEMS: Record<string, string> = {
   email_taken: 'email',
   username_taken: 'username',
   webhook_url_not_public: 'webhook_url',
+  current_password_invalid: 'current_password',
 }
 
 type KnownProblem = (typeof KNOWN_PROBLEMS)[number]

@@ -57,6 +57,11 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/company', redirect: '/company/services' },
   {
+    path: '/company/account',
+    component: () => import('../pages/AccountPage.vue'),
+    meta: { requires: 'company', title: 'titles.account' },
+  },
+  {
     path: '/company/accounts',
     component: () => import('../pages/company/AccountsPage.vue'),
     meta: { requires: 'company', title: 'titles.accounts' },

@@ -46,6 +46,7 @@ export interface SecretRow {
 }
 
 export interface SessionRow {
+  id: string
   principal_kind: PrincipalKind
   principal_id: string
   csrf_token: string
@@ -225,29 +226,46 @@ export function createIdentityRepository() {
 
     async insertSession(
       q: Queryable,
-      row: SessionRow & { token_digest: string; created_at: Date },
+      row: SessionRow & { token_digest: string; created_at: Date; user_agent: string; address: string },
     ): Promise<void> {
       await q.query(
-        `INSERT INTO identity_sessions (token_digest, principal_kind, principal_id, csrf_token, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO identity_sessions
+           (token_digest, id, principal_kind, principal_id, csrf_token, created_at, expires_at, user_agent, address, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $6)`,
         [
           row.token_digest,
+          row.id,
           row.principal_kind,
           row.principal_id,
           row.csrf_token,
           row.created_at,
           row.expires_at,
+          row.user_agent,
+          row.address,
         ],
       )
     },
 
-    async findSession(q: Queryable, tokenDigest: string, now: Date): Promise<SessionRow | undefined> {
-      const rows = await q.query<SessionRow>(
-        `SELECT principal_kind, principal_id, csrf_token, expires_at FROM identity_sessions
+    async findSession(
+      q: Queryable,
+      tokenDigest: string,
+      now: Date,
+    ): Promise<(SessionRow & { last_seen_at: Date }) | undefined> {
+      const rows = await q.query<SessionRow & { last_seen_at: Date }>(
+        `SELECT id, principal_kind, principal_id, csrf_token, expires_at, last_seen_at FROM identity_sessions
          WHERE token_digest = $1 AND expires_at > $2`,
         [tokenDigest, now],
       )
       return rows[0]
+    },
+
+    /** Records that the session was used at `now` from `address`, unless it was at or after `seenSince`. */
+    async touchSession(q: Queryable, tokenDigest: string, now: Date, address: string, seenSince: Date) {
+      await q.query(
+        `UPDATE identity_sessions SET last_seen_at = $2, address = $3
+         WHERE token_digest = $1 AND last_seen_at < $4`,
+        [tokenDigest, now, address, seenSince],
+      )
     },
 
     async deleteSession(q: Queryable, tokenDigest: string): Promise<void> {

@@ -82,7 +82,11 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const { token, session } = await identity.signIn({ ...request.body, ip: request.ip })
+      const { token, session } = await identity.signIn({
+        ...request.body,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      })
       const cookie = sessionCookie(request)
       reply.setCookie(cookie.name, token, { ...cookie.options, expires: session.expiresAt })
       return reply.status(201).send(await describe(session))
@@ -102,7 +106,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       const token = sessionToken(request)
-      const session = token ? await identity.resolveSession(token) : undefined
+      const session = token ? await identity.resolveSession(token, { ip: request.ip }) : undefined
       return session
         ? { signed_in: true as const, me: await describe(session) }
         : { signed_in: false as const }

@@ -14,9 +14,12 @@ import {
   type SecretRotation,
 } from './identity.repository.js'
 import type { Passwords } from './passwords.js'
+import { storedUserAgent } from './sessions-device.js'
 import type { SignInThrottle } from './sign-in-throttle.js'
 
 const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['customer', 'company']
+/** A session's last use is recorded at most this often. */
+const LAST_SEEN_EVERY_MS = 60_000
 
 export interface Customer {
   id: string
@@ -40,6 +43,8 @@ export type Principal =
   | { kind: 'company'; id: string; via: 'session' | 'basic' }
 
 export interface Session {
+  /** The public id (`ses_…`) its owner lists and ends it by. */
+  id: string
   principal: Principal
   csrfToken: string
   expiresAt: Date
@@ -168,7 +173,13 @@ export function createIdentityService(deps: IdentityDeps) {
      * Without `kind`, the password is tried on the email's person and company alike: the one it
      * opens is signed in, and when it opens both, 409 account_kind_ambiguous asks which.
      */
-    async signIn(input: { kind?: PrincipalKind; email: string; password: string; ip: string }) {
+    async signIn(input: {
+      kind?: PrincipalKind
+      email: string
+      password: string
+      ip: string
+      userAgent?: string
+    }) {
       const { email, ip } = input
       const kinds = input.kind ? [input.kind] : PRINCIPAL_KINDS
       const accounts = await findAccounts(kinds, email)
@@ -190,12 +201,16 @@ export function createIdentityService(deps: IdentityDeps) {
       const now = clock.now()
       const token = randomToken(32)
       const session: Session = {
+        id: newId('ses', now.getTime()),
         principal: { kind: found.kind, id: found.id, via: 'session' } as Principal,
         csrfToken: randomToken(32),
         expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000),
       }
       await repo.insertSession(db, {
         token_digest: sha256(token).toString('hex'),
+        id: session.id,
+        user_agent: storedUserAgent(input.userAgent),
+        address: ip,
         principal_kind: found.kind,
         principal_id: found.id,
         csrf_token: session.csrfToken,
@@ -212,10 +227,19 @@ export function createIdentityService(deps: IdentityDeps) {
       await repo.deleteSession(db, sha256(token).toString('hex'))
     },
 
-    async resolveSession(token: string): Promise<Session | undefined> {
-      const row = await repo.findSession(db, sha256(token).toString('hex'), clock.now())
+    /**
+     * The live session of a cookie token. With `seen` (a request's address), records the session's
+     * last use, at most once a minute, so that reading a session rarely writes.
+     */
+    async resolveSession(token: string, seen?: { ip: string }): Promise<Session | undefined> {
+      const digest = sha256(token).toString('hex')
+      const now = clock.now()
+      const row = await repo.findSession(db, digest, now)
       if (!row) return undefined
+      const seenSince = new Date(now.getTime() - LAST_SEEN_EVERY_MS)
+      if (seen && row.last_seen_at < seenSince) await repo.touchSession(db, digest, now, seen.ip, seenSince)
       return {
+        id: row.id,
         principal: { kind: row.principal_kind, id: row.principal_id, via: 'session' } as Principal,
         csrfToken: row.csrf_token,
         expiresAt: row.expires_at,

@@ -105,7 +105,7 @@ export const oauthRoutes: FastifyPluginAsyncTypebox<{
       const query = request.query as AuthorizeQuery
       const valid = await authorize.validate(query)
       const token = sessionToken(request)
-      const session = token ? await identity.resolveSession(token) : undefined
+      const session = token ? await identity.resolveSession(token, { ip: request.ip }) : undefined
       const customerId = session?.principal.kind === 'customer' ? session.principal.id : undefined
       const outcome = await authorize.authorize(valid, customerId)
       reply.header('cache-control', 'no-store')

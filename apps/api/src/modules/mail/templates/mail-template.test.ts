@@ -32,6 +32,7 @@ describe('the template registry', () => {
     const link = 'https://protus.test/x'
     const params = {
       test_message: { note: 'n' },
+      password_changed: { name: 'n', changed_at: '2026-12-06 10:00 UTC' },
       receipt: {
         partner: 'p',
         service: null,

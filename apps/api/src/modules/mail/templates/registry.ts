@@ -1,5 +1,6 @@
 import type { MailLocale, MailTemplate } from './mail-template.js'
 import { lowBalance, newPartner, receipt } from './notifications.js'
+import { passwordChanged } from './password-changed.js'
 import { testMessage } from './test-message.js'
 
 /**
@@ -8,6 +9,7 @@ import { testMessage } from './test-message.js'
  */
 export const mailTemplates = {
   test_message: testMessage,
+  password_changed: passwordChanged,
   receipt,
   new_partner: newPartner,
   low_balance: lowBalance,
