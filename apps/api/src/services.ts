@@ -96,6 +96,7 @@ export function createServices(deps: {
     mail,
     clock,
     publicUrl: config.publicUrl,
+    onError: (error, template) => log.error({ err: error, template }, 'notification email not written'),
   })
   events.onEmitInTransaction((tx, emitted) => notifications.onEvents(tx, emitted))
 

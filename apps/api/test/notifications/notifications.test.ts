@@ -246,6 +246,23 @@ describe('notifications', () => {
     await expectLedgerSound(app)
   })
 
+  it('lets the charge succeed when its receipt cannot be written, and still sends the others', async () => {
+    const broken = await connectedPerson(app, { balance: 10_000 })
+    const fine = await connectedPerson(app, { balance: 10_000, partner: broken.partner })
+    // An address the mail module refuses (a defect: addresses are checked where people enter them).
+    await app.db.query("UPDATE identity_customers SET email = 'no address' WHERE id = $1", [
+      broken.person.customer.id,
+    ])
+    const [a, b] = await Promise.all([
+      broken.post('/v1/charges', { account: broken.accountId, amount: 100 }),
+      fine.post('/v1/charges', { account: fine.accountId, amount: 100 }),
+    ])
+    expect([a?.statusCode, b?.statusCode]).toEqual([201, 201])
+    expect(await receipts(fine)).toHaveLength(1)
+    expect(await available(broken)).toBe(9_900)
+    await expectLedgerSound(app)
+  })
+
   it('sends nothing for managed accounts, which have no person', async () => {
     const before = await app.db.query<{ n: bigint }>('SELECT count(*) AS n FROM mail_messages')
     const partner = await partnerWithAccount(app, 10_000)
@@ -278,7 +295,10 @@ describe('notifications', () => {
 describe('receipts over SMTP', () => {
   it('reach a real SMTP server', async () => {
     const smtp = await startSmtpReceiver()
-    const { app: live } = await subscriptionsApp('2030-01-31T10:00:00.000Z', { PROTUS_SMTP_URL: smtp.url })
+    const { app: live } = await subscriptionsApp('2030-01-31T10:00:00.000Z', {
+      PROTUS_SMTP_URL: smtp.url,
+      PROTUS_MAIL_WORKER: '0',
+    })
     try {
       const c = await connectedPerson(live, { balance: 5000 })
       const res = await c.post('/v1/charges', { account: c.accountId, amount: 1200 })

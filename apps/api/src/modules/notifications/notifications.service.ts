@@ -30,6 +30,11 @@ type Data = Record<string, unknown>
 const text = (v: unknown) => (typeof v === 'string' ? v : null)
 const num = (v: unknown) => (typeof v === 'number' ? v : null)
 
+/** An error the database answered (a SQLSTATE): the transaction cannot go on without it. */
+const fromDatabase = (error: unknown) =>
+  typeof (error as { code?: unknown })?.code === 'string' &&
+  /^[0-9A-Z]{5}$/.test((error as { code: string }).code)
+
 /** What of a transaction's partner events a person may hear of; nothing for the rest. */
 function happening(event: PartnerEvent): Happening | undefined {
   const data = event.data as Data
@@ -78,6 +83,7 @@ export function createNotificationsService(deps: {
   clock: Clock
   /** The web app's address, for the links in the emails. */
   publicUrl: string
+  onError?: (error: unknown, template: string) => void
 }) {
   const { db, repo, mail, clock } = deps
   const base = deps.publicUrl.replace(/\/+$/, '')
@@ -128,8 +134,22 @@ export function createNotificationsService(deps: {
     async onEvents(tx: Queryable, events: readonly PartnerEvent[]): Promise<void> {
       const happenings = events.map(happening).filter((h): h is Happening => h !== undefined)
       if (happenings.length === 0) return
-      const notices = await repo.notices(tx, happenings)
-      await mail.enqueueMany(tx, notices.map(message))
+      const messages = (await repo.notices(tx, happenings)).map(message)
+      try {
+        await mail.enqueueMany(tx, messages)
+      } catch (error) {
+        if (fromDatabase(error)) throw error
+        // A message that cannot be written (a defect) must not fail the payments it tells of:
+        // the others go out, and it is logged.
+        for (const one of messages) {
+          try {
+            await mail.enqueueMany(tx, [one])
+          } catch (failed) {
+            if (fromDatabase(failed)) throw failed
+            deps.onError?.(failed, one.template)
+          }
+        }
+      }
     },
 
     async get(customerId: string): Promise<SettingsView> {
