@@ -445,6 +445,7 @@ describe.skipIf(!checkPrerequisites())('a walk through every page', () => {
     '/company/subscriptions',
     '/company/credentials',
     '/company/webhooks',
+    '/company/account',
   ]
 
   for (const language of ['en', 'ru'] as const) {
