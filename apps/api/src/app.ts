@@ -17,6 +17,7 @@ import { paymentRoutes } from './modules/billing/payments.routes.js'
 import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js'
 import { Service } from './modules/catalogue/catalogue.schemas.js'
 import { companyRoutes, companySchemas } from './modules/identity/company.routes.js'
+import { emailTokenRoutes } from './modules/identity/email-tokens.routes.js'
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
 import { passwordMetrics } from './modules/identity/passwords.metrics.js'
 import { sessionsRoutes, sessionsSchemas } from './modules/identity/sessions.routes.js'
@@ -162,7 +163,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     mode: config.mode,
     topupsAvailable: config.stripe !== undefined || config.mode === 'sandbox',
   })
-  await app.register(identityRoutes, { identity, companies, limits })
+  await app.register(identityRoutes, {
+    identity,
+    companies,
+    limits,
+    emailVerified: (account) => services.emailLinks.isVerified(account),
+  })
+  await app.register(emailTokenRoutes, { links: services.emailLinks, passwordReset: services.passwordReset })
   await app.register(sessionsRoutes, { sessions: services.sessions })
   await app.register(companyRoutes, { companies })
   await app.register(catalogueRoutes, { catalogue, idempotency })

@@ -8,6 +8,7 @@ import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogu
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
 import { identityThrottleMigrations } from './modules/identity/migrations/002-sign-in-throttle.js'
+import { identityEmailTokenMigrations } from './modules/identity/migrations/003-email-tokens.js'
 import { identitySessionsMigrations } from './modules/identity/migrations/004-sessions.js'
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
@@ -29,6 +30,7 @@ export const allMigrations: readonly Migration[] = [
   ...modeMigrations,
   ...identityMigrations,
   ...identityThrottleMigrations,
+  ...identityEmailTokenMigrations,
   ...identitySessionsMigrations,
   ...limitsMigrations,
   ...catalogueMigrations,

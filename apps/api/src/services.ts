@@ -16,8 +16,11 @@ import { createIdempotencyRepository } from './modules/idempotency/idempotency.r
 import { createIdempotencyService } from './modules/idempotency/idempotency.service.js'
 import { createCompanySecrets } from './modules/identity/company-secrets.js'
 import { createCompanySettingsService } from './modules/identity/company-settings.service.js'
+import { createEmailTokens } from './modules/identity/email-tokens.js'
+import { createEmailTokensRepository } from './modules/identity/email-tokens.repository.js'
 import { createIdentityRepository, type SecretRotation } from './modules/identity/identity.repository.js'
 import { createIdentityService } from './modules/identity/identity.service.js'
+import { createPasswordReset } from './modules/identity/password-reset.js'
 import { createPasswords } from './modules/identity/passwords.js'
 import { createSessionsRepository } from './modules/identity/sessions.repository.js'
 import { createSessionsService } from './modules/identity/sessions.service.js'
@@ -105,6 +108,25 @@ export function createServices(deps: {
   const secrets = createCompanySecrets({ repo: identityRepo, key: secretKey })
   const passwords = createPasswords({ concurrency: config.limits.passwordConcurrency })
   const throttle = createSignInThrottle({ db, repo: createSignInThrottleRepository(), clock })
+  // Mailed links: email verification, change of email and password reset.
+  const emailTokensRepo = createEmailTokensRepository()
+  const emailLinks = createEmailTokens({
+    db,
+    repo: emailTokensRepo,
+    mail,
+    rateLimits: { hit: (key, windowMs) => rateLimits.hit(key, windowMs) },
+    passwords,
+    clock,
+    publicUrl: config.publicUrl,
+  })
+  const passwordReset = createPasswordReset({
+    db,
+    repo: emailTokensRepo,
+    links: emailLinks,
+    mail,
+    passwords,
+    clock,
+  })
   const identity = createIdentityService({
     db,
     repo: identityRepo,
@@ -119,6 +141,8 @@ export function createServices(deps: {
         await ledger.openWallet(tx, customer.id, DEFAULT_CURRENCY)
       },
     ],
+    // People and companies are sent a link to verify their email.
+    onAccountRegistered: [(tx, account) => emailLinks.registered(tx, account)],
   })
   // This process forgets ended secrets before answering; the others hear it from the database.
   const onSecretsRotated: ((rotation: SecretRotation) => void)[] = [
@@ -259,6 +283,7 @@ export function createServices(deps: {
     tasks: [
       { name: 'idempotency_keys', prune: idempotency.prune },
       { name: 'identity_sessions', prune: identity.pruneSessions },
+      { name: 'identity_email_tokens', prune: emailLinks.prune },
       { name: 'identity_sign_in_attempts', prune: throttle.pruneAttempts },
       { name: 'identity_known_addresses', prune: throttle.pruneKnownAddresses },
       { name: 'limits_windows', prune: rateLimits.prune },
@@ -292,6 +317,8 @@ export function createServices(deps: {
   return {
     ledger,
     identity,
+    emailLinks,
+    passwordReset,
     sessions,
     passwords,
     throttle,

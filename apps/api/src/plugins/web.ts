@@ -5,8 +5,18 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { sendProblem } from './problem/problem.plugin.js'
 
-// Paths the server answers itself; `/sandbox` exists only in sandbox mode, and is a 404 in live mode.
-const apiPrefixes = ['/v1', '/oauth', '/sandbox', '/docs', '/.well-known', '/healthz', '/readyz', '/metrics']
+// Paths the server answers itself; `/sandbox/checkout` exists only in sandbox mode, and is a 404 in
+// live mode. Other `/sandbox/…` paths are pages of the web app (the sandbox mailbox at /sandbox/mail).
+const apiPrefixes = [
+  '/v1',
+  '/oauth',
+  '/sandbox/checkout',
+  '/docs',
+  '/.well-known',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+]
 
 const isApiPath = (path: string) =>
   apiPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))

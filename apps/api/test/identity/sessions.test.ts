@@ -33,6 +33,7 @@ describe('signing in', () => {
       id: customer.id,
       email,
       username: customer.username,
+      email_verified: false,
       csrf_token: res.json().csrf_token,
     })
   })

@@ -5,12 +5,16 @@ export interface CustomerRegistration {
   email: string
   username: string
   password: string
+  /** The language of PROTUS's emails to the person. */
+  locale?: 'en' | 'ru'
 }
 
 export interface CompanyRegistration {
   email: string
   name: string
   password: string
+  /** The language of PROTUS's emails to the company. */
+  locale?: 'en' | 'ru'
 }
 
 export interface Credentials {

@@ -2,8 +2,22 @@ import { describe, expect, it } from 'vitest'
 import type { Me } from '../api/types.ts'
 import { type AccessTarget, decideAccess, isServerPath, returnPath, safeRedirect } from './route-access.ts'
 
-const company: Me = { kind: 'company', id: 'co_1', email: 'a@b.c', name: 'Acme', csrf_token: 't' }
-const customer: Me = { kind: 'customer', id: 'cus_1', email: 'p@b.c', username: 'pat', csrf_token: 't' }
+const company: Me = {
+  kind: 'company',
+  id: 'co_1',
+  email: 'a@b.c',
+  name: 'Acme',
+  email_verified: true,
+  csrf_token: 't',
+}
+const customer: Me = {
+  kind: 'customer',
+  id: 'cus_1',
+  email: 'p@b.c',
+  username: 'pat',
+  email_verified: true,
+  csrf_token: 't',
+}
 
 const AUTHORIZE =
   '/oauth/authorize?response_type=code&client_id=cli_1&redirect_uri=https%3A%2F%2Fpartner.example%2Fcallback' +

@@ -34,6 +34,26 @@ const routes: RouteRecordRaw[] = [
     meta: { guestOnly: true, title: 'titles.signIn' },
   },
   {
+    path: '/forgot-password',
+    component: () => import('../pages/ForgotPasswordPage.vue'),
+    meta: { title: 'titles.forgotPassword' },
+  },
+  {
+    path: '/reset-password',
+    component: () => import('../pages/ResetPasswordPage.vue'),
+    meta: { title: 'titles.resetPassword' },
+  },
+  {
+    path: '/verify-email',
+    component: () => import('../pages/VerifyEmailPage.vue'),
+    meta: { title: 'titles.verifyEmail' },
+  },
+  {
+    path: '/sandbox/mail',
+    component: () => import('../pages/SandboxMailPage.vue'),
+    meta: { title: 'titles.sandboxMail' },
+  },
+  {
     path: '/wallet',
     component: () => import('../pages/WalletPage.vue'),
     meta: { requires: 'customer', title: 'titles.wallet' },

@@ -20,6 +20,8 @@ export interface CustomerRow {
   username: string
   password_hash: string
   created_at: Date
+  /** When the current email was proven (read only; email-tokens.repository.ts writes it). */
+  email_verified_at?: Date | null
 }
 
 export interface CompanyRow {
@@ -117,7 +119,7 @@ export function createIdentityRepository() {
     ): Promise<CustomerRow | undefined> {
       const [column, value] = 'id' in by ? ['id', by.id] : ['email_key', emailKey(by.email)]
       const rows = await q.query<CustomerRow>(
-        `SELECT id, email, username, password_hash, created_at FROM identity_customers WHERE ${column} = $1`,
+        `SELECT id, email, username, password_hash, created_at, email_verified_at FROM identity_customers WHERE ${column} = $1`,
         [value],
       )
       return rows[0]

@@ -5,6 +5,7 @@ import { problemResponses } from '../../lib/schemas.js'
 import { principalOf, sessionCookie, sessionToken } from '../../plugins/auth.js'
 import type { AddressLimits } from '../limits/rate-limits.js'
 import type { CompanySettingsService } from './company-settings.service.js'
+import { localeOf } from './email-tokens.js'
 import {
   CompanyCreated,
   Customer,
@@ -23,9 +24,12 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
   identity: IdentityService
   companies: CompanySettingsService
   limits: Pick<AddressLimits, 'registrations'>
-}> = async (app, { identity, companies, limits }) => {
+  /** Whether the account's current email is proven (email-tokens.ts). */
+  emailVerified: (account: { kind: 'customer' | 'company'; id: string }) => Promise<boolean>
+}> = async (app, { identity, companies, limits, emailVerified }) => {
   async function describe(session: Session) {
     const { principal, csrfToken } = session
+    const email_verified = await emailVerified(principal)
     if (principal.kind === 'customer') {
       const c = await identity.getCustomer(principal.id)
       return {
@@ -33,11 +37,19 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
         id: c.id,
         email: c.email,
         username: c.username,
+        email_verified,
         csrf_token: csrfToken,
       }
     }
     const c = await companies.getCompany(principal.id)
-    return { kind: 'company' as const, id: c.id, email: c.email, name: c.name, csrf_token: csrfToken }
+    return {
+      kind: 'company' as const,
+      id: c.id,
+      email: c.email,
+      name: c.name,
+      email_verified,
+      csrf_token: csrfToken,
+    }
   }
 
   app.post(
@@ -51,7 +63,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
         response: { 201: Type.Ref('Customer'), ...problemResponses(400, 409, 429, 503) },
       },
     },
-    async (request, reply) => reply.status(201).send(await identity.registerCustomer(request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await identity.registerCustomer({ ...request.body, locale: localeOf(request) })),
   )
 
   app.post(
@@ -66,7 +79,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
         response: { 201: Type.Ref('CompanyCreated'), ...problemResponses(400, 409, 429, 503) },
       },
     },
-    async (request, reply) => reply.status(201).send(await identity.registerCompany(request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await identity.registerCompany({ ...request.body, locale: localeOf(request) })),
   )
 
   app.post(

@@ -6,12 +6,19 @@ const closed = { additionalProperties: false } as const
 export const Username = Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' })
 export const CompanyName = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })
 
+/** The language PROTUS writes to the account in; without it, the request's Accept-Language decides. */
+const Locale = Type.Optional(
+  Type.Union([Type.Literal('en'), Type.Literal('ru')], {
+    description: 'Language of the emails PROTUS sends; default from Accept-Language, else en',
+  }),
+)
+
 export const RegisterCustomerBody = Type.Object(
-  { email: Email, username: Username, password: Password },
+  { email: Email, username: Username, password: Password, locale: Locale },
   closed,
 )
 export const RegisterCompanyBody = Type.Object(
-  { email: Email, name: CompanyName, password: Password },
+  { email: Email, name: CompanyName, password: Password, locale: Locale },
   closed,
 )
 export const SignInBody = Type.Object(
@@ -56,6 +63,7 @@ export const Me = Type.Union(
         id: PublicId('cus'),
         email: Type.String(),
         username: Type.String(),
+        email_verified: Type.Boolean({ description: 'Whether the person followed the link PROTUS mailed' }),
         csrf_token: Type.String(),
       },
       closed,
@@ -66,6 +74,7 @@ export const Me = Type.Union(
         id: PublicId('co'),
         email: Type.String(),
         name: Type.String(),
+        email_verified: Type.Boolean({ description: 'Whether the company followed the link PROTUS mailed' }),
         csrf_token: Type.String(),
       },
       closed,

@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
 import { newId } from '../../lib/ids.js'
 import { randomToken, sameDigest, sha256 } from '../../lib/secrets.js'
+import type { MailLocale } from '../mail/templates/mail-template.js'
 import { createClientCache } from './client-cache.js'
 import type { CompanySecrets } from './company-secrets.js'
 import {
@@ -26,6 +27,8 @@ export interface Customer {
   email: string
   username: string
   created_at: Date
+  /** Whether the person followed the verification link to the current email. */
+  email_verified: boolean
 }
 
 export interface CompanyCreated {
@@ -53,6 +56,12 @@ export interface Session {
 /** Runs inside the registration transaction, so what it creates exists exactly when the person does. */
 export type CustomerRegisteredHook = (tx: Queryable, customer: Customer) => Promise<void>
 
+/** A new person or company, in its registration transaction, with the language PROTUS writes to it in. */
+export type AccountRegisteredHook = (
+  tx: Queryable,
+  account: { kind: PrincipalKind; id: string; email: string; locale: MailLocale },
+) => Promise<void>
+
 export interface IdentityDeps {
   db: Database
   repo: IdentityRepository
@@ -62,6 +71,8 @@ export interface IdentityDeps {
   secrets: CompanySecrets
   sessionTtlSeconds: number
   onCustomerRegistered?: CustomerRegisteredHook[]
+  /** After the kind's own hooks, for people and companies alike (email verification). */
+  onAccountRegistered?: AccountRegisteredHook[]
 }
 
 const toCustomer = (row: CustomerRow): Customer => ({
@@ -69,6 +80,7 @@ const toCustomer = (row: CustomerRow): Customer => ({
   email: row.email,
   username: row.username,
   created_at: row.created_at,
+  email_verified: Boolean(row.email_verified_at),
 })
 
 function parseRotation(payload: string): SecretRotation | undefined {
@@ -120,7 +132,12 @@ export function createIdentityService(deps: IdentityDeps) {
   }
 
   return {
-    async registerCustomer(input: { email: string; username: string; password: string }): Promise<Customer> {
+    async registerCustomer(input: {
+      email: string
+      username: string
+      password: string
+      locale?: MailLocale
+    }): Promise<Customer> {
       const passwordHash = await passwords.hash(input.password)
       const now = clock.now()
       const row: CustomerRow = {
@@ -134,11 +151,18 @@ export function createIdentityService(deps: IdentityDeps) {
         await repo.insertCustomer(tx, row)
         const customer = toCustomer(row)
         for (const hook of hooks) await hook(tx, customer)
+        for (const hook of deps.onAccountRegistered ?? [])
+          await hook(tx, { kind: 'customer', id: row.id, email: row.email, locale: input.locale ?? 'en' })
         return customer
       })
     },
 
-    async registerCompany(input: { email: string; name: string; password: string }): Promise<CompanyCreated> {
+    async registerCompany(input: {
+      email: string
+      name: string
+      password: string
+      locale?: MailLocale
+    }): Promise<CompanyCreated> {
       const passwordHash = await passwords.hash(input.password)
       const now = clock.now()
       const row: CompanyRow = {
@@ -156,6 +180,8 @@ export function createIdentityService(deps: IdentityDeps) {
         await repo.insertCompany(tx, row)
         const clientSecret = await secrets.issue(tx, row.id, 'client_secret', now)
         const webhookSecret = await secrets.issue(tx, row.id, 'webhook_secret', now)
+        for (const hook of deps.onAccountRegistered ?? [])
+          await hook(tx, { kind: 'company', id: row.id, email: row.email, locale: input.locale ?? 'en' })
         return {
           id: row.id,
           name: row.name,

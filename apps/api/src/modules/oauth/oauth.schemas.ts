@@ -37,7 +37,7 @@ export const UserInfo = Type.Object({
   preferred_username: Type.Optional(Type.String()),
   email: Type.Optional(Type.String()),
   email_verified: Type.Optional(
-    Type.Boolean({ description: 'Beside email; false until PROTUS verifies email addresses' }),
+    Type.Boolean({ description: 'Beside email: whether the person followed the link PROTUS mailed to it' }),
   ),
 })
 

@@ -213,11 +213,16 @@ export function createTokensService(deps: {
     async userinfo(accessToken: string | undefined) {
       const row = accessToken ? await repo.findToken(db, digest(accessToken)) : undefined
       if (!isLive(row) || row.kind !== 'access') throw new OauthError('invalid_token')
-      const info: { sub: string; preferred_username?: string; email?: string } = { sub: row.account_id }
+      const info: { sub: string; preferred_username?: string; email?: string; email_verified?: boolean } = {
+        sub: row.account_id,
+      }
       if (row.scopes.includes('profile') || row.scopes.includes('email')) {
         const person = await identity.getCustomer(row.customer_id)
         if (row.scopes.includes('profile')) info.preferred_username = person.username
-        if (row.scopes.includes('email')) info.email = person.email
+        if (row.scopes.includes('email')) {
+          info.email = person.email
+          info.email_verified = person.email_verified
+        }
       }
       return info
     },

@@ -44,6 +44,11 @@ describe('the template registry', () => {
       },
       new_partner: { partner: 'p', link },
       low_balance: { balance: 1, threshold: 2, currency: 'RUB', link },
+      verify_email: { link },
+      change_email: { link, email: 'new@example.com' },
+      email_changed: { email: 'new@example.com' },
+      reset_password: { link },
+      password_reset: {},
     }
     for (const [name, template] of Object.entries(mailTemplates)) {
       for (const locale of mailLocales) {

@@ -1,3 +1,4 @@
+import { changeEmail, emailChanged, passwordReset, resetPassword, verifyEmail } from './account-email.js'
 import type { MailLocale, MailTemplate } from './mail-template.js'
 import { lowBalance, newPartner, receipt } from './notifications.js'
 import { passwordChanged } from './password-changed.js'
@@ -13,6 +14,11 @@ export const mailTemplates = {
   receipt,
   new_partner: newPartner,
   low_balance: lowBalance,
+  verify_email: verifyEmail,
+  change_email: changeEmail,
+  email_changed: emailChanged,
+  reset_password: resetPassword,
+  password_reset: passwordReset,
 } as const
 
 export type MailTemplateName = keyof typeof mailTemplates
