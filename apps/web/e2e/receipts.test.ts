@@ -88,8 +88,10 @@ describe.skipIf(!runnable)('receipts and alerts in the browser', () => {
     expect(target.searchParams.get('entry')).toBe(charged.id)
     await page.goto(`${target.pathname}${target.search}`)
     expect(pathOf(page)).toBe('/wallet')
-    const row = byTestId(page, 'entry-row').filter({ hasText: partner.name })
+    const row = page.locator('[data-testid="entry-row"][data-linked="true"]')
     await expect.poll(() => row.count()).toBe(1)
+    expect(await row.getAttribute('data-entry-kind')).toBe('charge')
+    expect(readable(await byTestId(row, 'entry-partner').textContent())).toBe(partner.name)
     expect(readable(await byTestId(row, 'entry-balance-after').textContent())).toBe('₽7.00')
 
     // Receipts off: the next charge sends none.
