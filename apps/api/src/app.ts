@@ -21,6 +21,7 @@ import { emailTokenRoutes } from './modules/identity/email-tokens.routes.js'
 import { identityRoutes, identitySchemas } from './modules/identity/identity.routes.js'
 import { passwordMetrics } from './modules/identity/passwords.metrics.js'
 import { sessionsRoutes, sessionsSchemas } from './modules/identity/sessions.routes.js'
+import { twoFactorRoutes, twoFactorSchemas } from './modules/identity/two-factor.routes.js'
 import { addressLimits } from './modules/limits/rate-limits.js'
 import { mailMetrics } from './modules/mail/mail.metrics.js'
 import { mailRoutes } from './modules/mail/mail.routes.js'
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     Problem,
     ...identitySchemas,
     ...sessionsSchemas,
+    ...twoFactorSchemas,
     ...companySchemas,
     Service,
     ...billingSchemas,
@@ -171,6 +173,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   })
   await app.register(emailTokenRoutes, { links: services.emailLinks, passwordReset: services.passwordReset })
   await app.register(sessionsRoutes, { sessions: services.sessions })
+  await app.register(twoFactorRoutes, { twoFactor: services.twoFactor })
   await app.register(companyRoutes, { companies })
   await app.register(catalogueRoutes, { catalogue, idempotency })
   await app.register(accountRoutes, { accounts, idempotency })

@@ -10,6 +10,7 @@ import { identityMigrations } from './modules/identity/migrations/001-identity.j
 import { identityThrottleMigrations } from './modules/identity/migrations/002-sign-in-throttle.js'
 import { identityEmailTokenMigrations } from './modules/identity/migrations/003-email-tokens.js'
 import { identitySessionsMigrations } from './modules/identity/migrations/004-sessions.js'
+import { identityTwoFactorMigrations } from './modules/identity/migrations/005-two-factor.js'
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
 import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
@@ -32,6 +33,7 @@ export const allMigrations: readonly Migration[] = [
   ...identityThrottleMigrations,
   ...identityEmailTokenMigrations,
   ...identitySessionsMigrations,
+  ...identityTwoFactorMigrations,
   ...limitsMigrations,
   ...catalogueMigrations,
   ...ledgerMigrations,

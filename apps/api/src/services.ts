@@ -26,6 +26,8 @@ import { createSessionsRepository } from './modules/identity/sessions.repository
 import { createSessionsService } from './modules/identity/sessions.service.js'
 import { createSignInThrottle } from './modules/identity/sign-in-throttle.js'
 import { createSignInThrottleRepository } from './modules/identity/sign-in-throttle.repository.js'
+import { createTwoFactorRepository } from './modules/identity/two-factor.repository.js'
+import { createTwoFactorService } from './modules/identity/two-factor.service.js'
 import { createLedgerRepository } from './modules/ledger/ledger.repository.js'
 import { createLedgerService } from './modules/ledger/ledger.service.js'
 import { createLimitsRepository } from './modules/limits/limits.repository.js'
@@ -107,7 +109,16 @@ export function createServices(deps: {
   const identityRepo = createIdentityRepository()
   const secrets = createCompanySecrets({ repo: identityRepo, key: secretKey })
   const passwords = createPasswords({ concurrency: config.limits.passwordConcurrency })
-  const throttle = createSignInThrottle({ db, repo: createSignInThrottleRepository(), clock })
+  const throttleRepo = createSignInThrottleRepository()
+  const throttle = createSignInThrottle({ db, repo: throttleRepo, clock })
+  const twoFactor = createTwoFactorService({
+    db,
+    repo: createTwoFactorRepository(),
+    identityRepo,
+    throttleRepo,
+    clock,
+    key: secretKey,
+  })
   // Mailed links: email verification, change of email and password reset.
   const emailTokensRepo = createEmailTokensRepository()
   const emailLinks = createEmailTokens({
@@ -135,6 +146,7 @@ export function createServices(deps: {
     throttle,
     passwords,
     sessionTtlSeconds: config.sessionTtlSeconds,
+    secondFactor: twoFactor,
     // Every person gets a wallet in the registration transaction.
     onCustomerRegistered: [
       async (tx, customer) => {
@@ -157,6 +169,7 @@ export function createServices(deps: {
     allowPrivateWebhooks: config.webhooks.allowPrivate,
     onWebhookUrlSet,
     onSecretsRotated,
+    guardSecretRotation: (companyId, proof) => twoFactor.guardSecretRotation(companyId, proof, proof.ip),
   })
   const catalogue = createCatalogueService({ db, repo: createCatalogueRepository(), clock })
   const rateLimits = createRateLimits({ db, repo: createLimitsRepository(), clock })
@@ -283,6 +296,7 @@ export function createServices(deps: {
     tasks: [
       { name: 'idempotency_keys', prune: idempotency.prune },
       { name: 'identity_sessions', prune: identity.pruneSessions },
+      { name: 'identity_sign_in_challenges', prune: twoFactor.pruneChallenges },
       { name: 'identity_email_tokens', prune: emailLinks.prune },
       { name: 'identity_sign_in_attempts', prune: throttle.pruneAttempts },
       { name: 'identity_known_addresses', prune: throttle.pruneKnownAddresses },
@@ -320,6 +334,7 @@ export function createServices(deps: {
     emailLinks,
     passwordReset,
     sessions,
+    twoFactor,
     passwords,
     throttle,
     rateLimits,

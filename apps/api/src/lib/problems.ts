@@ -22,6 +22,10 @@ export const problemCatalogue = {
   link_invalid: { status: 400, title: 'The link is not one PROTUS mailed' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
+  sign_in_challenge_invalid: {
+    status: 401,
+    title: 'The sign-in code step expired or was used: sign in again',
+  },
   insufficient_funds: { status: 402, title: 'The wallet does not have enough available funds' },
   spending_limit_exceeded: {
     status: 402,
@@ -34,10 +38,14 @@ export const problemCatalogue = {
   insufficient_scope: { status: 403, title: 'The account did not grant the scope this needs' },
   grant_revoked: { status: 403, title: 'The person revoked this partner’s access' },
   dashboard_only: { status: 403, title: 'Only the company’s signed-in dashboard may do this' },
+  two_factor_required: { status: 403, title: 'This needs a two-factor code' },
   current_password_invalid: { status: 403, title: 'The current password is not right' },
   not_found: { status: 404, title: 'No such resource' },
   email_taken: { status: 409, title: 'That email is already registered' },
   username_taken: { status: 409, title: 'That username is already taken' },
+  two_factor_already_enabled: { status: 409, title: 'Two-factor sign-in is already on' },
+  two_factor_not_enrolled: { status: 409, title: 'No two-factor enrolment to confirm' },
+  two_factor_not_enabled: { status: 409, title: 'Two-factor sign-in is off' },
   account_kind_ambiguous: {
     status: 409,
     title: 'This email and password open both a person’s and a company’s account; say which',
@@ -61,6 +69,7 @@ export const problemCatalogue = {
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used for a different request' },
   capture_exceeds_hold: { status: 422, title: 'The capture is larger than the hold' },
   refund_exceeds_charge: { status: 422, title: 'The refund is larger than what is left of the charge' },
+  two_factor_code_invalid: { status: 422, title: 'The two-factor code is wrong, too old or already used' },
   currency_mismatch: { status: 422, title: "The amount's currency is not the wallet's currency" },
   service_inactive: { status: 422, title: 'The service is archived' },
   service_not_recurring: { status: 422, title: 'The service is not a recurring service' },

@@ -1,4 +1,5 @@
 import { http } from './http.ts'
+import { isChallenge, type SignInChallenge } from './two-factor.ts'
 import type { AccountKind, CompanyCreated, Customer, Me, SessionState } from './types.ts'
 
 export interface CustomerRegistration {
@@ -32,10 +33,12 @@ export function registerCompany(input: CompanyRegistration): Promise<CompanyCrea
   return http.post('/v1/companies', input)
 }
 
-export async function createSession(credentials: Credentials): Promise<Me> {
-  const me = await http.post<Me>('/v1/sessions', credentials)
-  http.setCsrfToken(me.csrf_token)
-  return me
+/** Signs in, or answers the challenge of the code step when the account has two-factor on. */
+export async function createSession(credentials: Credentials): Promise<Me | SignInChallenge> {
+  const answer = await http.post<Me | SignInChallenge>('/v1/sessions', credentials)
+  if (isChallenge(answer)) return answer
+  http.setCsrfToken(answer.csrf_token)
+  return answer
 }
 
 export async function deleteSession(): Promise<void> {

@@ -11,6 +11,7 @@ import {
   registerCompany as postCompany,
   registerCustomer as postCustomer,
 } from '../api/identity.ts'
+import { answerChallenge, isChallenge, type SignInChallenge, type TwoFactorProof } from '../api/two-factor.ts'
 import type { CompanyCreated, Customer, Me } from '../api/types.ts'
 import { useAccountsStore } from './accounts.ts'
 import { useCompanyStore } from './company.ts'
@@ -64,8 +65,19 @@ export const useSessionStore = defineStore('session', () => {
     useMySubscriptionsStore().reset()
   }
 
-  async function signIn(credentials: Credentials): Promise<Me> {
-    const current = await createSession(credentials)
+  /** Signs in; with two-factor on, answers the challenge for `completeSignIn` instead. */
+  async function signIn(credentials: Credentials): Promise<Me | SignInChallenge> {
+    const answer = await createSession(credentials)
+    if (isChallenge(answer)) return answer
+    return signedIn(answer)
+  }
+
+  /** The code step of a sign-in. */
+  async function completeSignIn(challengeId: string, proof: TwoFactorProof): Promise<Me> {
+    return signedIn(await answerChallenge(challengeId, proof))
+  }
+
+  function signedIn(current: Me): Me {
     if (me.value?.id !== current.id) forget()
     me.value = current
     loading = Promise.resolve()
@@ -93,5 +105,16 @@ export const useSessionStore = defineStore('session', () => {
     return postCompany(input)
   }
 
-  return { me, kind, displayName, ensureLoaded, signIn, signOut, forget, registerCustomer, registerCompany }
+  return {
+    me,
+    kind,
+    displayName,
+    ensureLoaded,
+    signIn,
+    completeSignIn,
+    signOut,
+    forget,
+    registerCustomer,
+    registerCompany,
+  }
 })

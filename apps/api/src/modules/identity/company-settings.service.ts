@@ -4,7 +4,11 @@ import { DomainError, type FieldError } from '../../lib/domain-error.js'
 import { isPrivateHost } from '../../lib/public-address.js'
 import type { CompanySecrets, SecretInfo } from './company-secrets.js'
 import type { IdentityRepository, SecretKind, SecretRotation } from './identity.repository.js'
+import type { TwoFactorProof } from './two-factor.service.js'
 import { callbackUrlProblem, redirectUriErrors } from './urls.js'
+
+/** What a rotation carries for a company that requires a two-factor code for it. */
+export type RotationProof = TwoFactorProof & { ip: string }
 
 export interface Company {
   id: string
@@ -39,6 +43,8 @@ export function createCompanySettingsService(deps: {
   onWebhookUrlSet?: ((companyId: string) => Promise<void>)[]
   /** Called in this process once a rotation commits; other processes hear it from the database. */
   onSecretsRotated?: ((rotation: SecretRotation) => void)[]
+  /** Refuses a rotation the company's two-factor rule does not let through. */
+  guardSecretRotation?: (companyId: string, proof: RotationProof) => Promise<void>
 }) {
   const { db, repo, secrets, clock } = deps
 
@@ -128,7 +134,9 @@ export function createCompanySettingsService(deps: {
       id: string,
       kind: SecretKind,
       previousExpiresIn = deps.secretOverlapSeconds,
+      proof: RotationProof = { ip: '' },
     ): Promise<{ secret: string; previousExpiresAt: Date }> {
+      await deps.guardSecretRotation?.(id, proof)
       const rotated = await db.transaction(async (tx) => {
         if (!(await repo.findCompany(tx, { id }, { forUpdate: true }))) {
           throw new DomainError('not_found', 'no such company')

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import { type Static, Type } from 'typebox'
 import { partnerSecurity, problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import type { CompanySettingsService } from './company-settings.service.js'
@@ -10,6 +10,8 @@ import {
   RotatedWebhookSecret,
   RotateSecretBody,
 } from './identity.schemas.js'
+
+type RotateSecretBodyType = Static<typeof RotateSecretBody>
 
 const tags = ['Partner settings']
 const security = partnerSecurity
@@ -25,6 +27,11 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettin
   const partner = { auth: 'partner' as const }
   const dashboard = { auth: 'dashboard' as const }
   const dashboardSecurity = [{ sessionCookie: [] }]
+  const rotationProof = (request: { ip: string; body: RotateSecretBodyType }) => ({
+    code: request.body.two_factor_code,
+    recovery_code: request.body.two_factor_recovery_code,
+    ip: request.ip,
+  })
 
   app.get(
     '/v1/company',
@@ -66,7 +73,7 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettin
         security: dashboardSecurity,
         summary: 'Issue a new client secret',
         description:
-          'The previous secrets keep working until previous_expires_at. Only the dashboard session may rotate (403 dashboard_only with Basic credentials).',
+          'The previous secrets keep working until previous_expires_at. Only the dashboard session may rotate (403 dashboard_only with Basic credentials). A company that requires two-factor for rotation sends `two_factor_code` too (403 two_factor_required without it).',
         body: RotateSecretBody,
         response: { 200: RotatedClientSecret, ...problemResponses(400, 401, 403) },
       },
@@ -76,6 +83,7 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettin
         principalOf(request).id,
         'client_secret',
         request.body.previous_expires_in,
+        rotationProof(request),
       )
       return { client_secret: secret, previous_expires_at: previousExpiresAt }
     },
@@ -90,7 +98,7 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettin
         security: dashboardSecurity,
         summary: 'Issue a new webhook signing secret',
         description:
-          'Until previous_expires_at, webhooks carry signatures under both secrets. Only the dashboard session may rotate (403 dashboard_only with Basic credentials).',
+          'Until previous_expires_at, webhooks carry signatures under both secrets. Only the dashboard session may rotate (403 dashboard_only with Basic credentials). A company that requires two-factor for rotation sends `two_factor_code` too (403 two_factor_required without it).',
         body: RotateSecretBody,
         response: { 200: RotatedWebhookSecret, ...problemResponses(400, 401, 403) },
       },
@@ -100,6 +108,7 @@ export const companyRoutes: FastifyPluginAsyncTypebox<{ companies: CompanySettin
         principalOf(request).id,
         'webhook_secret',
         request.body.previous_expires_in,
+        rotationProof(request),
       )
       return { webhook_secret: secret, previous_expires_at: previousExpiresAt }
     },

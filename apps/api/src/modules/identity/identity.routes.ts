@@ -16,6 +16,7 @@ import {
   SignInBody,
 } from './identity.schemas.js'
 import type { IdentityService, Session } from './identity.service.js'
+import { TwoFactorSignInBody } from './two-factor.schemas.js'
 
 const tags = ['Identity']
 
@@ -90,14 +91,47 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
         tags,
         summary: 'Sign in',
         description:
-          'Sets the HttpOnly session cookie. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header. Without `kind`, signs in to the account of the email that the password opens, person or company; when it opens both, 409 account_kind_ambiguous asks for `kind`.',
+          'Sets the HttpOnly session cookie. For an account with two-factor sign-in on, answers 202 with a challenge instead and sets no cookie: POST /v1/sessions/two-factor with a code completes the sign-in. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header. Without `kind`, signs in to the account of the email that the password opens, person or company; when it opens both, 409 account_kind_ambiguous asks for `kind`.',
         body: SignInBody,
-        response: { 201: Type.Ref('Me'), ...problemResponses(400, 401, 409, 429, 503) },
+        response: {
+          201: Type.Ref('Me'),
+          202: Type.Ref('SignInChallenge'),
+          ...problemResponses(400, 401, 409, 429, 503),
+        },
       },
     },
     async (request, reply) => {
-      const { token, session } = await identity.signIn({
+      const signedIn = await identity.signIn({
         ...request.body,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      })
+      if ('challenge' in signedIn)
+        return reply.status(202).send({ two_factor_required: true as const, ...signedIn.challenge })
+      const { token, session } = signedIn
+      const cookie = sessionCookie(request)
+      reply.setCookie(cookie.name, token, { ...cookie.options, expires: session.expiresAt })
+      return reply.status(201).send(await describe(session))
+    },
+  )
+
+  app.post(
+    '/v1/sessions/two-factor',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in: the two-factor code step',
+        description:
+          'Answers the challenge of a 202 from POST /v1/sessions with a code from the authenticator app or one unused recovery code (not both), and then signs in as POST /v1/sessions does. The challenge works once and for 5 minutes; wrong codes are slowed like wrong passwords (429 too_many_attempts).',
+        body: TwoFactorSignInBody,
+        response: { 201: Type.Ref('Me'), ...problemResponses(400, 401, 409, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { challenge_id: challengeId, ...proof } = request.body
+      const { token, session } = await identity.completeSignIn({
+        challengeId,
+        ...proof,
         ip: request.ip,
         userAgent: request.headers['user-agent'],
       })

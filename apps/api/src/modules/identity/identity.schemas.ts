@@ -132,6 +132,14 @@ export const RotateSecretBody = Type.Object(
           'Seconds the previous secrets keep working (default: the server’s overlap, one day); 0 ends them now, on every server within a second.',
       }),
     ),
+    two_factor_code: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{6}$',
+        description:
+          'Needed when the company requires two-factor for secret rotation (403 two_factor_required).',
+      }),
+    ),
+    two_factor_recovery_code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },
   closed,
 )

@@ -17,6 +17,7 @@ import {
 import type { Passwords } from './passwords.js'
 import { storedUserAgent } from './sessions-device.js'
 import type { SignInThrottle } from './sign-in-throttle.js'
+import type { SignInChallenge, TwoFactorProof } from './two-factor.service.js'
 
 const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['customer', 'company']
 /** A session's last use is recorded at most this often. */
@@ -73,6 +74,16 @@ export interface IdentityDeps {
   onCustomerRegistered?: CustomerRegisteredHook[]
   /** After the kind's own hooks, for people and companies alike (email verification). */
   onAccountRegistered?: AccountRegisteredHook[]
+  /** Two-factor sign-in: asks for a code after the password of an account that has it on. */
+  secondFactor?: SecondFactorGate
+}
+
+/** The code step of a sign-in (two-factor.service.ts). */
+export interface SecondFactorGate {
+  challenge(account: { kind: PrincipalKind; id: string }): Promise<SignInChallenge | undefined>
+  answer(
+    input: { challengeId: string; ip: string } & TwoFactorProof,
+  ): Promise<{ kind: PrincipalKind; id: string }>
 }
 
 const toCustomer = (row: CustomerRow): Customer => ({
@@ -129,6 +140,34 @@ export function createIdentityService(deps: IdentityDeps) {
     }
     const valid = await Promise.all(accounts.map((account) => passwords.check(account.hash, password)))
     return accounts.filter((_, i) => valid[i]).map(({ kind, id }) => ({ kind, id }))
+  }
+
+  /** Opens a server-side session for an account that proved who it is; the cookie token is returned once. */
+  async function openSession(
+    found: { kind: PrincipalKind; id: string },
+    input: { ip: string; userAgent?: string },
+  ): Promise<{ token: string; session: Session }> {
+    const { ip } = input
+    const now = clock.now()
+    const token = randomToken(32)
+    const session: Session = {
+      id: newId('ses', now.getTime()),
+      principal: { kind: found.kind, id: found.id, via: 'session' } as Principal,
+      csrfToken: randomToken(32),
+      expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000),
+    }
+    await repo.insertSession(db, {
+      token_digest: sha256(token).toString('hex'),
+      id: session.id,
+      user_agent: storedUserAgent(input.userAgent),
+      address: ip,
+      principal_kind: found.kind,
+      principal_id: found.id,
+      csrf_token: session.csrfToken,
+      created_at: now,
+      expires_at: session.expiresAt,
+    })
+    return { token, session }
   }
 
   return {
@@ -224,26 +263,15 @@ export function createIdentityService(deps: IdentityDeps) {
           'account_kind_ambiguous',
           'this email and password open both a person and a company: send kind "customer" or "company"',
         )
-      const now = clock.now()
-      const token = randomToken(32)
-      const session: Session = {
-        id: newId('ses', now.getTime()),
-        principal: { kind: found.kind, id: found.id, via: 'session' } as Principal,
-        csrfToken: randomToken(32),
-        expiresAt: new Date(now.getTime() + deps.sessionTtlSeconds * 1000),
-      }
-      await repo.insertSession(db, {
-        token_digest: sha256(token).toString('hex'),
-        id: session.id,
-        user_agent: storedUserAgent(input.userAgent),
-        address: ip,
-        principal_kind: found.kind,
-        principal_id: found.id,
-        csrf_token: session.csrfToken,
-        created_at: now,
-        expires_at: session.expiresAt,
-      })
-      return { token, session }
+      const challenge = await deps.secondFactor?.challenge(found)
+      if (challenge) return { challenge }
+      return openSession(found, input)
+    },
+
+    /** The code step of a sign-in: a code (or recovery code) answers the password's challenge. */
+    async completeSignIn(input: { challengeId: string; ip: string; userAgent?: string } & TwoFactorProof) {
+      if (!deps.secondFactor) throw new DomainError('sign_in_challenge_invalid', 'no code step to answer')
+      return openSession(await deps.secondFactor.answer(input), input)
     },
 
     /** Retention: drops at most `limit` sessions expired at `now` (they sign nobody in any more). */
