@@ -9,7 +9,7 @@ import {
   subscriptionsApp,
 } from '../subscriptions/helpers.js'
 import { connectedPerson } from '../support/grants.js'
-import { expectProblem } from '../support/http.js'
+import { expectProblem, registerCustomer, signIn } from '../support/http.js'
 import { expectLedgerSound, fund, newKey, partnerWithAccount } from '../support/money.js'
 import { authorizeUrl, consent, partnerClient, pkce, REDIRECT_URI } from '../support/oauth.js'
 
@@ -62,7 +62,10 @@ async function settings(c: Connected, patch?: object) {
 }
 
 /** The person signs in to another partner with PROTUS and allows it to charge. */
-async function consentTo(c: Connected, partner: Awaited<ReturnType<typeof partnerClient>>) {
+async function consentTo(
+  c: { person: { session: { headers: Record<string, string> } } },
+  partner: Awaited<ReturnType<typeof partnerClient>>,
+) {
   const url = authorizeUrl({
     response_type: 'code',
     client_id: partner.clientId,
@@ -121,6 +124,18 @@ describe('notifications', () => {
     const got = await partnerMail(c)
     expect(got).toHaveLength(2)
     expect(got[1]?.subject).toBe(`${third.name} is now connected to your PROTUS wallet`)
+  })
+
+  it('writes in the language the account was opened in until the person chooses one', async () => {
+    const person = await registerCustomer(app, { locale: 'ru' })
+    const session = await signIn(app, 'customer', person.email, person.password)
+    const c = { person: { ...person, session } }
+    const partner = await partnerClient(app)
+    await consentTo(c, partner)
+    const res = await app.inject({ method: 'GET', url: '/v1/me/notifications', headers: session.headers })
+    expect(res.json()).toMatchObject({ locale: 'ru' })
+    const [mail] = await inbox(person.email, /подключён|now connected/)
+    expect(mail?.subject).toBe(`${partner.name} подключён к вашему кошельку PROTUS`)
   })
 
   it('sends a receipt per charge with the partner, service, amount, balance after and statement link', async () => {

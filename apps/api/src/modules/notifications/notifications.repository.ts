@@ -55,6 +55,15 @@ export function createNotificationsRepository() {
       return rows[0]
     },
 
+    /** The language the person's account was opened in: their emails' until they choose one here. */
+    async accountLocale(q: Queryable, customerId: string): Promise<MailLocale> {
+      const rows = await q.query<{ locale: MailLocale }>(
+        'SELECT locale FROM identity_customers WHERE id = $1',
+        [customerId],
+      )
+      return rows[0]?.locale ?? 'en'
+    },
+
     /**
      * Creates or changes the person's settings. A new threshold (or none) re-arms the alert: the
      * next movement that leaves the funds below it alerts.
@@ -63,7 +72,8 @@ export function createNotificationsRepository() {
       const thresholdSet = change.low_balance_threshold !== undefined
       const rows = await q.query<SettingsRow>(
         `INSERT INTO notification_settings AS s (customer_id, receipts, new_partner, low_balance_threshold, locale, updated_at)
-         VALUES ($1, coalesce($2, true), coalesce($3, true), $4, coalesce($6, 'en'), $7)
+         VALUES ($1, coalesce($2, true), coalesce($3, true), $4,
+                 coalesce($6, (SELECT c.locale FROM identity_customers c WHERE c.id = $1), 'en'), $7)
          ON CONFLICT (customer_id) DO UPDATE SET
            receipts = coalesce($2, s.receipts),
            new_partner = coalesce($3, s.new_partner),
@@ -135,7 +145,7 @@ export function createNotificationsRepository() {
              FROM low l WHERE s.customer_id = l.customer_id AND s.low_balance_alerted <> l.below
            RETURNING s.customer_id
          )
-         SELECT n.kind, c.email, coalesce(s.locale, 'en') AS locale, n.partner, n.service, n.subscription,
+         SELECT n.kind, c.email, coalesce(s.locale, c.locale, 'en') AS locale, n.partner, n.service, n.subscription,
                 n.charge_id, n.amount, n.currency, n.balance, n.threshold
            FROM (
              SELECT m.ord, 0 AS rank, m.customer_id,

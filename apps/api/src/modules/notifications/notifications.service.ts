@@ -154,7 +154,7 @@ export function createNotificationsService(deps: {
 
     async get(customerId: string): Promise<SettingsView> {
       const row = await repo.find(db, customerId)
-      return settingsView(row ?? DEFAULTS)
+      return settingsView(row ?? { ...DEFAULTS, locale: await repo.accountLocale(db, customerId) })
     },
 
     async update(
