@@ -162,7 +162,7 @@ describe('password reset', () => {
     const again = await signIn(app, 'customer', email, 'brand new password')
     // The link reached the address, so it is proven now.
     expect((await me(again.cookie)).json()).toMatchObject({ email_verified: true })
-    expect((await inbox(email))[0]?.subject).toBe('Your PROTUS password was changed')
+    expect((await inbox(email))[0]?.subject).toBe('Your PROTUS password was reset')
   })
 
   it('refuses a link after an hour and keeps the password', async () => {

@@ -96,14 +96,14 @@ export const resetPassword: MailTemplate<LinkParams> = {
 /** After a password was set from a reset link: every session was signed out. */
 export const passwordReset: MailTemplate<Record<string, never>> = {
   en: () => ({
-    subject: 'Your PROTUS password was changed',
+    subject: 'Your PROTUS password was reset',
     blocks: [
       'The password of your PROTUS account was just changed from a reset link, and every device was signed out.',
       'If you did not do this, reset your password again at once from the sign-in page.',
     ],
   }),
   ru: () => ({
-    subject: 'Пароль PROTUS изменён',
+    subject: 'Пароль PROTUS сброшен',
     blocks: [
       'Пароль вашего аккаунта PROTUS только что изменён по ссылке для сброса, и все устройства вышли из аккаунта.',
       'Если это были не вы, сразу сбросьте пароль ещё раз на странице входа.',
