@@ -388,7 +388,7 @@ export interface paths {
               sub: string
               preferred_username?: string
               email?: string
-              /** @description Beside email; false until PROTUS verifies email addresses */
+              /** @description Beside email: whether the person followed the link PROTUS mailed to it */
               email_verified?: boolean
             }
           }
@@ -428,7 +428,7 @@ export interface paths {
               sub: string
               preferred_username?: string
               email?: string
-              /** @description Beside email; false until PROTUS verifies email addresses */
+              /** @description Beside email: whether the person followed the link PROTUS mailed to it */
               email_verified?: boolean
             }
           }
@@ -1365,6 +1365,8 @@ export interface paths {
             email: string
             name: string
             password: string
+            /** @description Language of the emails PROTUS sends; default from Accept-Language, else en */
+            locale?: 'en' | 'ru'
           }
         }
       }
@@ -1545,7 +1547,7 @@ export interface paths {
     put?: never
     /**
      * Issue a new client secret
-     * @description The previous secrets keep working until previous_expires_at. Only the dashboard session may rotate (403 dashboard_only with Basic credentials).
+     * @description The previous secrets keep working until previous_expires_at. Only the dashboard session may rotate (403 dashboard_only with Basic credentials). A company that requires two-factor for rotation sends `two_factor_code` too (403 two_factor_required without it).
      */
     post: {
       parameters: {
@@ -1559,6 +1561,9 @@ export interface paths {
           'application/json': {
             /** @description Seconds the previous secrets keep working (default: the server’s overlap, one day); 0 ends them now, on every server within a second. */
             previous_expires_in?: number
+            /** @description Needed when the company requires two-factor for secret rotation (403 two_factor_required). */
+            two_factor_code?: string
+            two_factor_recovery_code?: string
           }
         }
       }
@@ -1622,7 +1627,7 @@ export interface paths {
     put?: never
     /**
      * Issue a new webhook signing secret
-     * @description Until previous_expires_at, webhooks carry signatures under both secrets. Only the dashboard session may rotate (403 dashboard_only with Basic credentials).
+     * @description Until previous_expires_at, webhooks carry signatures under both secrets. Only the dashboard session may rotate (403 dashboard_only with Basic credentials). A company that requires two-factor for rotation sends `two_factor_code` too (403 two_factor_required without it).
      */
     post: {
       parameters: {
@@ -1636,6 +1641,9 @@ export interface paths {
           'application/json': {
             /** @description Seconds the previous secrets keep working (default: the server’s overlap, one day); 0 ends them now, on every server within a second. */
             previous_expires_in?: number
+            /** @description Needed when the company requires two-factor for secret rotation (403 two_factor_required). */
+            two_factor_code?: string
+            two_factor_recovery_code?: string
           }
         }
       }
@@ -1682,6 +1690,109 @@ export interface paths {
         }
       }
     }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/company/two-factor-policy': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /**
+     * Whether rotating a secret needs a two-factor code
+     * @description Needs two-factor sign-in on (409 two_factor_not_enabled) and a code or recovery code, to turn the rule on and off. Under the rule, the rotate endpoints take `two_factor_code` and answer 403 two_factor_required without it.
+     */
+    put: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            required_for_secret_rotation: boolean
+            /** @description The 6-digit code the authenticator app shows now. */
+            code?: string
+            /** @description One of the recovery codes given when two-factor was turned on; each works once. */
+            recovery_code?: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['TwoFactorStatus']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        422: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    post?: never
     delete?: never
     options?: never
     head?: never
@@ -1844,6 +1955,8 @@ export interface paths {
             email: string
             username: string
             password: string
+            /** @description Language of the emails PROTUS sends; default from Accept-Language, else en */
+            locale?: 'en' | 'ru'
           }
         }
       }
@@ -1886,6 +1999,91 @@ export interface paths {
         }
         /** @description RFC 9457 problem details with a stable code */
         503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/email-verifications/complete': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Verify an email from a mailed link
+     * @description Proves the account’s email, or, for a link sent after a change of email, makes the new address the account’s (and tells the old one). Needs no session.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The `token` of the mailed link */
+            token: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              kind: 'customer' | 'company'
+              email: string
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        410: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
           headers: {
             [name: string]: unknown
           }
@@ -2459,6 +2657,188 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/v1/me/email': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Change email
+     * @description Needs the current password. Mails a link (24 hours, single use) to the new address; the email changes when it is followed, and the old address is told.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: email */
+            email: string
+            password: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              accepted: true
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/email-verification': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Send the verification link again
+     * @description At most 5 messages an hour to one address. 409 email_already_verified when the email is proven.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              accepted: true
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/v1/me/entries': {
     parameters: {
       query?: never
@@ -2733,6 +3113,393 @@ export interface paths {
     }
     post?: never
     delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/notifications': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** What PROTUS emails the person about their money */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description A low-balance alert is sent once each time the funds fall below the threshold */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['NotificationSettings']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    /**
+     * Switch receipts, new-partner emails or low-balance alerts; set the threshold and language
+     * @description A new threshold (or null) re-arms the alert: the next movement below it alerts.
+     */
+    patch: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            receipts?: boolean
+            new_partner?: boolean
+            /** @description Email an alert when the available funds fall below this (minor units); null: no alerts */
+            low_balance_threshold?: number | null
+            /** @description The language of the emails */
+            locale?: 'en' | 'ru'
+          }
+        }
+      }
+      responses: {
+        /** @description A low-balance alert is sent once each time the funds fall below the threshold */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['NotificationSettings']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    trace?: never
+  }
+  '/v1/me/password': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Change the password
+     * @description Needs the current password. Sets the new one, signs out every other session of the account and emails the account a notice. At most 10 attempts per account an hour (429 too_many_attempts).
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            current_password: string
+            new_password: string
+            /** @description The language of the notice email; without it, the first of Accept-Language. */
+            locale?: 'en' | 'ru'
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description How many sessions were ended. */
+              signed_out: number
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/sessions': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Where the account is signed in
+     * @description Every live session of the account, the most recently seen first; `current` marks this one.
+     */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountSession'][]
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/sessions/sign-out-others': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Sign out everywhere else
+     * @description Ends every session of the account except the current one.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description How many sessions were ended. */
+              signed_out: number
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/sessions/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    post?: never
+    /**
+     * Sign one session out
+     * @description Ends one session of the account; the device is signed out at its next request. Ending the current session signs this browser out too (the cookie is cleared).
+     */
+    delete: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
     options?: never
     head?: never
     patch?: never
@@ -3161,6 +3928,310 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/v1/me/two-factor': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Whether two-factor sign-in is on */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['TwoFactorStatus']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    /**
+     * Start enrolling an authenticator app
+     * @description Answers a new secret as a QR code and as a key to type; two-factor stays off until POST /v1/me/two-factor/confirm with a code from the app. Starting again replaces a pending secret; 409 two_factor_already_enabled while it is on.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description The key in base32, for typing into the app by hand. */
+              secret: string
+              otpauth_uri: string
+              /** @description The otpauth URI as an SVG QR code, in a data: URL. */
+              qr_code: string
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/two-factor/confirm': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Turn two-factor sign-in on with a first code
+     * @description Answers ten single-use recovery codes, shown only now.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The 6-digit code the authenticator app shows now. */
+            code: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description Shown only now; PROTUS keeps digests. */
+              recovery_codes: string[]
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        422: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/two-factor/disable': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Turn two-factor sign-in off
+     * @description Needs a code or a recovery code. Unused recovery codes end with it, and so does a company’s rule that secret rotation needs a code.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The 6-digit code the authenticator app shows now. */
+            code?: string
+            /** @description One of the recovery codes given when two-factor was turned on; each works once. */
+            recovery_code?: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        422: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/v1/me/wallet': {
     parameters: {
       query?: never
@@ -3350,6 +4421,168 @@ export interface paths {
         }
         /** @description RFC 9457 problem details with a stable code */
         404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/password-resets': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Forgot password: mail a reset link
+     * @description Mails a link (valid 1 hour, single use) to the person and the company with this email (only `kind`’s when given). Answers 202 whether or not the email is registered, and does not say.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: email */
+            email: string
+            kind?: 'customer' | 'company'
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              accepted: true
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/password-resets/complete': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Set a new password from a reset link
+     * @description Signs the account out of every session and mails a notice. An unknown or forged link is 400 link_invalid; a used or expired one 410 link_used or link_expired; nothing changes then.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The `token` of the mailed link */
+            token: string
+            password: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              kind: 'customer' | 'company'
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        410: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        503: {
           headers: {
             [name: string]: unknown
           }
@@ -4050,7 +5283,7 @@ export interface paths {
     put?: never
     /**
      * Sign in
-     * @description Sets the HttpOnly session cookie. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header. Without `kind`, signs in to the account of the email that the password opens, person or company; when it opens both, 409 account_kind_ambiguous asks for `kind`.
+     * @description Sets the HttpOnly session cookie. For an account with two-factor sign-in on, answers 202 with a challenge instead and sets no cookie: POST /v1/sessions/two-factor with a code completes the sign-in. Requests that change state with that cookie must send the returned csrf_token in the X-CSRF-Token header. Without `kind`, signs in to the account of the email that the password opens, person or company; when it opens both, 409 account_kind_ambiguous asks for `kind`.
      */
     post: {
       parameters: {
@@ -4078,6 +5311,15 @@ export interface paths {
           }
           content: {
             'application/json': components['schemas']['Me']
+          }
+        }
+        /** @description The password was right; a two-factor code is needed. */
+        202: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['SignInChallenge']
           }
         }
         /** @description RFC 9457 problem details with a stable code */
@@ -4164,6 +5406,100 @@ export interface paths {
         }
       }
     }
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/sessions/two-factor': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Sign in: the two-factor code step
+     * @description Answers the challenge of a 202 from POST /v1/sessions with a code from the authenticator app or one unused recovery code (not both), and then signs in as POST /v1/sessions does. The challenge works once and for 5 minutes; wrong codes are slowed like wrong passwords (429 too_many_attempts).
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            challenge_id: string
+            /** @description The 6-digit code the authenticator app shows now. */
+            code?: string
+            /** @description One of the recovery codes given when two-factor was turned on; each works once. */
+            recovery_code?: string
+          }
+        }
+      }
+      responses: {
+        /** @description Who the session belongs to, with the token for the X-CSRF-Token header */
+        201: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Me']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        422: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        429: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
     options?: never
     head?: never
     patch?: never
@@ -5194,6 +6530,25 @@ export interface components {
       /** Format: date-time */
       created_at: string
     }
+    AccountSession: {
+      id: string
+      /** @description The session of this request. */
+      current: boolean
+      /** @description The browser, as the user agent names it ("Firefox"); null when it does not say. */
+      browser: string | null
+      /** @description The operating system ("Windows", "iOS"); null when the user agent does not say. */
+      os: string | null
+      /** @description The User-Agent header of the sign-in, at most 512 characters. */
+      user_agent: string
+      /** @description The client address the session was last used from. */
+      address: string
+      /** Format: date-time */
+      created_at: string
+      /** Format: date-time */
+      last_seen_at: string
+      /** Format: date-time */
+      expires_at: string
+    }
     Balance: {
       account: string
       currency: string
@@ -5406,6 +6761,8 @@ export interface components {
           id: string
           email: string
           username: string
+          /** @description Whether the person followed the link PROTUS mailed */
+          email_verified: boolean
           csrf_token: string
         }
       | {
@@ -5414,8 +6771,21 @@ export interface components {
           id: string
           email: string
           name: string
+          /** @description Whether the company followed the link PROTUS mailed */
+          email_verified: boolean
           csrf_token: string
         }
+    /** @description A low-balance alert is sent once each time the funds fall below the threshold */
+    NotificationSettings: {
+      /** @description A receipt for every charge, subscription renewals included */
+      receipts: boolean
+      /** @description An email when the person connects a new partner (first consent) */
+      new_partner: boolean
+      /** @description Email an alert when the available funds fall below this (minor units); null: no alerts */
+      low_balance_threshold: number | null
+      /** @description The language of the emails */
+      locale: 'en' | 'ru'
+    }
     PartnerAccount: {
       id: string
       company: {
@@ -5499,8 +6869,10 @@ export interface components {
         | 'idempotency_key_required'
         | 'webhook_url_not_public'
         | 'webhook_signature_invalid'
+        | 'link_invalid'
         | 'unauthenticated'
         | 'invalid_credentials'
+        | 'sign_in_challenge_invalid'
         | 'insufficient_funds'
         | 'spending_limit_exceeded'
         | 'invalid_client_credentials'
@@ -5510,20 +6882,29 @@ export interface components {
         | 'insufficient_scope'
         | 'grant_revoked'
         | 'dashboard_only'
+        | 'two_factor_required'
+        | 'current_password_invalid'
         | 'not_found'
         | 'email_taken'
         | 'username_taken'
+        | 'two_factor_already_enabled'
+        | 'two_factor_not_enrolled'
+        | 'two_factor_not_enabled'
         | 'account_kind_ambiguous'
+        | 'email_already_verified'
         | 'hold_not_pending'
         | 'subscription_canceled'
         | 'subscription_not_past_due'
         | 'idempotency_request_in_progress'
         | 'webhook_endpoint_unavailable'
+        | 'link_expired'
+        | 'link_used'
         | 'payload_too_large'
         | 'unsupported_media_type'
         | 'idempotency_key_reused'
         | 'capture_exceeds_hold'
         | 'refund_exceeds_charge'
+        | 'two_factor_code_invalid'
         | 'currency_mismatch'
         | 'service_inactive'
         | 'service_not_recurring'
@@ -5632,6 +7013,15 @@ export interface components {
           signed_in: true
           me: components['schemas']['Me']
         }
+    /** @description The password was right; a two-factor code is needed. */
+    SignInChallenge: {
+      /** @enum {boolean} */
+      two_factor_required: true
+      /** @description Send it to POST /v1/sessions/two-factor with the code. */
+      challenge_id: string
+      /** Format: date-time */
+      expires_at: string
+    }
     /** @description A subscription to a recurring service. Period n runs from n intervals after created_at to n+1 (UTC, month ends kept: Jan 31 → Feb 28/29 → Mar 31). */
     Subscription: {
       id: string
@@ -5699,6 +7089,12 @@ export interface components {
       /** Format: date-time */
       created_at: string
       completed_at: string | null
+    }
+    TwoFactorStatus: {
+      enabled: boolean
+      recovery_codes_left: number
+      /** @description Companies: rotating a secret needs a code. Always false for people. */
+      required_for_secret_rotation: boolean
     }
     /** @description available = posted - held */
     Wallet: {
@@ -6282,8 +7678,10 @@ export const problemCodes = [
   'idempotency_key_required',
   'webhook_url_not_public',
   'webhook_signature_invalid',
+  'link_invalid',
   'unauthenticated',
   'invalid_credentials',
+  'sign_in_challenge_invalid',
   'insufficient_funds',
   'spending_limit_exceeded',
   'invalid_client_credentials',
@@ -6293,20 +7691,29 @@ export const problemCodes = [
   'insufficient_scope',
   'grant_revoked',
   'dashboard_only',
+  'two_factor_required',
+  'current_password_invalid',
   'not_found',
   'email_taken',
   'username_taken',
+  'two_factor_already_enabled',
+  'two_factor_not_enrolled',
+  'two_factor_not_enabled',
   'account_kind_ambiguous',
+  'email_already_verified',
   'hold_not_pending',
   'subscription_canceled',
   'subscription_not_past_due',
   'idempotency_request_in_progress',
   'webhook_endpoint_unavailable',
+  'link_expired',
+  'link_used',
   'payload_too_large',
   'unsupported_media_type',
   'idempotency_key_reused',
   'capture_exceeds_hold',
   'refund_exceeds_charge',
+  'two_factor_code_invalid',
   'currency_mismatch',
   'service_inactive',
   'service_not_recurring',
