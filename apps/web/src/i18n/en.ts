@@ -234,16 +234,6 @@ const en = {
       'Every other device and browser signed in to this account will be signed out. This one stays signed in.',
     othersSignedOut: 'Signed out of other devices: {count}.',
   },
-  password: {
-    title: 'Password',
-    text: 'Changing the password signs out every other device. We will email you that it was changed.',
-    current: 'Current password',
-    new: 'New password',
-    repeat: 'New password again',
-    mismatch: 'The passwords do not match',
-    save: 'Change password',
-    changed: 'Your password is changed. Other devices signed out: {count}.',
-  },
   notifications: {
     title: 'Emails about your money',
     text: 'PROTUS emails you in the language you use it in. Each kind can be switched off.',
@@ -255,6 +245,16 @@ const en = {
     thresholdInvalid: 'Enter an amount above zero',
     save: 'Save',
     saved: 'Your email settings are saved.',
+  },
+  password: {
+    title: 'Password',
+    text: 'Changing the password signs out every other device. We will email you that it was changed.',
+    current: 'Current password',
+    new: 'New password',
+    repeat: 'New password again',
+    mismatch: 'The passwords do not match',
+    save: 'Change password',
+    changed: 'Your password is changed. Other devices signed out: {count}.',
   },
   twoFactor: {
     title: 'Two-factor sign-in',
