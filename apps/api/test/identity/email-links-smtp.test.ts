@@ -37,7 +37,7 @@ const post = (url: string, payload: object, remoteAddress = '10.77.0.1') =>
 describe('account links over SMTP', () => {
   it('verifies and resets from messages a real SMTP server received, in the person’s language', async () => {
     const { email, password } = await registerCustomer(app, { locale: 'ru' })
-    const [verification] = await received(email, 'Подтвердите email для PROTUS')
+    const [verification] = await received(email, 'Подтвердите почту для PROTUS')
     expect(verification?.html).toContain('href="https://protus.test/verify-email?token=')
     expect(smtp.received.filter((m) => m.envelopeTo.includes(email))).toHaveLength(1)
     const verified = await post('/v1/email-verifications/complete', {
