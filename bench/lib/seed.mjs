@@ -102,6 +102,7 @@ function recording(db) {
           return result
         })
       },
+      listen: (channel, listener) => db.listen(channel, listener),
       close: () => db.close(),
     },
   }
