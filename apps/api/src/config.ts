@@ -18,6 +18,11 @@ export interface Config {
   /** PostgreSQL connection string; unset means embedded PGlite. */
   readonly databaseUrl: string | undefined
   readonly databasePoolSize: number
+  /**
+   * Stripes of each partner's revenue account, and billing batches one process runs at once on
+   * PostgreSQL (one per stripe). Default: half the pool (the rest serves reads), from 1 to 64.
+   */
+  readonly revenueStripes: number
   /** Where PGlite keeps its files and a generated secret key lives. */
   readonly dataDir: string
   /** PGlite without files (`PROTUS_DATA_DIR=:memory:`), for tests and throwaway runs. */
@@ -176,12 +181,14 @@ export function loadConfig(env: Env = process.env): Config {
     )
   }
   const port = int('PORT', 8080, 0, 65535)
+  const poolSize = int('PROTUS_DB_POOL_SIZE', 20, 1, 1000)
   const config: Config = {
     mode,
     host: env.HOST || 'localhost',
     port,
     databaseUrl,
-    databasePoolSize: int('PROTUS_DB_POOL_SIZE', 20, 1, 1000),
+    databasePoolSize: poolSize,
+    revenueStripes: int('PROTUS_REVENUE_STRIPES', Math.min(64, Math.max(1, Math.floor(poolSize / 2))), 1, 64),
     dataDir: dataDirRaw === ':memory:' ? ':memory:' : resolve(dataDirRaw),
     inMemoryDatabase: dataDirRaw === ':memory:',
     secretKey,

@@ -4,6 +4,7 @@ import { billingMigrations } from './modules/billing/migrations/001-billing.js'
 import { billingGrantMigrations } from './modules/billing/migrations/002-grants.js'
 import { billingLimitMigrations } from './modules/billing/migrations/003-limits.js'
 import { billingWrittenRowsMigrations } from './modules/billing/migrations/004-written-rows.js'
+import { billingStripeMigrations } from './modules/billing/migrations/005-revenue-stripes.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
@@ -13,6 +14,7 @@ import { identitySessionsMigrations } from './modules/identity/migrations/004-se
 import { identityTwoFactorMigrations } from './modules/identity/migrations/005-two-factor.js'
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
+import { ledgerStripeMigrations } from './modules/ledger/migrations/003-revenue-stripes.js'
 import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
 import { mailMigrations } from './modules/mail/migrations/001-mail.js'
 import { notificationsMigrations } from './modules/notifications/migrations/001-notifications.js'
@@ -38,11 +40,13 @@ export const allMigrations: readonly Migration[] = [
   ...catalogueMigrations,
   ...ledgerMigrations,
   ...ledgerLookupMigrations,
+  ...ledgerStripeMigrations,
   ...idempotencyMigrations,
   ...billingMigrations,
   ...billingGrantMigrations,
   ...billingLimitMigrations,
   ...billingWrittenRowsMigrations,
+  ...billingStripeMigrations,
   ...oauthMigrations,
   ...oauthExpiryMigrations,
   ...oauthFormerGrantsMigrations,

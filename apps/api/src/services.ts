@@ -105,7 +105,12 @@ export function createServices(deps: {
   })
   events.onEmitInTransaction((tx, emitted) => notifications.onEvents(tx, emitted))
 
-  const ledger = createLedgerService({ db, repo: createLedgerRepository(), clock })
+  const ledger = createLedgerService({
+    db,
+    repo: createLedgerRepository(),
+    clock,
+    revenueStripes: config.revenueStripes,
+  })
   const identityRepo = createIdentityRepository()
   const secrets = createCompanySecrets({ repo: identityRepo, key: secretKey })
   const passwords = createPasswords({ concurrency: config.limits.passwordConcurrency })
@@ -192,7 +197,15 @@ export function createServices(deps: {
   // Subscriptions end in the transaction that takes the charge right away (wired below).
   const onChargeWithdrawn: ((tx: Queryable, accountId: string) => Promise<void>)[] = []
   const accounts = createAccountsService({ db, repo: billingRepo, ledger, events, clock, onChargeWithdrawn })
-  const batch = createBillingBatch({ db, repo: billingRepo, idempotency, events, clock })
+  const batch = createBillingBatch({
+    db,
+    repo: billingRepo,
+    idempotency,
+    events,
+    clock,
+    // PGlite has one connection: batches there run one after another whatever the lanes.
+    lanes: config.databaseUrl ? config.revenueStripes : 1,
+  })
   const plans = createPaymentPlans({ catalogue, ledger, batch })
   const holds = createHoldsService({ db, repo: billingRepo, accounts, plans, clock })
   const charges = createChargesService({ db, repo: billingRepo, accounts, plans })

@@ -35,6 +35,13 @@ export type Plan = { request: IdempotentRequest; companyId: string } & (
 
 const MAX_BATCH = 256
 
+/** A small non-negative number from a string, to spread refusals (no wallet) over the lanes. */
+function hashOf(text: string): bigint {
+  let h = 0
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0
+  return BigInt(h)
+}
+
 /** The response to one plan; a refusal the plan met also comes as the error that decided it. */
 export type AppliedAnswer = StoredResponse & { refusal?: DomainError }
 
@@ -60,6 +67,8 @@ export function createBillingBatch(deps: {
   idempotency: IdempotencyService
   events: Pick<WebhookEvents, 'emit'>
   clock: Clock
+  /** Batches that run at once, one per revenue stripe (PROTUS_REVENUE_STRIPES); default 1. */
+  lanes?: number
 }) {
   const { db, repo, idempotency, events, clock } = deps
 
@@ -95,22 +104,28 @@ export function createBillingBatch(deps: {
 
   const run = (plans: Plan[]) => db.transaction((tx) => applyIn(tx, plans))
 
-  const batcher = createBatcher<Plan, StoredResponse | DomainError>({
-    run,
-    maxBatch: MAX_BATCH,
-    // One batch at a time per process: every batch locks its partners' revenue accounts, so
-    // concurrent batches of one process would only queue on those locks (measured: fewer
-    // operations per second with 2 or 4 in flight than with 1). Requests that arrive meanwhile
-    // form the next, larger batch.
-    maxInFlight: 1,
-  })
+  // One lane per revenue stripe, each running one batch at a time: an operation goes to the lane
+  // of its wallet's stripe (the wallet's id modulo the lanes, as the ledger picks the stripe), so
+  // batches of one process never wait on each other's wallet or revenue rows. Within a lane,
+  // requests that arrive while a batch runs form the next, larger batch (measured with one lane:
+  // 2 or 4 batches in flight on the one revenue row were slower than 1).
+  const lanes = Array.from({ length: Math.max(1, deps.lanes ?? 1) }, () =>
+    createBatcher<Plan, StoredResponse | DomainError>({ run, maxBatch: MAX_BATCH, maxInFlight: 1 }),
+  )
+
+  const laneOf = (plan: Plan) => {
+    const wallet = 'wallet' in plan.operation ? plan.operation.wallet : undefined
+    const n = BigInt(lanes.length)
+    const index = wallet === undefined ? hashOf(plan.request.key) % n : wallet % n
+    return lanes[Number(index)] ?? (lanes[0] as (typeof lanes)[number])
+  }
 
   return {
     applyIn,
 
     /** Runs the plan in the next batch; resolves with the response to send (saved for replays). */
     async execute(plan: Plan): Promise<StoredResponse> {
-      const answer = await batcher.submit(plan)
+      const answer = await laneOf(plan).submit(plan)
       if (answer instanceof DomainError) throw answer
       return answer
     },

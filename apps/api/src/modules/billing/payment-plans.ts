@@ -108,7 +108,7 @@ export function createPaymentPlans(deps: {
         company_id: companyId,
         account_id: account.id,
         wallet: account.wallet_account_id,
-        revenue: await ledger.revenueAccount(companyId, currency),
+        revenue: await ledger.revenueAccount(companyId, currency, account.wallet_account_id),
         amount,
         currency,
         service_id: serviceId,

@@ -61,12 +61,12 @@ export function createLedgerRepository() {
     ): Promise<bigint> {
       const inserted = await q.query<{ id: bigint }>(
         `INSERT INTO ledger_accounts (code, owner_id, currency, debits_must_not_exceed_credits, created_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code, owner_id, currency) DO NOTHING RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code, owner_id, currency, stripe) DO NOTHING RETURNING id`,
         [account.code, account.ownerId, account.currency, account.limited, account.at],
       )
       if (inserted[0]) return inserted[0].id
       const found = await q.query<{ id: bigint }>(
-        'SELECT id FROM ledger_accounts WHERE code = $1 AND owner_id = $2 AND currency = $3',
+        'SELECT id FROM ledger_accounts WHERE code = $1 AND owner_id = $2 AND currency = $3 AND stripe = 0',
         [account.code, account.ownerId, account.currency],
       )
       if (!found[0]) throw new Error(`ledger account ${account.code}/${account.ownerId} vanished`)
@@ -75,10 +75,38 @@ export function createLedgerRepository() {
 
     async findAccount(q: Queryable, by: { code: AccountCode; ownerId: string; currency: string }) {
       const rows = await q.query<LedgerAccountRow>(
-        'SELECT * FROM ledger_accounts WHERE code = $1 AND owner_id = $2 AND currency = $3',
+        'SELECT * FROM ledger_accounts WHERE code = $1 AND owner_id = $2 AND currency = $3 AND stripe = 0',
         [by.code, by.ownerId, by.currency],
       )
       return rows[0]
+    },
+
+    /** Opens (or grows to `stripes`) a partner's revenue stripes; answers their ids in stripe order. */
+    async ensureRevenue(
+      q: Queryable,
+      set: { ownerId: string; currency: string; stripes: number; at: Date },
+    ): Promise<bigint[]> {
+      const rows = await q.query<{ ids: (string | bigint)[] }>(
+        'SELECT ledger_ensure_revenue($1, $2, $3, $4) AS ids',
+        [set.ownerId, set.currency, set.stripes, set.at],
+      )
+      return (rows[0]?.ids ?? []).map((id) => BigInt(id))
+    },
+
+    /** A partner's revenue in each currency: its stripes summed, as of `at` (see `balances`). */
+    revenue(
+      q: Queryable,
+      ownerId: string,
+      at: Date,
+    ): Promise<{ currency: string; stripes: bigint; posted: bigint; held: bigint }[]> {
+      return q.query(
+        `SELECT a.currency, count(*)::bigint AS stripes, sum(a.credits_posted - a.debits_posted)::bigint AS posted,
+                sum(a.credits_pending - coalesce((SELECT sum(lp.amount) FROM ledger_pending lp
+                  WHERE lp.credit_account_id = a.id AND lp.state = 'pending' AND lp.expires_at <= $2), 0))::bigint AS held
+           FROM ledger_accounts a WHERE a.code = 'revenue' AND a.owner_id = $1
+          GROUP BY a.currency ORDER BY a.currency`,
+        [ownerId, at],
+      )
     },
 
     async lockAccounts(q: Queryable, ids: readonly bigint[], at: Date): Promise<void> {

@@ -24,9 +24,32 @@ export interface Balance {
  * and the invariants. Batched money movement goes through the ledger's SQL functions, which the
  * billing batch calls inside its own transaction.
  */
-export function createLedgerService(deps: { db: Database; repo: LedgerRepository; clock: Clock }) {
+export function createLedgerService(deps: {
+  db: Database
+  repo: LedgerRepository
+  clock: Clock
+  /** How many stripes a partner's revenue in one currency has at least (its set grows to it). */
+  revenueStripes?: number
+}) {
   const { db, repo, clock } = deps
   const systemAccounts = new Map<string, bigint>()
+  const revenueSets = new Map<string, Promise<bigint[]>>()
+
+  /**
+   * A partner's revenue stripes in one currency, opened (or grown) once per process; the ids
+   * never change once made, so they are cached. A failed attempt is forgotten, to be tried again.
+   */
+  function revenueStripes(companyId: string, currency: string): Promise<bigint[]> {
+    const key = `${companyId}/${currency}`
+    let set = revenueSets.get(key)
+    if (!set) {
+      const stripes = deps.revenueStripes ?? 1
+      set = repo.ensureRevenue(db, { ownerId: companyId, currency, stripes, at: clock.now() })
+      set.catch(() => revenueSets.delete(key))
+      revenueSets.set(key, set)
+    }
+    return set
+  }
 
   /** System accounts never move once created, so their ids are cached per process. */
   async function systemAccount(code: AccountCode, ownerId: string, currency: string): Promise<bigint> {
@@ -48,8 +71,32 @@ export function createLedgerService(deps: { db: Database; repo: LedgerRepository
       return (await repo.findAccount(q, { code: 'wallet', ownerId, currency }))?.id
     },
 
-    /** Where a partner's takings in one currency are credited. */
-    revenueAccount: (companyId: string, currency: string) => systemAccount('revenue', companyId, currency),
+    /**
+     * Where a partner's takings in one currency from a wallet are credited: the revenue stripe the
+     * wallet's id chooses. Without a wallet, the first stripe (billing moves an operation to its
+     * wallet's stripe in the batch anyway).
+     */
+    async revenueAccount(companyId: string, currency: string, wallet?: bigint): Promise<bigint> {
+      const stripes = await revenueStripes(companyId, currency)
+      const stripe = wallet === undefined ? 0 : Number(wallet % BigInt(stripes.length))
+      const id = stripes[stripe]
+      if (id === undefined) throw new Error(`no revenue stripe ${stripe} for ${companyId} in ${currency}`)
+      return id
+    },
+
+    /** The stripe index a wallet's operations use when every partner has `stripes` stripes. */
+    stripeOf: (wallet: bigint, stripes: number) => Number(wallet % BigInt(Math.max(1, stripes))),
+
+    /** A partner's revenue per currency: its stripes summed (posted, and held by open holds). */
+    async revenue(companyId: string, q: Queryable = db) {
+      const rows = await repo.revenue(q, companyId, clock.now())
+      return rows.map((r) => ({
+        currency: r.currency,
+        stripes: Number(r.stripes),
+        posted: r.posted,
+        held: r.held,
+      }))
+    },
 
     /** The other side of money that comes in through a payment provider. */
     fundingAccount: (provider: string, currency: string) => systemAccount('funding', provider, currency),

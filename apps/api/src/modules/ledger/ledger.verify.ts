@@ -46,6 +46,8 @@ export async function verifyLedger(q: Queryable): Promise<string[]> {
     )
   }
 
+  problems.push(...(await verifyRevenueStripes(q)))
+
   const negative = await q.query<{ id: bigint; owner_id: string; available: bigint }>(
     `SELECT id, owner_id, credits_posted - debits_posted - debits_pending AS available FROM ledger_accounts
       WHERE debits_must_not_exceed_credits AND debits_posted + debits_pending > credits_posted ORDER BY id LIMIT 20`,
@@ -68,6 +70,43 @@ export async function verifyLedger(q: Queryable): Promise<string[]> {
   for (const r of resolutions) {
     problems.push(
       `pending transfer ${r.transfer_id} (${r.state}) has ${r.resolutions} resolving transfers${r.posted_over ? ', posting more than it held' : ''}`,
+    )
+  }
+  return problems
+}
+
+/**
+ * A partner's revenue in a currency is the sum of its stripes: the set is whole (stripes 0..n-1,
+ * each knowing n), and the stripes' totals sum to what the transfers on any of them moved.
+ */
+async function verifyRevenueStripes(q: Queryable): Promise<string[]> {
+  const problems: string[] = []
+  const broken = await q.query<{ owner_id: string; currency: string; found: bigint; sizes: string }>(
+    `SELECT owner_id, currency, count(*)::bigint AS found, string_agg(DISTINCT stripes::text, ',') AS sizes
+       FROM ledger_accounts WHERE code = 'revenue'
+      GROUP BY owner_id, currency
+     HAVING count(DISTINCT stripes) <> 1 OR count(*) <> max(stripes) OR max(stripe) <> count(*) - 1
+      ORDER BY owner_id, currency LIMIT 20`,
+  )
+  for (const b of broken) {
+    problems.push(`revenue of ${b.owner_id} (${b.currency}): ${b.found} stripes, sized ${b.sizes}`)
+  }
+  const sums = await q.query<{ owner_id: string; currency: string; stripes_sum: bigint; moved: bigint }>(
+    `WITH sets AS (
+       SELECT owner_id, currency, array_agg(id) AS ids, sum(credits_posted - debits_posted)::bigint AS stripes_sum
+         FROM ledger_accounts WHERE code = 'revenue' GROUP BY owner_id, currency)
+     SELECT * FROM (
+     SELECT s.owner_id, s.currency, s.stripes_sum,
+            (coalesce((SELECT sum(t.amount) FROM ledger_transfers t
+                        WHERE t.credit_account_id = ANY (s.ids) AND t.kind IN ('posted', 'post_pending')), 0)
+           - coalesce((SELECT sum(t.amount) FROM ledger_transfers t
+                        WHERE t.debit_account_id = ANY (s.ids) AND t.kind IN ('posted', 'post_pending')), 0))::bigint AS moved
+       FROM sets s) c
+      WHERE stripes_sum <> moved ORDER BY owner_id, currency LIMIT 20`,
+  )
+  for (const s of sums) {
+    problems.push(
+      `revenue of ${s.owner_id} (${s.currency}): stripes sum to ${s.stripes_sum}, its transfers to ${s.moved}`,
     )
   }
   return problems
