@@ -11,18 +11,30 @@ import { chainPool, runOauthScenario } from './lib/oauth-load.mjs'
 import { seedGrants } from './lib/oauth-seed.mjs'
 import { cleanupPgbench, preparePgbench, runPgbench } from './lib/pgbench.mjs'
 import { checkPostgres, databaseUrl, dropDatabase, psql, recreateDatabase, redact } from './lib/postgres.mjs'
-import { postgresPids, startSampler, statusBytes } from './lib/proc.mjs'
+import { postgresPids, processTree, startSampler, statusBytes, treeBytes } from './lib/proc.mjs'
 import {
   failuresOf,
+  GOAL_HEADING,
   OAUTH_HEADING,
   oauthFailuresOf,
+  renderGoalSection,
   renderOauthSection,
   renderReport,
+  renderScaleSection,
   renderWebhookSection,
+  SCALE_HEADING,
   WEBHOOK_HEADING,
   webhookFailuresOf,
   withSection,
 } from './lib/report.mjs'
+import {
+  accountIdsOf,
+  explainReads,
+  fillScale,
+  runReads,
+  scaleCounts,
+  timeLedgerVerify,
+} from './lib/scale.mjs'
 import { basic, countOauthTrips, fundAndCountTrips, seedPartner, settledCompany } from './lib/seed.mjs'
 import { freePort, startOidcProvider, startServer, startWorker } from './lib/server.mjs'
 import { startWaitSampler } from './lib/wait-sampler.mjs'
@@ -47,14 +59,24 @@ function connectionCounts(raw) {
   return counts
 }
 
-/** `--only=billing|oauth|webhooks` (or BENCH_ONLY): one section of the bench instead of all. */
+const SECTIONS = ['billing', 'oauth', 'webhooks', 'scale']
+
+/** `--only=billing|oauth|webhooks|scale` (or BENCH_ONLY): one section of the bench instead of all. */
 function onlySection() {
   const arg = process.argv.slice(2).find((a) => a.startsWith('--only='))
   const raw = arg ? arg.slice('--only='.length) : process.env.BENCH_ONLY || ''
-  if (raw !== '' && raw !== 'billing' && raw !== 'oauth' && raw !== 'webhooks') {
-    throw new Error(`--only (or BENCH_ONLY) must be billing, oauth or webhooks, got "${raw}"`)
+  if (raw !== '' && !SECTIONS.includes(raw)) {
+    throw new Error(`--only (or BENCH_ONLY) must be one of ${SECTIONS.join(', ')}, got "${raw}"`)
   }
   return raw || undefined
+}
+
+function processCounts(raw) {
+  const counts = raw.split(',').map(Number)
+  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) {
+    throw new Error(`BENCH_PROCESSES must list whole numbers from 1 to 16, got "${raw}"`)
+  }
+  return counts
 }
 
 function oidcStores(raw) {
@@ -88,6 +110,9 @@ const settings = {
   webhookEvents: setting('BENCH_WEBHOOK_EVENTS', 20_000),
   webhookEventsPglite: setting('BENCH_WEBHOOK_EVENTS_PGLITE', 5_000),
   webhookStores: webhookStores(process.env.BENCH_WEBHOOK_STORES ?? 'postgres,pglite'),
+  processes: processCounts(process.env.BENCH_PROCESSES || '1,2'),
+  scaleWallets: setting('BENCH_SCALE_WALLETS', 1_000_000),
+  scaleTransfers: setting('BENCH_SCALE_TRANSFERS', 10_000_000),
 }
 /**
  * Refresh chains (one grant each): every row can lose one chain per connection to the warm-up's
@@ -103,6 +128,7 @@ const PGBENCH_DB = 'pgbench_protus'
 const OAUTH_DB = 'protus_bench_oauth'
 const OIDC_DB = 'oidc_provider_bench'
 const WEBHOOKS_DB = 'protus_bench_webhooks'
+const SCALE_DB = 'protus_bench_scale'
 /** Extra `protus worker` processes beside the server's own worker, per webhook row. */
 const EXTRA_WORKERS = [0, 2]
 /** Connections that create the events. */
@@ -138,22 +164,49 @@ function gitDescription() {
   return `${head}${dirty ? ' + uncommitted changes in apps/api' : ''}`
 }
 
+/**
+ * The money rows: charges (many wallets, one hot wallet) with each server process count; holds
+ * and captures with one process; and last, charges on many wallets with the in-server webhook
+ * worker on and then off, the partner's webhook URL set (the "off" rows leave a backlog that no
+ * later row may deliver). Every other row runs with the worker on and no URL, as a server does by
+ * default for a partner that set none.
+ */
 function scenarioList() {
+  const many = `${settings.accounts.toLocaleString('en-US')} wallets`
   const list = []
-  for (const kind of ['charge', 'pair']) {
-    for (const hot of [false, true]) {
-      for (const connections of settings.connections) {
-        const what = kind === 'charge' ? 'charges/s' : 'hold+capture pairs/s'
-        const where = hot ? 'one hot wallet' : `${settings.accounts.toLocaleString('en-US')} wallets`
-        list.push({
-          kind,
-          hot,
-          connections,
-          label: `${what}, ${where}`,
-          name: `${kind}-${hot ? 'hot' : 'many'}-${connections}`,
-        })
-      }
+  const add = (kind, hot, connections, { processes = 1, webhooks } = {}) => {
+    const what = kind === 'charge' ? 'charges/s' : 'hold+capture pairs/s'
+    const parts = [what, hot ? 'one hot wallet' : many]
+    if (processes > 1) parts.push(`${processes} processes`)
+    if (webhooks) parts.push(`webhook worker ${webhooks}`)
+    list.push({
+      kind,
+      hot,
+      connections,
+      processes,
+      webhooks,
+      label: parts.join(', '),
+      name: [
+        kind,
+        hot ? 'hot' : 'many',
+        connections,
+        processes > 1 ? `p${processes}` : '',
+        webhooks ? `hooks-${webhooks}` : '',
+      ]
+        .filter(Boolean)
+        .join('-'),
+    })
+  }
+  for (const hot of [false, true]) {
+    for (const processes of settings.processes) {
+      for (const connections of settings.connections) add('charge', hot, connections, { processes })
     }
+  }
+  for (const hot of [false, true]) {
+    for (const connections of settings.connections) add('pair', hot, connections)
+  }
+  for (const webhooks of ['on', 'off']) {
+    for (const connections of settings.connections) add('charge', false, connections, { webhooks })
   }
   return list
 }
@@ -183,8 +236,8 @@ async function withProcess(name, start, fn) {
   return { result, loopDelay }
 }
 
-/** A fresh `protus start` for `fn`. */
-function withServer(context, name, fn) {
+/** A fresh `protus start` for `fn`, with `env` added to its environment. */
+function withServer(context, name, fn, env = {}) {
   return withProcess(
     name,
     async (common) =>
@@ -194,9 +247,98 @@ function withServer(context, name, fn) {
         databaseUrl: context.url,
         port: await freePort(),
         secretKey: context.secretKey,
+        env,
       }),
     fn,
   )
+}
+
+/**
+ * Waits until a server started with PROTUS_PROCESSES=n has its n processes under the primary
+ * (node:cluster forks them after the primary starts); false when they do not come, as with a build
+ * that does not know the setting and serves from one process.
+ */
+async function awaitProcesses(server, processes) {
+  if (processes <= 1) return true
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline) {
+    if (processTree(server.pid).length >= processes + 1) return true
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return false
+}
+
+/**
+ * The samplers of a measured row: CPU of every process of the server (its primary and workers),
+ * of PostgreSQL and of this process (the load generator), and the connections' states.
+ */
+function rowSampler(server, databaseUrlToWatch) {
+  return () => {
+    server.resetLoopDelay()
+    const cpu = startSampler({
+      groups: { server: () => processTree(server.pid), postgres: postgresPids, client: () => [process.pid] },
+    })
+    const waits = databaseUrlToWatch ? startWaitSampler(databaseUrlToWatch) : undefined
+    return { stop: async () => ({ ...cpu.stop(), waits: (await waits?.stop()) ?? [] }) }
+  }
+}
+
+/** Sets (or clears, with null) the partner's webhook URL over HTTP. */
+async function setWebhookUrl(url, auth, webhookUrl) {
+  const res = await fetch(`${url}/v1/company`, {
+    method: 'PATCH',
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ webhook_url: webhookUrl }),
+  })
+  if (!res.ok) throw new Error(`PATCH /v1/company answered ${res.status}: ${await res.text()}`)
+}
+
+/**
+ * One money row on a fresh server: the load, CPU from /proc, event-loop delay and the RSS of each
+ * server process. Answers `{ skipped }` when the server did not start the processes asked for.
+ */
+async function moneyRow(context, scenario, { partner, accounts, receiver, env = {} }) {
+  const serverEnv = {
+    PROTUS_PROCESSES: String(scenario.processes ?? 1),
+    PROTUS_WEBHOOK_WORKER: scenario.webhooks === 'off' ? '0' : '1',
+    ...(scenario.webhooks ? { PROTUS_WEBHOOK_ALLOW_PRIVATE: '1' } : {}),
+    ...env,
+  }
+  const { result, loopDelay } = await withServer(
+    context,
+    scenario.name,
+    async (server) => {
+      if (!(await awaitProcesses(server, scenario.processes ?? 1))) {
+        return {
+          skipped: `the server did not start ${scenario.processes} processes (PROTUS_PROCESSES=${scenario.processes}): this build serves from one`,
+        }
+      }
+      const rssAtStart = treeBytes(server.pid, 'VmRSS')
+      const deliveredBefore = receiver?.count ?? 0
+      const run = await runScenario({
+        url: server.url,
+        auth: partner.auth,
+        kind: scenario.kind,
+        accounts,
+        connections: scenario.connections,
+        duration: settings.duration,
+        warmup: settings.warmup,
+        sample: rowSampler(server, context.url),
+      })
+      if (!server.alive) throw new Error(`the server died; see bench/results/server-${scenario.name}.log`)
+      const rssPeak = treeBytes(server.pid, 'VmHWM')
+      return {
+        ...run,
+        rssAtStart: rssAtStart.largest,
+        rssPeak: rssPeak.largest,
+        rssPeakTotal: rssPeak.total,
+        serverProcesses: rssPeak.processes,
+        delivered: receiver ? receiver.count - deliveredBefore : undefined,
+      }
+    },
+    serverEnv,
+  )
+  return { ...result, loopDelay }
 }
 
 /** Every PROTUS scenario, each on a server process of its own, on a freshly seeded database. */
@@ -238,48 +380,52 @@ async function benchProtus() {
     psql(context.url, 'CHECKPOINT')
 
     const runs = []
-    for (const scenario of scenarioList()) {
-      step(`${scenario.label}, ${scenario.connections} connections`)
-      const before = readFunctionStats(context.url)
-      const { result: run, loopDelay } = await withServer(context, scenario.name, async (server) => {
-        const rssAtStart = statusBytes(server.pid, 'VmRSS')
-        const result = await runScenario({
-          url: server.url,
-          auth: partner.auth,
-          kind: scenario.kind,
+    const skipped = []
+    const receiver = await startWebhookReceiver()
+    try {
+      for (const scenario of scenarioList()) {
+        step(`${scenario.label}, ${scenario.connections} connections`)
+        if (scenario.webhooks === 'on' && !partner.webhookUrl) {
+          // The rows before ran with no URL; from here on the partner's events go to the receiver.
+          await withServer(
+            context,
+            'webhook-url',
+            (server) => setWebhookUrl(server.url, partner.auth, receiver.url),
+            { PROTUS_WEBHOOK_ALLOW_PRIVATE: '1' },
+          )
+          partner.webhookUrl = receiver.url
+        }
+        const before = readFunctionStats(context.url)
+        const run = await moneyRow(context, scenario, {
+          partner,
           accounts: scenario.hot ? [partner.hot] : partner.accounts,
-          connections: scenario.connections,
-          duration: settings.duration,
-          warmup: settings.warmup,
-          sample: () => {
-            server.resetLoopDelay()
-            const cpu = startSampler({
-              groups: { server: () => [server.pid], postgres: postgresPids, client: () => [process.pid] },
-            })
-            const waits = startWaitSampler(context.url)
-            return { stop: async () => ({ ...cpu.stop(), waits: await waits.stop() }) }
-          },
+          receiver: scenario.webhooks ? receiver : undefined,
         })
-        if (!server.alive) throw new Error(`the server died; see bench/results/server-${scenario.name}.log`)
-        return { ...result, rssAtStart, rssPeak: statusBytes(server.pid, 'VmHWM') }
-      })
-      // The server's connections report their function statistics as they close.
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      const functions = diffFunctionStats(before, readFunctionStats(context.url))
-      console.log(
-        `  ${Math.round(run.perSecond)}/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ` +
-          `non-2xx ${run.non2xx}, errors ${run.errors}, timeouts ${run.timeouts}, ` +
-          `server CPU ${Math.round(run.usage.cpu.server)}%, postgres CPU ${Math.round(run.usage.cpu.postgres)}%`,
-      )
-      runs.push({
-        ...run,
-        ...scenario,
-        functions,
-        loopDelay,
-        yardstick: scenario.hot ? 'hot-row' : 'simple-update',
-      })
+        if (run.skipped) {
+          console.log(`  skipped: ${run.skipped}`)
+          skipped.push({ ...scenario, reason: run.skipped })
+          continue
+        }
+        // The server's connections report their function statistics as they close.
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        const functions = diffFunctionStats(before, readFunctionStats(context.url))
+        console.log(
+          `  ${Math.round(run.perSecond)}/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ` +
+            `non-2xx ${run.non2xx}, errors ${run.errors}, timeouts ${run.timeouts}, ` +
+            `server CPU ${Math.round(run.usage.cpu.server)}%, postgres CPU ${Math.round(run.usage.cpu.postgres)}%` +
+            (run.delivered !== undefined ? `, webhooks delivered ${run.delivered}` : ''),
+        )
+        runs.push({
+          ...run,
+          ...scenario,
+          functions,
+          yardstick: scenario.hot ? 'hot-row' : 'simple-update',
+        })
+      }
+    } finally {
+      await receiver.close()
     }
-    return { runs, trips, poolSize: process.env.PROTUS_DB_POOL_SIZE || '20 (default)' }
+    return { runs, skipped, trips, poolSize: process.env.PROTUS_DB_POOL_SIZE || '20 (default)' }
   } finally {
     if (!settings.keepDatabases) dropDatabase(settings.adminUrl, PROTUS_DB)
   }
@@ -584,6 +730,147 @@ async function benchWebhooks() {
   return rows
 }
 
+/** One of a list, at random. */
+const pickOne = (list) => list[Math.floor(Math.random() * list.length)]
+
+/**
+ * The scale section: a partner and BENCH_ACCOUNTS managed accounts over HTTP and funded, charges on
+ * them measured (the 1,000-wallet figure of this section); then SQL copies of those rows fill the
+ * database to BENCH_SCALE_WALLETS wallets and BENCH_SCALE_TRANSFERS more transfers, and the same
+ * charges run on random wallets among all of them; then one account's charges and the partner's
+ * account list are read at random, and `protus ledger verify` is timed.
+ */
+async function benchScale() {
+  const context = {
+    url: databaseUrl(settings.adminUrl, SCALE_DB),
+    secretKey: randomBytes(32).toString('hex'),
+  }
+  recreateDatabase(settings.adminUrl, SCALE_DB)
+  const started = performance.now()
+  try {
+    step(`scale: a partner and ${settings.accounts} + 1 managed accounts over HTTP (database ${SCALE_DB})`)
+    const { result: partner } = await withServer(context, 'scale-seed', (server) =>
+      seedPartner(server.url, settings.accounts),
+    )
+    // Funds the wallets and makes one charge of each kind: the rows the fill copies.
+    await fundAndCountTrips({
+      root,
+      databaseUrl: context.url,
+      secretKey: context.secretKey,
+      partner,
+      perAccount: PER_ACCOUNT,
+      hotAmount: HOT_ACCOUNT,
+    })
+    psql(context.url, 'VACUUM ANALYZE')
+    const rows = []
+    const charges = async (phase, tag, accounts) => {
+      for (const connections of settings.connections) {
+        const label = 'charges/s'
+        step(`scale: ${label}, ${phase}, ${connections} connections`)
+        const run = await moneyRow(
+          context,
+          {
+            kind: 'charge',
+            hot: false,
+            connections,
+            processes: 1,
+            name: `scale-charge-${tag}-${connections}`,
+          },
+          { partner, accounts },
+        )
+        console.log(
+          `  ${Math.round(run.perSecond)}/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms`,
+        )
+        rows.push({ kind: 'charge', phase, label, connections, ...run })
+      }
+    }
+    await charges(
+      `${settings.accounts.toLocaleString('en-US')} wallets, before the fill`,
+      'before',
+      partner.accounts,
+    )
+    const before = scaleCounts(context.url)
+
+    step(
+      `scale: filling to ${settings.scaleWallets.toLocaleString('en-US')} more wallets and ` +
+        `${settings.scaleTransfers.toLocaleString('en-US')} more transfers (SQL, one transaction)`,
+    )
+    const fill = fillScale({
+      url: context.url,
+      companyId: partner.companyId,
+      wallets: settings.scaleWallets,
+      transfers: settings.scaleTransfers,
+      // After every row the API wrote, before any it writes next: ids keep sorting by time.
+      fromMs: Date.now(),
+      toMs: Date.now(),
+    })
+    const after = scaleCounts(context.url)
+    console.log(
+      `  ${Math.round(fill.fillSeconds)} s to fill, ${Math.round(fill.analyzeSeconds)} s to VACUUM ANALYZE; ` +
+        `${after.wallets} wallets, ${after.transfers} transfers, ${Math.round(after.bytes / 2 ** 20)} MiB`,
+    )
+    const accounts = accountIdsOf(context.url, partner.companyId).filter((id) => id !== partner.hot)
+    await charges(`random wallets among ${accounts.length.toLocaleString('en-US')}`, 'after', accounts)
+
+    const reads = {
+      statement: {
+        label: "one account's charges, newest first (GET /v1/charges?account=…)",
+        pathOf: () => `/v1/charges?account=${pickOne(accounts)}&limit=20`,
+      },
+      list: {
+        label: "the partner's accounts, a page after a random one (GET /v1/accounts?starting_after=…)",
+        pathOf: () => `/v1/accounts?starting_after=${pickOne(accounts)}&limit=20`,
+      },
+    }
+    for (const [kind, { label, pathOf }] of Object.entries(reads)) {
+      for (const connections of settings.connections) {
+        step(`scale: ${label}, ${connections} connections`)
+        const { result: run, loopDelay } = await withServer(
+          context,
+          `scale-${kind}-${connections}`,
+          async (server) => {
+            const result = await runReads({
+              url: server.url,
+              auth: partner.auth,
+              pathOf,
+              connections,
+              duration: settings.duration,
+              warmup: settings.warmup,
+              sample: rowSampler(server, context.url),
+            })
+            return { ...result, rssPeak: treeBytes(server.pid, 'VmHWM').largest }
+          },
+        )
+        console.log(
+          `  ${Math.round(run.perSecond)}/s, p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms`,
+        )
+        rows.push({ kind, phase: 'after the fill', label, connections, ...run, loopDelay })
+      }
+    }
+    const plans = explainReads(context.url, {
+      companyId: partner.companyId,
+      account: pickOne(accounts),
+      after: pickOne(accounts),
+    })
+    step('scale: protus ledger verify')
+    const verify = timeLedgerVerify({ root, url: context.url, secretKey: context.secretKey })
+    console.log(`  ${verify.seconds.toFixed(1)} s: ${verify.output.split('\n')[0]}`)
+    return {
+      rows,
+      before,
+      after,
+      fill,
+      verify,
+      plans,
+      wallets: settings.scaleWallets,
+      transfers: settings.scaleTransfers,
+      seconds: (performance.now() - started) / 1000,
+    }
+  } finally {
+    if (!settings.keepDatabases) dropDatabase(settings.adminUrl, SCALE_DB)
+  }
+}
+
 async function main() {
   const started = Date.now()
   mkdirSync(resultsDir, { recursive: true })
@@ -593,10 +880,12 @@ async function main() {
   const billing = !settings.only || settings.only === 'billing'
   const oauth = !settings.only || settings.only === 'oauth'
   const webhooks = !settings.only || settings.only === 'webhooks'
+  const scale = !settings.only || settings.only === 'scale'
   const protus = billing ? await benchProtus() : undefined
   const pgbench = billing ? await benchPgbench() : undefined
   const oauthRuns = oauth ? await benchOauth() : undefined
   const webhookRows = webhooks ? await benchWebhooks() : undefined
+  const scaleRun = scale ? await benchScale() : undefined
 
   const machine = [
     `commit ${gitDescription()}; Node ${process.version}; autocannon and the servers on 127.0.0.1`,
@@ -625,11 +914,12 @@ async function main() {
         cores: cpus().length,
         lines: [
           ...machine,
-          `PROTUS: one \`protus start\` process, database ${PROTUS_DB}, pool ${protus.poolSize}; ${settings.accounts.toLocaleString('en-US')} managed accounts + 1 hot account, amount 1 per operation`,
+          `PROTUS: \`protus start\` with PROTUS_PROCESSES=${settings.processes.join(' and ')} (charge rows; other rows 1), database ${PROTUS_DB}, pool ${protus.poolSize} per process; ${settings.accounts.toLocaleString('en-US')} managed accounts + 1 hot account, amount 1 per operation`,
           `whole run: ${Math.round((Date.now() - started) / 1000)} s`,
         ],
       },
       protus: protus.runs,
+      skipped: protus.skipped,
       pgbench,
       trips: protus.trips,
       failures: billingFailures,
@@ -692,6 +982,36 @@ async function main() {
       }),
     })
   }
+  if (scale) {
+    const scaleFailures = scaleRun.rows
+      .filter((r) => failuresOf(r) > settings.tolerated)
+      .map((r) => `scale ${r.label}, ${r.connections} connections: ${failuresOf(r)} failed requests`)
+    if (!scaleRun.verify.ok)
+      scaleFailures.push(`scale: protus ledger verify failed: ${scaleRun.verify.output}`)
+    failures.push(...scaleFailures)
+    sections.push({
+      heading: SCALE_HEADING,
+      text: renderScaleSection({
+        meta: {
+          date,
+          duration: settings.duration,
+          warmup: settings.warmup,
+          cores: cpus().length,
+          lines: billing || oauth || webhooks ? [] : machine,
+        },
+        run: scaleRun,
+        failures: scaleFailures,
+      }),
+    })
+  }
+  const goals = renderGoalSection({
+    connections: settings.connections,
+    billing: billing ? { runs: protus.runs, skipped: protus.skipped, pgbench } : undefined,
+    oauth: oauth ? oauthRuns.rows : undefined,
+    scale: scale ? scaleRun : undefined,
+    only: settings.only,
+    date,
+  })
   const file = join(resultsDir, 'latest.md')
   if (billing) {
     report = [report, ...sections.map((x) => x.text)].join('\n')
@@ -699,7 +1019,8 @@ async function main() {
     report = existsSync(file) ? readFileSync(file, 'utf8') : ''
     for (const { heading, text } of sections) report = withSection(report, heading, text)
   }
-  console.log(`\n${billing ? report : sections.map((x) => x.text).join('\n')}`)
+  report = withSection(report, GOAL_HEADING, goals)
+  console.log(`\n${billing ? report : [goals, ...sections.map((x) => x.text)].join('\n')}`)
   writeFileSync(join(resultsDir, 'latest.md'), report)
   console.log('\nwritten to bench/results/latest.md')
   if (failures.length > 0) {

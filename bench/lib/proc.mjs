@@ -94,3 +94,36 @@ export function startSampler({ groups, rssOf, intervalMs = 250 }) {
 }
 
 export const postgresPids = () => pidsNamed('postgres')
+
+/** `pid` and every process under it (a server with `--processes N`: the primary and its workers). */
+export function processTree(pid) {
+  const all = [pid]
+  for (let i = 0; i < all.length; i++) {
+    let tasks = []
+    try {
+      tasks = readdirSync(`/proc/${all[i]}/task`)
+    } catch {
+      continue // gone
+    }
+    for (const task of tasks) {
+      const children = read(`/proc/${all[i]}/task/${task}/children`) ?? ''
+      for (const child of children.trim().split(/\s+/).filter(Boolean)) all.push(Number(child))
+    }
+  }
+  return all
+}
+
+/**
+ * The resident memory of every process of a server: the largest single process (the issue's
+ * limit is per process), the sum, and how many there are. `field` is VmRSS (now) or VmHWM (peak).
+ */
+export function treeBytes(pid, field) {
+  const sizes = processTree(pid)
+    .map((p) => statusBytes(p, field))
+    .filter((n) => n !== undefined)
+  return {
+    largest: sizes.length > 0 ? Math.max(...sizes) : undefined,
+    total: sizes.reduce((a, b) => a + b, 0),
+    processes: sizes.length,
+  }
+}

@@ -49,7 +49,7 @@ function functionRow(r) {
   ]
 }
 
-export function renderReport({ meta, protus, pgbench, trips, failures }) {
+export function renderReport({ meta, protus, skipped = [], pgbench, trips, failures }) {
   const yardstick = (workload, clients) =>
     pgbench.find((p) => p.workload === workload && p.clients === clients)
   const protusRows = protus.map((r) => {
@@ -72,9 +72,11 @@ export function renderReport({ meta, protus, pgbench, trips, failures }) {
       pct(r.usage.cpu.client),
       `${pct(r.usage.others)}${r.usage.others > DISTURBED ? ' ⚠' : ''}`,
       r.loopDelay ? `${ms(r.loopDelay.p50)} / ${ms(r.loopDelay.p99)}` : '–',
-      `${mib(r.rssAtStart)} → ${mib(r.rssPeak)}`,
+      `${mib(r.rssAtStart)} → ${mib(r.rssPeak)}${r.serverProcesses > 1 ? ` (${r.serverProcesses} processes, ${mib(r.rssPeakTotal)} in all)` : ''}`,
+      r.delivered !== undefined ? int(r.delivered) : '–',
     ]
   })
+  const skippedLines = skipped.map((s) => `- not run: ${s.label}, ${s.connections} connections: ${s.reason}`)
   const pgbenchRows = pgbench.map((p) => [
     yardstickLabel[p.workload],
     String(p.clients),
@@ -124,13 +126,18 @@ ${table(
     'client CPU',
     'other processes CPU',
     'server event-loop delay p50 / p99 ms',
-    'server RSS start → peak',
+    'server RSS start → peak (largest process)',
+    'webhooks delivered',
   ],
   protusRows,
 )}
-
-Each row runs on a fresh server process; its RSS is read at start (VmRSS) and at the end of the
-row (VmHWM, the peak over warm-up and run). Event-loop delay: how late the server's event loop
+${skippedLines.length > 0 ? `\n${skippedLines.join('\n')}\n` : ''}
+Each row runs on a fresh server (\`PROTUS_PROCESSES\` as its label says, else 1); its RSS is read at
+start (VmRSS) and at the end of the row (VmHWM, the peak over warm-up and run), of each of its
+processes, the largest shown. Server CPU counts every process of the server. Rows marked "webhook
+worker on/off" run with \`PROTUS_WEBHOOK_WORKER=1\` / \`0\` and the partner's webhook URL set to a
+receiver in the bench process (\`PROTUS_WEBHOOK_ALLOW_PRIVATE=1\`); every other row runs with the
+worker on and no URL set. "webhooks delivered": events that reached the receiver during the row. Event-loop delay: how late the server's event loop
 ran its timers during the measured run (perf_hooks.monitorEventLoopDelay). ⚠: other processes
 used more than ${DISTURBED}% of a core during the row${disturbed}.
 
@@ -363,8 +370,17 @@ ${failures.length > 0 ? `\n### FAILED\n\n${failures.map((f) => `- ${f}`).join('\
 /** Where the webhook section starts in latest.md (`--only=webhooks` replaces it). */
 export const WEBHOOK_HEADING = '## Webhook delivery to a loopback receiver'
 
+/** The goal table at the top of latest.md, rebuilt by every run from the sections it ran. */
+export const GOAL_HEADING = '## Goals of issue 16 in this run'
+
+/** Where the money section starts (a billing run writes the whole file, the goals put above it). */
+const BILLING_HEADING = '## PROTUS over HTTP'
+
+/** Where the scale section starts in latest.md (`--only=scale` replaces it). */
+export const SCALE_HEADING = '## At scale: a million wallets'
+
 /** Sections that a run of one of them replaces in latest.md, in the order they appear. */
-const SECTION_HEADINGS = [OAUTH_HEADING, WEBHOOK_HEADING]
+const SECTION_HEADINGS = [GOAL_HEADING, BILLING_HEADING, OAUTH_HEADING, WEBHOOK_HEADING, SCALE_HEADING]
 
 /**
  * `doc` with the section under `heading` replaced by `section` (up to the next known section),
@@ -440,5 +456,303 @@ included; backlog rows from the start of the workers on.
 ${table(head, body)}
 
 whole run: ${meta.wholeRun} s
+${failures.length > 0 ? `\n### FAILED\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`
+}
+
+/** CPU of a row as the goal table shows it: server / PostgreSQL / load generator / other. */
+const cpuSplit = (r) =>
+  r?.usage
+    ? `${pct(r.usage.cpu.server)} / ${pct(r.usage.cpu.postgres)} / ${pct(r.usage.cpu.client)} / ${pct(r.usage.others)}${r.usage.others > DISTURBED ? ' ⚠' : ''}`
+    : '–'
+
+/**
+ * One line of the goal table: `row` is PROTUS's (or undefined), `yard` the yardstick's figure.
+ * `goal` is { ratio?, p99? }; met when every part holds.
+ */
+function goalLine({ name, connections, row, yardLabel, yard, goal, missing }) {
+  if (!row) {
+    return [
+      name,
+      connections ? String(connections) : '–',
+      '–',
+      '–',
+      yardLabel,
+      '–',
+      '–',
+      goalText(goal),
+      missing ?? 'not run',
+      '–',
+    ]
+  }
+  const r = goal.ratio !== undefined && yard > 0 ? row.perSecond / yard : Number.NaN
+  const met = (goal.ratio === undefined || r >= goal.ratio) && (goal.p99 === undefined || row.p99 <= goal.p99)
+  return [
+    name,
+    connections ? String(connections) : '–',
+    `**${int(row.perSecond)}**/s`,
+    `${ms(row.p50)} / ${ms(row.p99)}`,
+    yardLabel,
+    goal.ratio !== undefined ? `${int(yard)}/s` : '–',
+    goal.ratio !== undefined ? `**${Number.isFinite(r) ? r.toFixed(2) : '–'}×**` : '–',
+    goalText(goal),
+    met ? '**met**' : '**missed**',
+    cpuSplit(row),
+  ]
+}
+
+const goalText = (goal) =>
+  [
+    goal.ratio !== undefined ? `≥ ${goal.ratio.toFixed(2)}×` : '',
+    goal.p99 !== undefined ? `p99 ≤ ${goal.p99} ms` : '',
+  ]
+    .filter(Boolean)
+    .join(', ')
+
+/**
+ * The goals of issue 16, one line per goal and connection count, from the sections this run ran;
+ * a goal whose section did not run says so.
+ */
+export function renderGoalSection({ connections, billing, oauth, scale, only, date }) {
+  const lines = []
+  const notRun = only ? `not run (this run: --only=${only})` : 'not run'
+  const runs = billing?.runs ?? []
+  const yardOf = (workload, c) =>
+    billing?.pgbench.find((p) => p.workload === workload && p.clients === c)?.tps
+  const processes = [
+    ...new Set([
+      1,
+      ...runs.map((r) => r.processes ?? 1),
+      ...(billing?.skipped ?? []).map((s) => s.processes),
+    ]),
+  ]
+  const moneyGoals = [
+    {
+      kind: 'charge',
+      hot: false,
+      what: 'charges/s, 1,000 wallets',
+      workload: 'simple-update',
+      ratio: 2.0,
+      multi: true,
+    },
+    {
+      kind: 'charge',
+      hot: true,
+      what: 'charges/s, one hot wallet',
+      workload: 'hot-row',
+      ratio: 3.0,
+      multi: true,
+    },
+    {
+      kind: 'pair',
+      hot: false,
+      what: 'hold+capture pairs/s, 1,000 wallets',
+      workload: 'simple-update',
+      ratio: 1.0,
+    },
+  ]
+  for (const g of moneyGoals) {
+    for (const p of g.multi ? processes : [1]) {
+      for (const c of connections) {
+        const match = (r) =>
+          r.kind === g.kind &&
+          r.hot === g.hot &&
+          (r.processes ?? 1) === p &&
+          !r.webhooks &&
+          r.connections === c
+        const skip = billing?.skipped.find(match)
+        lines.push(
+          goalLine({
+            name: `${g.what}${p > 1 ? `, ${p} processes` : ''}`,
+            connections: c,
+            row: runs.find(match),
+            yardLabel: yardstickLabel[g.workload],
+            yard: yardOf(g.workload, c),
+            goal: { ratio: g.ratio },
+            missing: billing ? (skip ? `not run: ${skip.reason}` : 'not run') : notRun,
+          }),
+        )
+      }
+    }
+  }
+  const rowsOf = (target, kind) => (oauth ?? []).filter((r) => r.target === target && r.kind === kind)
+  const oauthGoals = [
+    { kind: 'refresh', what: 'token refreshes/s', yard: 'oidc-postgres', goal: { ratio: 2.0, p99: 20 } },
+    { kind: 'introspect', what: 'introspections/s', yard: 'oidc-memory', goal: { ratio: 1.5, p99: 10 } },
+  ]
+  for (const g of oauthGoals) {
+    for (const c of connections) {
+      const yard = rowsOf(g.yard, g.kind).find((r) => r.connections === c)
+      lines.push(
+        goalLine({
+          name: g.what,
+          connections: c,
+          row: rowsOf('protus', g.kind).find((r) => r.connections === c),
+          yardLabel: OAUTH_TARGETS[g.yard],
+          yard: yard?.perSecond,
+          goal: g.goal,
+          missing: oauth ? `not run (${g.yard} store not in BENCH_OIDC_STORES?)` : notRun,
+        }),
+      )
+    }
+  }
+  for (const c of connections) {
+    const on = runs.find((r) => r.webhooks === 'on' && r.connections === c)
+    const off = runs.find((r) => r.webhooks === 'off' && r.connections === c)
+    lines.push(
+      goalLine({
+        name: 'charges/s, 1,000 wallets, in-server webhook worker on (URL set)',
+        connections: c,
+        row: on && off ? on : undefined,
+        yardLabel: 'the same with the worker off',
+        yard: off?.perSecond,
+        goal: { ratio: 0.95 },
+        missing: billing ? 'not run' : notRun,
+      }),
+    )
+  }
+  // The heaviest row: the largest single server process seen in any row of this run.
+  const candidates = [
+    ...runs.map((r) => ({ row: r, where: `${r.label}, ${r.connections} conns` })),
+    ...(oauth ?? [])
+      .filter((r) => r.target === 'protus')
+      .map((r) => ({ row: r, where: `${r.label}, ${r.connections} conns` })),
+    ...(scale?.rows ?? []).map((r) => ({
+      row: r,
+      where: `scale: ${r.label}, ${r.phase}, ${r.connections} conns`,
+    })),
+  ].filter((x) => x.row.rssPeak)
+  const heaviest = candidates.sort((a, b) => b.row.rssPeak - a.row.rssPeak)[0]
+  lines.push(
+    heaviest
+      ? [
+          'server RSS per process, heaviest row',
+          '–',
+          `**${mib(heaviest.row.rssPeak)}**`,
+          '–',
+          heaviest.where,
+          '–',
+          '–',
+          '≤ 200 MiB',
+          heaviest.row.rssPeak <= 200 * 1048576 ? '**met**' : '**missed**',
+          cpuSplit(heaviest.row),
+        ]
+      : ['server RSS per process, heaviest row', '–', '–', '–', '–', '–', '–', '≤ 200 MiB', notRun, '–'],
+  )
+  for (const c of connections) {
+    const before = scale?.rows.find(
+      (r) => r.kind === 'charge' && r.phase.includes('before') && r.connections === c,
+    )
+    const after = scale?.rows.find(
+      (r) => r.kind === 'charge' && !r.phase.includes('before') && r.connections === c,
+    )
+    lines.push(
+      goalLine({
+        name: `scale: charges/s, random wallets among ${scale ? int(scale.after.wallets) : 'a million'}`,
+        connections: c,
+        row: before && after ? after : undefined,
+        yardLabel: 'charges/s, 1,000 wallets, same section',
+        yard: before?.perSecond,
+        goal: { ratio: 0.8 },
+        missing: scale ? 'not run' : notRun,
+      }),
+    )
+  }
+  for (const kind of ['statement', 'list']) {
+    for (const c of connections) {
+      const row = scale?.rows.find((r) => r.kind === kind && r.connections === c)
+      lines.push(
+        goalLine({
+          name: `scale: ${kind === 'statement' ? "an account's statement (its charges)" : "a partner's account list"}`,
+          connections: c,
+          row,
+          yardLabel: '–',
+          goal: { p99: 20 },
+          missing: scale ? 'not run' : notRun,
+        }),
+      )
+    }
+  }
+  return `${GOAL_HEADING}
+
+${date}. One line per goal of the issue and connection count, each figure beside the yardstick
+measured in this run on the same PostgreSQL with the same client count. CPU is a percentage of one
+core: server (every process) / PostgreSQL / load generator (the bench process) / other processes
+(⚠ above ${DISTURBED}%: the row competed for the machine). Sections are below.
+
+${table(['goal', 'conns', 'figure', 'p50 / p99 ms', 'yardstick', 'yardstick figure', 'ratio', 'goal', 'met?', 'CPU server / postgres / load gen / other'], lines)}
+${scale ? `\n\`protus ledger verify\` on ${int(scale.after.transfers)} transfers: ${scale.verify.seconds.toFixed(1)} s (${scale.verify.ok ? 'OK' : 'FAILED'}).\n` : ''}`
+}
+
+/** The scale section: the fill, the rows before and after it, the plans and `ledger verify`. */
+export function renderScaleSection({ meta, run, failures }) {
+  const rows = run.rows.map((r) => {
+    const refusals = Object.entries(r.refusals)
+      .map(([label, n]) => `${n}× ${label}`)
+      .join(', ')
+    return [
+      r.label,
+      r.phase,
+      String(r.connections),
+      `**${int(r.perSecond)}**`,
+      ms(r.p50),
+      ms(r.p99),
+      `${r.non2xx} / ${r.errors} / ${r.timeouts}${refusals ? ` (${refusals})` : ''}`,
+      pct(r.usage.cpu.server),
+      pct(r.usage.cpu.postgres),
+      pct(r.usage.cpu.client),
+      `${pct(r.usage.others)}${r.usage.others > DISTURBED ? ' ⚠' : ''}`,
+      mib(r.rssPeak),
+    ]
+  })
+  const charge = (c, before) =>
+    run.rows.find((r) => r.kind === 'charge' && r.phase.includes('before') === before && r.connections === c)
+  const ratios = [...new Set(run.rows.map((r) => r.connections))].map((c) => {
+    const b = charge(c, true)
+    const a = charge(c, false)
+    const r = b && a ? a.perSecond / b.perSecond : Number.NaN
+    return `- ${c} connections: ${int(a?.perSecond)} ÷ ${int(b?.perSecond)} = **${Number.isFinite(r) ? r.toFixed(2) : '–'}×** (goal ≥ 0.80: ${r >= 0.8 ? 'met' : 'missed'})`
+  })
+  const plans = run.plans.map((p) => `**${p.label}**\n\n\`\`\`\n${p.plan}\n\`\`\``)
+  return `${SCALE_HEADING}
+
+${meta.date}; ${meta.cores} cores; ${meta.duration} s per row after a ${meta.warmup} s warm-up; whole section ${Math.round(run.seconds)} s. ${meta.lines.map((l) => `${l}.`).join(' ')}
+
+A partner and its managed accounts made over HTTP and funded; charges on them measured; then one
+SQL transaction copies those rows (billing account, wallet, top-up, charge transfer and charge, every
+column the migrations made, ids and times in the API's format) to ${int(run.wallets)} more wallets and
+${int(run.transfers)} more transfers: one top-up each, then charges round-robin, with exact running
+balances, so that \`protus ledger verify\` holds. Before the fill: ${int(run.before.wallets)} wallets,
+${int(run.before.transfers)} transfers; after: ${int(run.after.wallets)} wallets, ${int(run.after.transfers)}
+transfers, ${int(run.after.charges)} charges, database ${mib(run.after.bytes)}. Fill ${Math.round(run.fill.fillSeconds)} s,
+then VACUUM ANALYZE ${Math.round(run.fill.analyzeSeconds)} s.
+
+${table(
+  [
+    'row',
+    'database',
+    'conns',
+    'ops/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx / errors / timeouts',
+    'server CPU',
+    'postgres CPU',
+    'client CPU',
+    'other processes CPU',
+    'server RSS peak',
+  ],
+  rows,
+)}
+
+Charges on random wallets among all ÷ the same charges on the first wallets before the fill:
+
+${ratios.join('\n')}
+
+Reads: goal p99 ≤ 20 ms (a page of 20; each request a random account). \`protus ledger verify\`
+on the filled database: **${run.verify.seconds.toFixed(1)} s**, ${run.verify.ok ? 'OK' : '**FAILED**'}: \`${run.verify.output.split('\n')[0]}\`.
+
+### Plans of the read rows' statements (one random request each, EXPLAIN ANALYZE)
+
+${plans.join('\n\n')}
 ${failures.length > 0 ? `\n### FAILED\n\n${failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`
 }
