@@ -215,6 +215,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     stopWatchingRotations = await identity.watchSecretRotations()
   })
   app.addHook('onClose', async () => stopWatchingRotations?.())
+  // Remembered tokens are forgotten when any process revokes them (LISTEN/NOTIFY).
+  let stopWatchingRevocations: (() => Promise<void>) | undefined
+  app.addHook('onReady', async () => {
+    stopWatchingRevocations = await tokens.watchRevocations()
+  })
+  app.addHook('onClose', async () => stopWatchingRevocations?.())
   // The sandbox clock follows the moves other processes make.
   let stopWatchingClock: (() => Promise<void>) | undefined
   app.addHook('onReady', async () => {

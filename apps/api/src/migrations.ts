@@ -21,6 +21,7 @@ import { notificationsMigrations } from './modules/notifications/migrations/001-
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
 import { oauthExpiryMigrations } from './modules/oauth/migrations/002-expiry.js'
 import { oauthFormerGrantsMigrations } from './modules/oauth/migrations/003-former-grants.js'
+import { oauthRefreshFunctionMigrations } from './modules/oauth/migrations/004-refresh-function.js'
 import { subscriptionsMigrations } from './modules/subscriptions/migrations/001-subscriptions.js'
 import { testClockMigrations } from './modules/test-clock/migrations/001-test-clock.js'
 import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
@@ -50,6 +51,7 @@ export const allMigrations: readonly Migration[] = [
   ...oauthMigrations,
   ...oauthExpiryMigrations,
   ...oauthFormerGrantsMigrations,
+  ...oauthRefreshFunctionMigrations,
   ...subscriptionsMigrations,
   ...topupsMigrations,
   ...topupsReturnUrlMigrations,

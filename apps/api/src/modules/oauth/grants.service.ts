@@ -68,7 +68,7 @@ export function createGrantsService(deps: {
     /** Revokes at once: tokens die, refresh fails, billing answers 403 grant_revoked. */
     async revoke(customerId: string, clientId: string): Promise<void> {
       const grant = await liveGrant(customerId, clientId)
-      await db.transaction((tx) => tokens.revokeGrant(tx, grant.id))
+      await tokens.revokeGrantNow(grant.id)
     },
   }
 }

@@ -59,6 +59,27 @@ export interface ActiveToken extends TokenRow {
   grant_revoked_at: Date | null
 }
 
+/** Where revocations are announced (NOTIFY, sent on commit); the payload is the grant id. */
+export const REVOCATIONS_CHANNEL = 'protus_oauth_revocations'
+
+/** What `oauth_refresh` answers (migrations/004-refresh-function.ts). */
+export type RefreshOutcome =
+  | { outcome: 'issued' | 'reissued'; grant_id: string; scopes: string[] }
+  | { outcome: 'invalid_grant' | 'invalid_scope' | 'reused'; grant_id: string | null; scopes: null }
+
+export interface RefreshInput {
+  clientId: string
+  presentedDigest: string
+  /** A narrower scope asked for; null keeps the token's. */
+  scopes: readonly string[] | null
+  now: Date
+  graceMs: number
+  accessDigest: string
+  accessTtlSeconds: number
+  refreshDigest: string
+  refreshTtlSeconds: number
+}
+
 const json = (v: unknown) => JSON.stringify(v)
 
 /** The only code that reads or writes `oauth_*` tables. */
@@ -226,21 +247,33 @@ export function createOauthRepository() {
       return rows[0]
     },
 
-    async markTokenUsed(q: Queryable, digest: string, at: Date): Promise<void> {
-      await q.query('UPDATE oauth_tokens SET used_at = $2 WHERE token_digest = $1', [digest, at])
+    /** Checks, rotates and issues a refresh in one statement: no transaction is held open between round trips. */
+    async refresh(q: Queryable, input: RefreshInput): Promise<RefreshOutcome> {
+      const rows = await q.query<RefreshOutcome>(
+        'SELECT * FROM oauth_refresh($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9)',
+        [
+          input.clientId,
+          input.presentedDigest,
+          input.scopes === null ? null : json(input.scopes),
+          input.now,
+          input.graceMs,
+          input.accessDigest,
+          input.accessTtlSeconds,
+          input.refreshDigest,
+          input.refreshTtlSeconds,
+        ],
+      )
+      return rows[0] as RefreshOutcome
     },
 
-    async revokeTokens(
-      q: Queryable,
-      where: { grantId: string } | { parentDigest: string } | { digest: string },
-      at: Date,
-    ) {
+    /** Tells every process, when the transaction commits, to forget what it remembers of the grant's tokens. */
+    async announceRevocation(q: Queryable, grantId: string): Promise<void> {
+      await q.query('SELECT pg_notify($1, $2)', [REVOCATIONS_CHANNEL, grantId])
+    },
+
+    async revokeTokens(q: Queryable, where: { grantId: string } | { digest: string }, at: Date) {
       const [column, value] =
-        'grantId' in where
-          ? ['grant_id', where.grantId]
-          : 'parentDigest' in where
-            ? ['parent_digest', where.parentDigest]
-            : ['token_digest', where.digest]
+        'grantId' in where ? ['grant_id', where.grantId] : ['token_digest', where.digest]
       await q.query(`UPDATE oauth_tokens SET revoked_at = $2 WHERE ${column} = $1 AND revoked_at IS NULL`, [
         value,
         at,

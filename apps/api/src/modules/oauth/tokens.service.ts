@@ -4,8 +4,9 @@ import { randomToken, sha256 } from '../../lib/secrets.js'
 import type { AccountsService } from '../billing/accounts.service.js'
 import type { IdentityService } from '../identity/identity.service.js'
 import { OauthError } from './oauth.errors.js'
-import type { ActiveToken, OauthRepository } from './oauth.repository.js'
+import { type ActiveToken, type OauthRepository, REVOCATIONS_CHANNEL } from './oauth.repository.js'
 import { canonical, formatScope, parseScope, verifierMatches } from './scopes.js'
+import { createTokenCache } from './token-cache.js'
 
 /** A retried refresh within this window gets a new pair instead of counting as reuse. */
 export const REFRESH_GRACE_MS = 10_000
@@ -40,6 +41,24 @@ export function createTokensService(deps: {
   refreshTokenTtlSeconds: number
 }) {
   const { db, repo, identity, accounts, clock, issuer } = deps
+  const cache = createTokenCache()
+
+  /** This process forgets a revoked grant's tokens before answering; the others hear the NOTIFY. */
+  function revoked(grantId: string | undefined): void {
+    if (grantId) cache.forget(grantId)
+  }
+
+  /** A token with its grant: from memory when this process read it live lately, else from the database. */
+  async function lookup(token: string): Promise<ActiveToken | undefined> {
+    const key = digest(token)
+    const now = clock.now().getTime()
+    const cached = cache.get(key, now)
+    if (cached) return cached
+    const epoch = cache.epoch()
+    const row = await repo.findToken(db, key)
+    if (isLive(row)) cache.remember(row, now, epoch)
+    return row
+  }
 
   async function issuePair(
     tx: Queryable,
@@ -80,14 +99,24 @@ export function createTokensService(deps: {
     }
   }
 
-  /** Revokes a grant everywhere: its tokens, the grant, and billing on the person's account. */
+  /**
+   * Revokes a grant everywhere: its tokens, the grant, and billing on the person's account; every
+   * process forgets its tokens when the transaction commits. The caller calls `revoked` after it.
+   */
   async function revokeGrant(tx: Queryable, grantId: string): Promise<void> {
     const now = clock.now()
     const grant = await repo.findGrant(tx, grantId)
     if (!grant) return
     await repo.revokeTokens(tx, { grantId }, now)
     await repo.revokeGrant(tx, grantId, now)
+    await repo.announceRevocation(tx, grantId)
     await accounts.revokeGrant(tx, grant.account_id, grant.scopes)
+  }
+
+  /** Revokes a grant in a transaction of its own (reuse, or a person disconnecting a partner). */
+  async function revokeGrantNow(grantId: string): Promise<void> {
+    await db.transaction((tx) => revokeGrant(tx, grantId))
+    revoked(grantId)
   }
 
   /** A token that is live right now: not expired, not revoked, of a live grant. */
@@ -110,12 +139,15 @@ export function createTokensService(deps: {
       throw new OauthError('invalid_request', 'code, redirect_uri and code_verifier are required')
     }
     // The reuse revocation must commit even though the request fails, so the outcome is returned.
+    let revokedGrant: string | undefined
     const outcome = await db.transaction(async (tx) => {
       const row = await repo.takeCode(tx, digest(code), clock.now())
       if (!row || row.client_id !== client.clientId)
         return new OauthError('invalid_grant', 'unknown authorization code')
       if (row.used_at) {
         await repo.revokeTokens(tx, { grantId: row.grant_id }, clock.now())
+        await repo.announceRevocation(tx, row.grant_id)
+        revokedGrant = row.grant_id
         return new OauthError(
           'invalid_grant',
           'the authorization code was used already; its tokens are revoked',
@@ -131,40 +163,53 @@ export function createTokensService(deps: {
       if (!grant || grant.revoked_at) return new OauthError('invalid_grant', 'the grant was revoked')
       return issuePair(tx, grant.id, client.clientId, row.scopes, null)
     })
+    revoked(revokedGrant)
     if (outcome instanceof OauthError) throw outcome
     return outcome
   }
 
+  /**
+   * Rotation in one statement (`oauth_refresh`): the new pair is made here and only its digests
+   * go to the database. A rotated token presented after the grace window is reuse (RFC 9700):
+   * the grant is revoked, with billing, in a transaction of its own.
+   */
   async function refresh(client: Client, form: Record<string, string | undefined>): Promise<TokenResponse> {
     if (!form.refresh_token) throw new OauthError('invalid_request', 'refresh_token is required')
     const narrowed = form.scope === undefined ? undefined : parseScope(form.scope)
     if (form.scope !== undefined && !narrowed) throw new OauthError('invalid_scope')
-    const outcome = await db.transaction(async (tx) => {
-      const presented = digest(form.refresh_token as string)
-      const token = await repo.findToken(tx, presented, true)
-      if (!isLive(token) || token.kind !== 'refresh' || token.client_id !== client.clientId) {
-        return new OauthError('invalid_grant', 'unknown, expired or revoked refresh token')
-      }
-      const grant = await repo.findGrant(tx, token.grant_id)
-      const allowed = token.scopes.filter((s) => grant?.scopes.includes(s))
-      if (narrowed?.some((s) => !allowed.includes(s))) {
-        return new OauthError('invalid_scope', 'the scope is larger than granted')
-      }
-      const now = clock.now()
-      if (token.used_at) {
-        if (now.getTime() - token.used_at.getTime() > REFRESH_GRACE_MS) {
-          await revokeGrant(tx, token.grant_id)
-          return new OauthError('invalid_grant', 'the refresh token was used already; the grant is revoked')
-        }
-        // A retried rotation: the pair issued for the first try is replaced.
-        await repo.revokeTokens(tx, { parentDigest: presented }, now)
-      } else {
-        await repo.markTokenUsed(tx, presented, now)
-      }
-      return issuePair(tx, token.grant_id, client.clientId, narrowed ?? allowed, presented)
+    const access = randomToken(32, 'pat_')
+    const refreshToken = randomToken(32, 'prt_')
+    const answer = await repo.refresh(db, {
+      clientId: client.clientId,
+      presentedDigest: digest(form.refresh_token),
+      scopes: narrowed ?? null,
+      now: clock.now(),
+      graceMs: REFRESH_GRACE_MS,
+      accessDigest: digest(access),
+      accessTtlSeconds: deps.accessTokenTtlSeconds,
+      refreshDigest: digest(refreshToken),
+      refreshTtlSeconds: deps.refreshTokenTtlSeconds,
     })
-    if (outcome instanceof OauthError) throw outcome
-    return outcome
+    switch (answer.outcome) {
+      case 'issued':
+      case 'reissued':
+        // A retry revoked the pair issued for the first try: forget it here before answering.
+        if (answer.outcome === 'reissued') revoked(answer.grant_id)
+        return {
+          access_token: access,
+          token_type: 'Bearer',
+          expires_in: deps.accessTokenTtlSeconds,
+          refresh_token: refreshToken,
+          scope: formatScope(answer.scopes),
+        }
+      case 'invalid_scope':
+        throw new OauthError('invalid_scope', 'the scope is larger than granted')
+      case 'reused':
+        await revokeGrantNow(answer.grant_id as string)
+        throw new OauthError('invalid_grant', 'the refresh token was used already; the grant is revoked')
+      default:
+        throw new OauthError('invalid_grant', 'unknown, expired or revoked refresh token')
+    }
   }
 
   return {
@@ -184,7 +229,7 @@ export function createTokensService(deps: {
     /** RFC 7662: anything but a live token of this client is exactly { active: false }. */
     async introspect(client: Client, token: string | undefined) {
       if (!token) throw new OauthError('invalid_request', 'token is required')
-      const row = await repo.findToken(db, digest(token))
+      const row = await lookup(token)
       if (!isLive(row) || row.client_id !== client.clientId) return { active: false as const }
       return {
         active: true as const,
@@ -201,17 +246,20 @@ export function createTokensService(deps: {
     /** RFC 7009: only the owning client's tokens; a refresh token takes the grant's access tokens along. */
     async revoke(client: Client, token: string | undefined): Promise<void> {
       if (!token) throw new OauthError('invalid_request', 'token is required')
-      await db.transaction(async (tx) => {
+      const grantId = await db.transaction(async (tx) => {
         const row = await repo.findToken(tx, digest(token), true)
-        if (!row || row.client_id !== client.clientId) return
+        if (!row || row.client_id !== client.clientId) return undefined
         const now = clock.now()
         await repo.revokeTokens(tx, { digest: row.token_digest }, now)
         if (row.kind === 'refresh') await repo.revokeAccessTokensOfGrant(tx, row.grant_id, now)
+        await repo.announceRevocation(tx, row.grant_id)
+        return row.grant_id
       })
+      revoked(grantId)
     },
 
     async userinfo(accessToken: string | undefined) {
-      const row = accessToken ? await repo.findToken(db, digest(accessToken)) : undefined
+      const row = accessToken ? await lookup(accessToken) : undefined
       if (!isLive(row) || row.kind !== 'access') throw new OauthError('invalid_token')
       const info: { sub: string; preferred_username?: string; email?: string; email_verified?: boolean } = {
         sub: row.account_id,
@@ -227,7 +275,22 @@ export function createTokensService(deps: {
       return info
     },
 
-    revokeGrant,
+    revokeGrantNow,
+
+    /**
+     * Hears the revocations of every process on the database and forgets the tokens they end;
+     * while they cannot be heard, nothing is remembered.
+     */
+    watchRevocations(): Promise<() => Promise<void>> {
+      return db.listen(REVOCATIONS_CHANNEL, {
+        // An empty payload might have been about any grant.
+        notification: (grantId) => cache.forget(grantId || undefined),
+        listening: (on) => cache.hearing(on),
+      })
+    },
+
+    /** Tokens this process remembers (for tests and metrics). */
+    cachedTokens: () => cache.size,
   }
 }
 
