@@ -6,5 +6,7 @@ export default defineProject({
     name: 'web',
     environment: 'node',
     include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    // The browser tests' servers start their PGlite databases from one migrated template per run.
+    globalSetup: ['e2e/global-setup.ts'],
   },
 })

@@ -62,6 +62,8 @@ export interface AppDeps {
   clock?: Clock
   /** An already open database (tests share one); otherwise one is opened from the config. */
   db?: Database
+  /** Opens the database when `db` is not given, in place of `openDatabase` (tests use templates). */
+  openDatabase?: (config: Config) => Promise<Database>
 }
 
 declare module 'fastify' {
@@ -99,7 +101,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     reply.header('x-request-id', request.id)
   })
 
-  const db = deps.db ?? (await openDatabase(config))
+  const db = deps.db ?? (await (deps.openDatabase ?? openDatabase)(config))
   app.decorate('db', db)
   if (!deps.db) app.addHook('onClose', () => db.close())
   if (config.migrateOnStart) await migrate(db, allMigrations)

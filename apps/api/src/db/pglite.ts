@@ -3,11 +3,23 @@ import { PGlite, types } from '@electric-sql/pglite'
 import type { Database, Queryable } from './database.js'
 import { parseInt8, toParam } from './database.js'
 
+export interface PgliteOptions {
+  /**
+   * A data directory saved by PGlite's `dumpDataDir` to start from instead of an empty database
+   * (tests start each in-memory database from one migrated copy rather than initdb and migrate).
+   */
+  loadDataDir?: Blob
+}
+
 /** Embedded PostgreSQL (WASM). `dataDir` undefined keeps everything in memory. */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+export async function openPglite(
+  dataDir: string | undefined,
+  options: PgliteOptions = {},
+): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true })
   const pg = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: { [types.INT8]: parseInt8 },
   })
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../src/db/migrations.js'
+import { openDatabase } from '../../src/db/open.js'
 import { allMigrations } from '../../src/migrations.js'
 import { buildTestApp } from '../support/app.js'
 
 let app: FastifyInstance
 beforeAll(async () => {
-  app = await buildTestApp()
+  // An empty database, migrated as a server migrates it (not a copy of the tests' template).
+  app = await buildTestApp({}, { openDatabase })
 })
 afterAll(() => app.close())
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { type AppDeps, buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import { openTestDatabase } from './pglite-template.js'
 
 /** Which database the tests run on: PostgreSQL when DATABASE_URL is set, else in-memory PGlite. */
 export const databaseUrl = process.env.DATABASE_URL || undefined
@@ -37,7 +38,8 @@ export async function freshDatabaseEnv(): Promise<{
 
 /**
  * A fully built PROTUS app on a fresh database, ready for `inject` or `listen`. It serves the
- * built web app too when apps/web/dist exists.
+ * built web app too when apps/web/dist exists. On PGlite the database starts as a copy of the
+ * run's migrated template (`deps.openDatabase: openDatabase` starts from an empty one instead).
  */
 export async function buildTestApp(
   overrides: Record<string, string> = {},
@@ -61,7 +63,7 @@ export async function buildTestApp(
     ...database.env,
     ...overrides,
   })
-  const app = await buildApp(config, deps)
+  const app = await buildApp(config, { openDatabase: openTestDatabase, ...deps })
   app.addHook('onClose', async () => {
     await database.drop()
   })
