@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster'
 import pino from 'pino'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import type { Database } from './db/database.js'
@@ -6,18 +7,23 @@ import { migrate } from './db/migrations.js'
 import { ensureMode, ModeMismatchError } from './db/mode.js'
 import { openDatabase } from './db/open.js'
 import { type Clock, systemClock } from './lib/clock.js'
+import { runCluster } from './lib/cluster.js'
 import { DomainError } from './lib/domain-error.js'
 import { idPattern } from './lib/ids.js'
 import { resolveSecretKey } from './lib/secret-key.js'
 import { allMigrations } from './migrations.js'
 import { openTestClock } from './modules/test-clock/test-clock.service.js'
-import { startServer } from './server.js'
+import { SHUTDOWN_GRACE_MS, startServer } from './server.js'
 import { createServices, type Services } from './services.js'
 
 const usage = `Usage: protus <command>
 
 Commands:
-  start     run the API server and web app (PORT, HOST, DATABASE_URL, … from the environment)
+  start [--processes <n | auto>]
+            run the API server and web app (PORT, HOST, DATABASE_URL, … from the environment);
+            with --processes (or PROTUS_PROCESSES) n server processes share the port, one per
+            core with auto (PostgreSQL only); one of them does the background work; SIGTERM or
+            SIGINT drains them all
   worker    send webhooks and email, renew subscriptions, expire holds and prune what is kept only
             for a while, without serving HTTP (beside servers started with PROTUS_WEBHOOK_WORKER=0
             and PROTUS_MAIL_WORKER=0, or as extra workers); stops on SIGTERM or SIGINT
@@ -101,6 +107,52 @@ async function verifyLedger(): Promise<number> {
     )
     for (const problem of problems) console.log(`  - ${problem}`)
     return 1
+  })
+}
+
+/** `--processes <n>` or `--processes=<n>`; null when the arguments are not understood. */
+function processesOption(args: string[]): string | undefined | null {
+  const [first, second, ...rest] = args
+  if (first === undefined) return undefined
+  if (rest.length > 0) return null
+  if (first === '--processes' && second !== undefined && !second.startsWith('-')) return second
+  if (first.startsWith('--processes=') && second === undefined) return first.slice('--processes='.length)
+  return null
+}
+
+/**
+ * `protus start`: one server process, or with several a primary that migrates the database once
+ * and forks them (each forked process comes back here and serves).
+ */
+async function start(args: string[]): Promise<number> {
+  const processes = processesOption(args)
+  if (processes === null) {
+    console.error(`usage: protus start [--processes <n | auto>]\n\n${usage}`)
+    return 2
+  }
+  const config = loadConfig(
+    processes === undefined ? process.env : { ...process.env, PROTUS_PROCESSES: processes },
+  )
+  if (cluster.isWorker || config.processes === 1) {
+    await startServer(config)
+    return -1 // keep running until a signal
+  }
+  const log = pino({ level: config.logLevel }).child({ role: 'primary' })
+  const db = await openDatabase(config)
+  try {
+    if (config.migrateOnStart) {
+      const applied = await migrate(db, allMigrations)
+      if (applied.length > 0) log.info({ applied }, 'migrations applied')
+    }
+    await ensureMode(db, config.mode)
+  } finally {
+    await db.close()
+  }
+  return runCluster({
+    processes: config.processes,
+    log,
+    graceMs: SHUTDOWN_GRACE_MS + 5_000,
+    urlOf: (port) => `http://${config.host}:${port}`,
   })
 }
 
@@ -210,10 +262,8 @@ async function retryWebhooks(args: string[]): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const [command = 'help'] = argv
   switch (command) {
-    case 'start': {
-      await startServer(loadConfig())
-      return -1 // keep running until a signal
-    }
+    case 'start':
+      return start(argv.slice(1))
     case 'migrate': {
       const config = loadConfig()
       const db = await openDatabase(config)

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config.js'
 
@@ -121,5 +122,21 @@ describe('proxy trust and limits', () => {
     expect(config.retention).toEqual({ idempotencyKeyHours: 24, webhookAttemptDays: 30 })
     expect(config.webhooks).toMatchObject({ perCompany: 8, manualPerMinute: 30 })
     expect(() => loadConfig({ PROTUS_IDEMPOTENCY_KEY_HOURS: '1' })).toThrow(/from 24 to 2160/)
+  })
+
+  it('runs one process unless told, one per core with auto, and several only on PostgreSQL', () => {
+    const pg = {
+      DATABASE_URL: 'postgres://db/protus',
+      PROTUS_SECRET_KEY: 'ab'.repeat(32),
+      PROTUS_SMTP_URL: 'smtp://mail',
+    }
+    expect(loadConfig({}).processes).toBe(1)
+    expect(loadConfig({ ...pg, PROTUS_PROCESSES: '4' }).processes).toBe(4)
+    expect(loadConfig({ ...pg, PROTUS_PROCESSES: 'auto' }).processes).toBe(availableParallelism())
+    expect(loadConfig({ PROTUS_PROCESSES: '1' }).processes).toBe(1)
+    expect(() => loadConfig({ PROTUS_PROCESSES: '2' })).toThrow(/2 needs DATABASE_URL/)
+    expect(() => loadConfig({ PROTUS_PROCESSES: 'auto' })).toThrow(/auto needs DATABASE_URL/)
+    expect(() => loadConfig({ ...pg, PROTUS_PROCESSES: '0' })).toThrow(/auto or an integer from 1 to 256/)
+    expect(() => loadConfig({ ...pg, PROTUS_PROCESSES: 'many' })).toThrow(/got "many"/)
   })
 })

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_RETRY_SCHEDULE } from './modules/webhooks/retry-schedule.js'
@@ -63,6 +64,11 @@ export interface Config {
    * database keeps, which `POST /v1/sandbox/clock` moves forward.
    */
   readonly testClock: boolean
+  /**
+   * Server processes `protus start` runs on one port (`node:cluster`); one of them does the
+   * background work. Above 1 needs PostgreSQL: PGlite lives inside one process.
+   */
+  readonly processes: number
 }
 
 export interface StripeConfig {
@@ -228,12 +234,35 @@ export function loadConfig(env: Env = process.env): Config {
     mail: parseMail(env, mode, problems, int, bool),
     stripe: parseStripe(env, mode, problems),
     testClock: bool('PROTUS_TEST_CLOCK', false),
+    processes: parseProcesses(env.PROTUS_PROCESSES, databaseUrl, problems),
   }
   if (config.testClock && mode === 'live') {
     problems.push('PROTUS_TEST_CLOCK is for sandbox mode only: a live server keeps real time')
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)
+}
+
+/** A count from 1 to 256, or `auto` for one per core; several need PostgreSQL. */
+function parseProcesses(
+  raw: string | undefined,
+  databaseUrl: string | undefined,
+  problems: string[],
+): number {
+  const value = raw?.trim() ?? ''
+  if (value === '') return 1
+  const processes = value === 'auto' ? availableParallelism() : Number(value)
+  if (!Number.isInteger(processes) || processes < 1 || processes > 256) {
+    problems.push(`PROTUS_PROCESSES (--processes) must be auto or an integer from 1 to 256, got "${value}"`)
+    return 1
+  }
+  if (!databaseUrl && (value === 'auto' || processes > 1)) {
+    problems.push(
+      `PROTUS_PROCESSES (--processes) ${value} needs DATABASE_URL: the embedded PGlite database lives inside one process, so without PostgreSQL run 1`,
+    )
+    return 1
+  }
+  return processes
 }
 
 const proxyKeywords = ['loopback', 'linklocal', 'uniquelocal']

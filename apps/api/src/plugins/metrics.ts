@@ -30,6 +30,13 @@ export function metricsText(families: readonly MetricFamily[]): string {
 
 const processMetrics: MetricSource = async () => [
   {
+    // Behind one port (`protus start --processes N`) each scrape reaches one of the processes.
+    name: 'protus_process_info',
+    help: 'The process that answered, by its operating-system id.',
+    type: 'gauge',
+    samples: [{ labels: { pid: String(process.pid) }, value: 1 }],
+  },
+  {
     name: 'protus_process_resident_memory_bytes',
     help: 'Resident memory of this process.',
     type: 'gauge',

@@ -22,8 +22,9 @@ async function startCliProcess(
   command: string,
   env: Record<string, string>,
   ready: RegExp,
+  args: string[] = [],
 ): Promise<{ process: CliProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [cliPath, command], {
+  const child = spawn(process.execPath, [cliPath, command, ...args], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: '0',
@@ -82,6 +83,22 @@ async function startCliProcess(
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const started = await startCliProcess('start', env, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/)
   return { ...started.process, baseUrl: started.match[1] as string }
+}
+
+/**
+ * Starts `protus start --processes <count>` on a free port and waits until every process
+ * listens; answers besides the pids of the server processes (the child is their primary).
+ */
+export async function startClusterProcess(
+  env: Record<string, string>,
+  count: number,
+): Promise<ServerProcess & { pids: number[] }> {
+  const ready = new RegExp(
+    `"pids":\\[([0-9,]+)\\].*PROTUS is ready on (http://127\\.0\\.0\\.1:\\d+) with ${count} processes`,
+  )
+  const started = await startCliProcess('start', env, ready, ['--processes', String(count)])
+  const pids = (started.match[1] as string).split(',').map(Number)
+  return { ...started.process, baseUrl: started.match[2] as string, pids }
 }
 
 /** Starts `protus worker` (webhooks and the hold sweeper, no HTTP) and waits until it runs. */
