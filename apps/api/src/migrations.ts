@@ -15,8 +15,8 @@ import { identityTwoFactorMigrations } from './modules/identity/migrations/005-t
 import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
 import { ledgerStripeMigrations } from './modules/ledger/migrations/003-revenue-stripes.js'
-import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
 import { ledgerScaleMigrations } from './modules/ledger/migrations/004-scale-indexes.js'
+import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
 import { mailMigrations } from './modules/mail/migrations/001-mail.js'
 import { notificationsMigrations } from './modules/notifications/migrations/001-notifications.js'
 import { oauthMigrations } from './modules/oauth/migrations/001-oauth.js'
@@ -43,8 +43,8 @@ export const allMigrations: readonly Migration[] = [
   ...ledgerMigrations,
   ...ledgerLookupMigrations,
   ...ledgerStripeMigrations,
-  ...idempotencyMigrations,
   ...ledgerScaleMigrations,
+  ...idempotencyMigrations,
   ...billingMigrations,
   ...billingGrantMigrations,
   ...billingLimitMigrations,
