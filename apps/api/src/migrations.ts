@@ -5,6 +5,7 @@ import { billingGrantMigrations } from './modules/billing/migrations/002-grants.
 import { billingLimitMigrations } from './modules/billing/migrations/003-limits.js'
 import { billingWrittenRowsMigrations } from './modules/billing/migrations/004-written-rows.js'
 import { billingStripeMigrations } from './modules/billing/migrations/005-revenue-stripes.js'
+import { billingOneStatementMigrations } from './modules/billing/migrations/007-one-statement.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
@@ -50,6 +51,7 @@ export const allMigrations: readonly Migration[] = [
   ...billingLimitMigrations,
   ...billingWrittenRowsMigrations,
   ...billingStripeMigrations,
+  ...billingOneStatementMigrations,
   ...oauthMigrations,
   ...oauthExpiryMigrations,
   ...oauthFormerGrantsMigrations,

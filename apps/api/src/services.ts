@@ -207,8 +207,8 @@ export function createServices(deps: {
     lanes: config.databaseUrl ? config.revenueStripes : 1,
   })
   const plans = createPaymentPlans({ catalogue, ledger, batch })
-  const holds = createHoldsService({ db, repo: billingRepo, accounts, plans, clock })
-  const charges = createChargesService({ db, repo: billingRepo, accounts, plans })
+  const holds = createHoldsService({ db, repo: billingRepo, plans, clock })
+  const charges = createChargesService({ db, repo: billingRepo, plans })
   const refunds = createRefundsService({ db, repo: billingRepo, plans })
   const holdSweeper = createHoldSweeper({ db, repo: billingRepo, ledger, events, clock })
 

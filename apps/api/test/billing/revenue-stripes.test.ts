@@ -120,7 +120,7 @@ describe('striped revenue', () => {
 
   it("grows an existing partner's single revenue account into stripes, keeping what it holds", async () => {
     const { ledger } = app.services
-    const owner = newId('comp')
+    const owner = newId('co')
     const [old] = await app.db.query<{ id: bigint }>(
       `INSERT INTO ledger_accounts (code, owner_id, currency, debits_must_not_exceed_credits, created_at)
        VALUES ('revenue', $1, 'RUB', false, now()) RETURNING id`,

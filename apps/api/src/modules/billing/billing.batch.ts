@@ -86,6 +86,7 @@ export function createBillingBatch(deps: {
     const answer = async (plan: Plan, applied: Applied | undefined): Promise<AppliedAnswer | DomainError> => {
       if (!applied) throw new Error('billing_apply answered fewer results than operations')
       if (applied.state !== 'claimed') return settleClaim(applied)
+      remember(applied.outcome)
       const decided = await answerOf(plan, applied.outcome, at, tx)
       if (!(decided instanceof DomainError)) {
         for (const event of decided.events) reported.push({ companyId: plan.companyId, ...event })
@@ -113,10 +114,37 @@ export function createBillingBatch(deps: {
     createBatcher<Plan, StoredResponse | DomainError>({ run, maxBatch: MAX_BATCH, maxInFlight: 1 }),
   )
 
+  // Operations name the partner's account, hold or charge, not the wallet (the batch finds it):
+  // the wallets of the ones seen are remembered (they never change) to pick the lane; one not
+  // seen yet goes to a lane by its id, and its batch may then wait for another lane's locks.
+  const wallets = new Map<string, bigint>()
+  const remember = (outcome: Outcome) => {
+    if (outcome.result !== 'ok') return
+    if (wallets.size > 100_000) wallets.clear()
+    const rows = [
+      'hold' in outcome ? outcome.hold : undefined,
+      'charge' in outcome ? outcome.charge : undefined,
+    ]
+    for (const row of rows) {
+      if (!row) continue
+      wallets.set(row.id, row.wallet_account_id)
+      wallets.set(row.account_id, row.wallet_account_id)
+    }
+  }
+
   const laneOf = (plan: Plan) => {
-    const wallet = 'wallet' in plan.operation ? plan.operation.wallet : undefined
     const n = BigInt(lanes.length)
-    const index = wallet === undefined ? hashOf(plan.request.key) % n : wallet % n
+    const op = plan.operation
+    const named =
+      op.kind === 'refuse'
+        ? plan.request.key
+        : op.kind === 'charge' || op.kind === 'hold'
+          ? op.account_id
+          : op.kind === 'refund'
+            ? op.charge_id
+            : op.hold_id
+    const wallet = ('wallet' in op ? op.wallet : undefined) ?? wallets.get(named)
+    const index = wallet === undefined ? hashOf(named) % n : wallet % n
     return lanes[Number(index)] ?? (lanes[0] as (typeof lanes)[number])
   }
 

@@ -4,27 +4,25 @@ import type { ChargeRow, HoldRow, HoldStatus, RefundRow, Scope } from './billing
 /** What the ledger keeps beside a transfer: who, what for; strings only. */
 export type UserData = Record<string, string | null>
 
-/** The accounts an operation moves money between; the batch locks them. */
+/**
+ * The accounts an operation moves money between; the batch locks them. Left out, `billing_apply`
+ * finds them from the partner's account, hold or charge (no read before the batch).
+ */
 interface Between {
-  wallet: bigint
-  revenue: bigint
+  company_id: string
+  wallet?: bigint
+  revenue?: bigint
   user_data: UserData
 }
 
 /** A new hold or charge: the fields of the row it writes that the request decides. */
 type NewPayment = Between &
-  Pick<
-    HoldRow,
-    | 'id'
-    | 'company_id'
-    | 'account_id'
-    | 'amount'
-    | 'currency'
-    | 'service_id'
-    | 'quantity'
-    | 'description'
-    | 'metadata'
-  >
+  Pick<HoldRow, 'id' | 'account_id' | 'amount' | 'service_id' | 'quantity' | 'description' | 'metadata'> & {
+    /** The service's currency; null: the account's (`currency_mismatch` when they differ). */
+    currency: string | null
+    /** How many stripes the partner's revenue has at least (the set grows to it in the batch). */
+    revenue_stripes?: number
+  }
 
 /** One operation of a billing batch, as `billing_apply_one` takes it. */
 export type Operation =
@@ -47,6 +45,10 @@ export type Written =
 /** What the database decided under lock against an operation; it wrote nothing. */
 export type Refusal =
   | { result: 'refused' }
+  | { result: 'account_not_found' }
+  | { result: 'hold_not_found' }
+  | { result: 'charge_not_found' }
+  | { result: 'currency_mismatch'; currency: string; account_currency: string }
   | { result: 'grant_revoked' }
   | { result: 'insufficient_scope'; scope: Scope }
   | { result: 'spending_limit_exceeded'; limit: bigint; remaining: bigint }
@@ -71,6 +73,20 @@ export function writtenAs<K extends Written['kind']>(
 /** The partner's answer to what the database refused: one problem per refusal. */
 export function refusalError(refusal: Refusal, operation: Operation): DomainError {
   switch (refusal.result) {
+    case 'account_not_found':
+      return new DomainError(
+        'not_found',
+        `no account ${'account_id' in operation ? operation.account_id : ''}`,
+      )
+    case 'hold_not_found':
+      return new DomainError('not_found', `no hold ${'hold_id' in operation ? operation.hold_id : ''}`)
+    case 'charge_not_found':
+      return new DomainError('not_found', `no charge ${'charge_id' in operation ? operation.charge_id : ''}`)
+    case 'currency_mismatch':
+      return new DomainError(
+        'currency_mismatch',
+        `service is priced in ${refusal.currency}, the wallet holds ${refusal.account_currency}`,
+      )
     case 'grant_revoked':
       return new DomainError('grant_revoked', 'the person revoked this partner’s access to the account')
     case 'insufficient_scope':

@@ -1,33 +1,30 @@
 import type { Database } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
-import type { AccountsService } from './accounts.service.js'
 import { writtenAs } from './billing.operations.js'
 import type { BillingRepository, PageQuery } from './billing.repository.js'
 import { chargeView, toJson } from './billing.views.js'
 import { ownedBy, type PaymentPlans, type Priced, pageOf, userData } from './payment-plans.js'
 
 /** Direct charges of an account, and the charges of captured holds as the partner reads them. */
-export function createChargesService(deps: {
-  db: Database
-  repo: BillingRepository
-  accounts: AccountsService
-  plans: PaymentPlans
-}) {
-  const { db, repo, accounts, plans } = deps
+export function createChargesService(deps: { db: Database; repo: BillingRepository; plans: PaymentPlans }) {
+  const { db, repo, plans } = deps
 
   return {
     charge(companyId: string, input: Priced & { account: string }, request: IdempotentRequest) {
       return plans.submit(request, async () => {
-        const account = await accounts.forPartner(companyId, input.account)
-        const payment = await plans.newPayment(companyId, account, input, newId('ch'))
+        const payment = await plans.newPayment(companyId, input.account, input, newId('ch'))
         return {
           companyId,
           operation: {
             kind: 'charge',
             ...payment,
             user_data: {
-              ...userData(account, payment.service_id, payment.description),
+              ...userData(
+                { id: input.account, company_id: companyId },
+                payment.service_id,
+                payment.description,
+              ),
               charge_id: payment.id,
             },
           },

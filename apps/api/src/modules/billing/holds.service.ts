@@ -3,7 +3,6 @@ import type { Clock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
 import type { EventType } from '../webhooks/webhook-events.js'
-import type { AccountsService } from './accounts.service.js'
 import type { Success } from './billing.batch.js'
 import { writtenAs } from './billing.operations.js'
 import type { BillingRepository, HoldRow, PageQuery } from './billing.repository.js'
@@ -25,11 +24,10 @@ function holdAnswer(status: number, type: EventType, hold: HoldRow, at: Date): S
 export function createHoldsService(deps: {
   db: Database
   repo: BillingRepository
-  accounts: AccountsService
   plans: PaymentPlans
   clock: Clock
 }) {
-  const { db, repo, accounts, plans, clock } = deps
+  const { db, repo, plans, clock } = deps
 
   const ownHold = async (companyId: string, holdId: string) =>
     ownedBy(await repo.findHold(db, holdId), companyId, `no hold ${holdId}`)
@@ -41,15 +39,18 @@ export function createHoldsService(deps: {
       request: IdempotentRequest,
     ) {
       return plans.submit(request, async () => {
-        const account = await accounts.forPartner(companyId, input.account)
-        const payment = await plans.newPayment(companyId, account, input, newId('hold'))
+        const payment = await plans.newPayment(companyId, input.account, input, newId('hold'))
         return {
           companyId,
           operation: {
             kind: 'hold',
             ...payment,
             expires_in: input.expires_in ?? DEFAULT_HOLD_SECONDS,
-            user_data: userData(account, payment.service_id, payment.description),
+            user_data: userData(
+              { id: input.account, company_id: companyId },
+              payment.service_id,
+              payment.description,
+            ),
           },
           succeeded: (written, at) => holdAnswer(201, 'hold.created', writtenAs(written, 'hold').hold, at),
         }
@@ -58,17 +59,15 @@ export function createHoldsService(deps: {
 
     capture(companyId: string, holdId: string, input: { amount?: number }, request: IdempotentRequest) {
       return plans.submit(request, async () => {
-        const hold = await ownHold(companyId, holdId)
         const chargeId = newId('ch')
         return {
           companyId,
           operation: {
             kind: 'capture',
-            hold_id: hold.id,
+            hold_id: holdId,
+            company_id: companyId,
             charge_id: chargeId,
             amount: input.amount === undefined ? null : BigInt(input.amount),
-            wallet: hold.wallet_account_id,
-            revenue: hold.revenue_account_id,
             user_data: { charge_id: chargeId },
           },
           succeeded: (written, at) => {
@@ -83,14 +82,12 @@ export function createHoldsService(deps: {
 
     release(companyId: string, holdId: string, request: IdempotentRequest) {
       return plans.submit(request, async () => {
-        const hold = await ownHold(companyId, holdId)
         return {
           companyId,
           operation: {
             kind: 'release',
-            hold_id: hold.id,
-            wallet: hold.wallet_account_id,
-            revenue: hold.revenue_account_id,
+            hold_id: holdId,
+            company_id: companyId,
             user_data: {},
           },
           succeeded: (written, at) =>

@@ -37,7 +37,7 @@ export function pageOf<T, V>(rows: readonly T[], page: PageQuery, view: (row: T)
 
 /** What the ledger keeps beside a new hold or charge. */
 export function userData(
-  account: AccountRow,
+  account: Pick<AccountRow, 'id' | 'company_id'>,
   serviceId: string | null,
   description: string | null,
 ): UserData {
@@ -56,24 +56,17 @@ export function createPaymentPlans(deps: {
 }) {
   const { catalogue, ledger, batch } = deps
 
-  /** The amount and currency of a hold or charge: given, or the service's price times quantity. */
-  async function price(companyId: string, account: AccountRow, input: Priced) {
+  /**
+   * The amount of a hold or charge: given (in the account's currency, null here), or the
+   * service's price times quantity in the service's currency, which the batch checks against the
+   * account's.
+   */
+  async function price(companyId: string, input: Priced) {
     if (input.service === undefined) {
-      return {
-        amount: BigInt(input.amount ?? 0),
-        currency: account.currency,
-        serviceId: null,
-        quantity: null,
-      }
+      return { amount: BigInt(input.amount ?? 0), currency: null, serviceId: null, quantity: null }
     }
     const service = await catalogue.get(companyId, input.service)
     if (!service.active) throw new DomainError('service_inactive', `service ${service.id} is archived`)
-    if (service.currency !== account.currency) {
-      throw new DomainError(
-        'currency_mismatch',
-        `service is priced in ${service.currency}, the wallet holds ${account.currency}`,
-      )
-    }
     const quantity = input.quantity ?? 1
     return {
       amount: service.price * BigInt(quantity),
@@ -100,15 +93,17 @@ export function createPaymentPlans(deps: {
       return batch.execute({ request, ...planned })
     },
 
-    /** The fields of a new hold or charge at the account: its row less what the database sets. */
-    async newPayment(companyId: string, account: AccountRow, input: Priced, id: string) {
-      const { amount, currency, serviceId, quantity } = await price(companyId, account, input)
+    /**
+     * The fields of a new hold or charge at the partner's account: its row less what the database
+     * sets or finds (the wallet, the currency when no service prices it, the revenue stripe).
+     */
+    async newPayment(companyId: string, accountId: string, input: Priced, id: string) {
+      const { amount, currency, serviceId, quantity } = await price(companyId, input)
       return {
         id,
         company_id: companyId,
-        account_id: account.id,
-        wallet: account.wallet_account_id,
-        revenue: await ledger.revenueAccount(companyId, currency, account.wallet_account_id),
+        account_id: accountId,
+        revenue_stripes: ledger.stripes,
         amount,
         currency,
         service_id: serviceId,

@@ -4,7 +4,7 @@ import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
 import { writtenAs } from './billing.operations.js'
 import type { BillingRepository, PageQuery } from './billing.repository.js'
 import { refundView, toJson } from './billing.views.js'
-import { ownedBy, type PaymentPlans, pageOf } from './payment-plans.js'
+import { type PaymentPlans, pageOf } from './payment-plans.js'
 
 /** Refunds of charges in full or in part; what is left to refund is decided under the charge's lock. */
 export function createRefundsService(deps: { db: Database; repo: BillingRepository; plans: PaymentPlans }) {
@@ -13,23 +13,16 @@ export function createRefundsService(deps: { db: Database; repo: BillingReposito
   return {
     refund(companyId: string, chargeId: string, input: { amount?: number }, request: IdempotentRequest) {
       return plans.submit(request, async () => {
-        const charge = ownedBy(await repo.findCharge(db, chargeId), companyId, `no charge ${chargeId}`)
         return {
           companyId,
           operation: {
             kind: 'refund',
             id: newId('re'),
-            charge_id: charge.id,
+            charge_id: chargeId,
+            company_id: companyId,
             amount: input.amount === undefined ? null : BigInt(input.amount),
-            wallet: charge.wallet_account_id,
-            revenue: charge.revenue_account_id,
-            user_data: {
-              company_id: companyId,
-              account_id: charge.account_id,
-              service_id: charge.service_id,
-              description: charge.description,
-              charge_id: charge.id,
-            },
+            // The batch writes the charge's account, service and description here.
+            user_data: {},
           },
           succeeded: (written) => {
             const body = toJson(refundView(writtenAs(written, 'refund').refund))

@@ -84,8 +84,8 @@ export function createLedgerService(deps: {
       return id
     },
 
-    /** The stripe index a wallet's operations use when every partner has `stripes` stripes. */
-    stripeOf: (wallet: bigint, stripes: number) => Number(wallet % BigInt(Math.max(1, stripes))),
+    /** How many stripes a partner's revenue set is opened or grown to (PROTUS_REVENUE_STRIPES). */
+    stripes: Math.max(1, deps.revenueStripes ?? 1),
 
     /** A partner's revenue per currency: its stripes summed (posted, and held by open holds). */
     async revenue(companyId: string, q: Queryable = db) {
