@@ -985,7 +985,9 @@ async function main() {
   if (scale) {
     const scaleFailures = scaleRun.rows
       .filter((r) => failuresOf(r) > settings.tolerated)
-      .map((r) => `scale ${r.label}, ${r.connections} connections: ${failuresOf(r)} failed requests`)
+      .map(
+        (r) => `scale ${r.label}, ${r.phase}, ${r.connections} connections: ${failuresOf(r)} failed requests`,
+      )
     if (!scaleRun.verify.ok)
       scaleFailures.push(`scale: protus ledger verify failed: ${scaleRun.verify.output}`)
     failures.push(...scaleFailures)
