@@ -119,7 +119,7 @@ describe.skipIf(!onPostgres || !cliBuilt)('token revocation across two server pr
     expect(await active(1, partner.auth, tokens.access_token)).toBe(true)
     await app.db.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE query = 'LISTEN "protus_oauth_revocations"' AND pid <> pg_backend_pid()`,
+        WHERE query = 'LISTEN "protus_oauth_revocations"' AND application_name = 'protus_' || current_schema()`,
     )
     expect(await inactiveAfter(1, partner.auth, tokens.access_token)).toBeLessThan(1_000)
   })

@@ -15,6 +15,9 @@ export async function envSharingDatabase(
   const [row] = await app.db.query<{ schema: string }>('SELECT current_schema() AS schema')
   const url = new URL(process.env.DATABASE_URL as string)
   url.searchParams.set('options', `-c search_path=${row?.schema}`)
+  // Names the processes' connections after the schema, so a test can find its own among the
+  // connections of test files running beside it.
+  url.searchParams.set('application_name', `protus_${row?.schema}`)
   return {
     DATABASE_URL: url.toString(),
     PROTUS_SECRET_KEY: secretKey,
