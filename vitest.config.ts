@@ -13,7 +13,9 @@ export default defineConfig({
     // Vitest's default (cores - 1) runs one file at a time on a 2-core machine, while much of a
     // test waits on the database or a child process. Every test app has a database of its own
     // (PGlite in memory, or its own PostgreSQL schema) and listens on a free port, so two files
-    // run side by side; examples/messages keeps its files in turn (fileParallelism: false).
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // run side by side; examples/messages keeps its files in turn (fileParallelism: false). At most
+    // four: each file's apps and server processes hold PostgreSQL connections (the server's
+    // default max_connections is 100).
+    maxWorkers: Math.min(4, Math.max(2, availableParallelism() - 1)),
   },
 })
