@@ -19,11 +19,14 @@ export interface Config {
   /** PostgreSQL connection string; unset means embedded PGlite. */
   readonly databaseUrl: string | undefined
   readonly databasePoolSize: number
-  /**
-   * Stripes of each partner's revenue account, and billing batches one process runs at once on
-   * PostgreSQL (one per stripe). Default: half the pool (the rest serves reads), from 1 to 64.
-   */
+  /** Stripes of each partner's revenue account. Default: half the pool, from 1 to 64. */
   readonly revenueStripes: number
+  /**
+   * Billing batches one process runs at once on PostgreSQL, an operation going to the lane of its
+   * wallet's stripe. Default 1: measured with one lane per stripe, batches of one process waited on
+   * each other's locks and charges on many wallets ran at half the rate of one lane.
+   */
+  readonly billingLanes: number
   /** Where PGlite keeps its files and a generated secret key lives. */
   readonly dataDir: string
   /** PGlite without files (`PROTUS_DATA_DIR=:memory:`), for tests and throwaway runs. */
@@ -195,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databasePoolSize: poolSize,
     revenueStripes: int('PROTUS_REVENUE_STRIPES', Math.min(64, Math.max(1, Math.floor(poolSize / 2))), 1, 64),
+    billingLanes: int('PROTUS_BILLING_LANES', 1, 1, 64),
     dataDir: dataDirRaw === ':memory:' ? ':memory:' : resolve(dataDirRaw),
     inMemoryDatabase: dataDirRaw === ':memory:',
     secretKey,

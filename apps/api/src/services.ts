@@ -204,7 +204,7 @@ export function createServices(deps: {
     events,
     clock,
     // PGlite has one connection: batches there run one after another whatever the lanes.
-    lanes: config.databaseUrl ? config.revenueStripes : 1,
+    lanes: config.databaseUrl ? config.billingLanes : 1,
   })
   const plans = createPaymentPlans({ catalogue, ledger, batch })
   const holds = createHoldsService({ db, repo: billingRepo, plans, clock })
