@@ -8,6 +8,7 @@ import { billingStripeMigrations } from './modules/billing/migrations/005-revenu
 import { billingOneStatementMigrations } from './modules/billing/migrations/007-one-statement.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
+import { idempotencyReplayMigrations } from './modules/idempotency/migrations/002-replay-without-lock.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
 import { identityThrottleMigrations } from './modules/identity/migrations/002-sign-in-throttle.js'
 import { identityEmailTokenMigrations } from './modules/identity/migrations/003-email-tokens.js'
@@ -46,6 +47,7 @@ export const allMigrations: readonly Migration[] = [
   ...ledgerStripeMigrations,
   ...ledgerScaleMigrations,
   ...idempotencyMigrations,
+  ...idempotencyReplayMigrations,
   ...billingMigrations,
   ...billingGrantMigrations,
   ...billingLimitMigrations,
