@@ -59,6 +59,8 @@ describe.skipIf(!runnable)('signing in with only an email and a password, in the
     await kindButton(page, 'Company').click()
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()
     await expect.poll(path).toBe('/company/services')
+    // The company's list has loaded before its cookies go: a request still on its way would fail.
+    await byTestId(page, 'services-empty').waitFor()
 
     // Signed out, the person of the same email is one choice away.
     await page.context().clearCookies()
