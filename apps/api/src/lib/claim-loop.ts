@@ -3,6 +3,9 @@
  * keeps at most `concurrency` items in flight, and between claims waits for a wake-up or the
  * poll interval. What an item does, and what a claim takes, belong to the worker.
  */
+/** The outbox workers' `minGapMs`: what a new event may wait for its claim, at most. */
+export const CLAIM_GAP_MS = 20
+
 export function createClaimLoop(options: {
   concurrency: number
   pollMs: number
@@ -12,6 +15,13 @@ export function createClaimLoop(options: {
   claim(limit: number): Promise<number>
   /** Claims wait until half the slots are free, not one claim per finished item: each claim is a query. */
   chunked?: boolean
+  /**
+   * After a claim that found less than it could take, a wake-up for new work (`wake`) starts the
+   * next claim no sooner than this after it: under a stream of new work one claim takes what came
+   * meanwhile, instead of one claim (a few statements) per wake-up. A full claim, and an item that
+   * finishes (its slot may let a capped claim take more), claim again at once.
+   */
+  minGapMs?: number
   onError(error: unknown): void
 }) {
   const inFlight = new Set<Promise<void>>()
@@ -19,6 +29,8 @@ export function createClaimLoop(options: {
   let loop: Promise<void> | undefined
   let wake: (() => void) | undefined
   let wokenWhileBusy = false
+  let endPause: (() => void) | undefined
+  let slotFreed = false
 
   function wakeUp(): void {
     if (wake) wake()
@@ -42,6 +54,19 @@ export function createClaimLoop(options: {
     })
   }
 
+  /** Waits `ms`, or less when the loop stops or an item finishes. */
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        endPause = undefined
+        resolve()
+      }
+      endPause = done
+    })
+  }
+
   function busy(free: number): boolean {
     if (free <= 0) return true
     return options.chunked === true && inFlight.size > 0 && free < options.concurrency / 2
@@ -54,13 +79,21 @@ export function createClaimLoop(options: {
         await Promise.race(inFlight)
         continue
       }
+      const started = Date.now()
+      // The claim takes what a wake-up that came before it announced.
+      wokenWhileBusy = false
+      slotFreed = false
       let claimed = 0
       try {
         claimed = await options.claim(free)
       } catch (error) {
         options.onError(error)
       }
-      if (claimed < free && running) await idle(options.pollMs)
+      if (claimed < free && running) {
+        await idle(options.pollMs)
+        const wait = (options.minGapMs ?? 0) - (Date.now() - started)
+        if (wait > 0 && running && !slotFreed) await pause(wait)
+      }
     }
   }
 
@@ -69,6 +102,8 @@ export function createClaimLoop(options: {
     track(work: Promise<void>): void {
       const tracked: Promise<void> = work.catch(options.onError).finally(() => {
         inFlight.delete(tracked)
+        slotFreed = true
+        endPause?.()
         wakeUp()
       })
       inFlight.add(tracked)
@@ -87,6 +122,7 @@ export function createClaimLoop(options: {
     async stop(): Promise<void> {
       running = false
       wake?.()
+      endPause?.()
       await loop
       await Promise.race([
         Promise.allSettled(inFlight),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../db/database.js'
-import { createClaimLoop } from '../../lib/claim-loop.js'
+import { CLAIM_GAP_MS, createClaimLoop } from '../../lib/claim-loop.js'
 import type { Clock } from '../../lib/clock.js'
 import { nextAttemptAt } from '../webhooks/retry-schedule.js'
 import type { MailRepository, MailRow } from './mail.repository.js'
@@ -44,6 +44,7 @@ export function createMailWorker(deps: {
     pollMs: options.pollMs,
     stopWaitMs: STOP_WAIT_MS,
     claim: claimAndSend,
+    minGapMs: CLAIM_GAP_MS,
     onError: (error) => deps.onError(error),
   })
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../db/database.js'
 import { createBatcher } from '../../lib/batcher.js'
-import { createClaimLoop } from '../../lib/claim-loop.js'
+import { CLAIM_GAP_MS, createClaimLoop } from '../../lib/claim-loop.js'
 import { type Clock, systemClock } from '../../lib/clock.js'
 import { nextAttemptAt } from './retry-schedule.js'
 import type { SendOutcome, WebhookSender } from './webhook-sender.js'
@@ -91,6 +91,7 @@ export function createDeliveryWorker(deps: {
     pollMs: options.pollMs,
     stopWaitMs: STOP_WAIT_MS,
     claim: claimAndSend,
+    minGapMs: CLAIM_GAP_MS,
     chunked: true,
     onError: deps.onError,
   })
