@@ -6,6 +6,7 @@ import { billingLimitMigrations } from './modules/billing/migrations/003-limits.
 import { billingWrittenRowsMigrations } from './modules/billing/migrations/004-written-rows.js'
 import { billingStripeMigrations } from './modules/billing/migrations/005-revenue-stripes.js'
 import { billingOneStatementMigrations } from './modules/billing/migrations/007-one-statement.js'
+import { billingPartialUniqueMigrations } from './modules/billing/migrations/008-partial-unique.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { idempotencyReplayMigrations } from './modules/idempotency/migrations/002-replay-without-lock.js'
@@ -18,6 +19,7 @@ import { ledgerMigrations } from './modules/ledger/migrations/001-ledger.js'
 import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-lookup.js'
 import { ledgerStripeMigrations } from './modules/ledger/migrations/003-revenue-stripes.js'
 import { ledgerScaleMigrations } from './modules/ledger/migrations/004-scale-indexes.js'
+import { ledgerPartialUniqueMigrations } from './modules/ledger/migrations/005-partial-unique.js'
 import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
 import { mailMigrations } from './modules/mail/migrations/001-mail.js'
 import { notificationsMigrations } from './modules/notifications/migrations/001-notifications.js'
@@ -31,6 +33,7 @@ import { topupsMigrations } from './modules/topups/migrations/001-topups.js'
 import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-return-url.js'
 import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
 import { webhooksFairnessMigrations } from './modules/webhooks/migrations/002-fairness.js'
+import { webhooksFewerIndexesMigrations } from './modules/webhooks/migrations/003-fewer-indexes.js'
 
 /** Every module's migrations, in the order modules depend on each other. */
 export const allMigrations: readonly Migration[] = [
@@ -46,6 +49,7 @@ export const allMigrations: readonly Migration[] = [
   ...ledgerLookupMigrations,
   ...ledgerStripeMigrations,
   ...ledgerScaleMigrations,
+  ...ledgerPartialUniqueMigrations,
   ...idempotencyMigrations,
   ...idempotencyReplayMigrations,
   ...billingMigrations,
@@ -54,6 +58,7 @@ export const allMigrations: readonly Migration[] = [
   ...billingWrittenRowsMigrations,
   ...billingStripeMigrations,
   ...billingOneStatementMigrations,
+  ...billingPartialUniqueMigrations,
   ...oauthMigrations,
   ...oauthExpiryMigrations,
   ...oauthFormerGrantsMigrations,
@@ -63,6 +68,7 @@ export const allMigrations: readonly Migration[] = [
   ...topupsReturnUrlMigrations,
   ...webhooksMigrations,
   ...webhooksFairnessMigrations,
+  ...webhooksFewerIndexesMigrations,
   ...testClockMigrations,
   ...mailMigrations,
   ...notificationsMigrations,
