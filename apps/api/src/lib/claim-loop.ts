@@ -37,33 +37,34 @@ export function createClaimLoop(options: {
     else wokenWhileBusy = true
   }
 
+  /** Waits `ms`, or less: `keep` holds the function that ends the wait early until it ends. */
+  function sleep(ms: number, keep: (end: (() => void) | undefined) => void): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        keep(undefined)
+        resolve()
+      }
+      keep(done)
+    })
+  }
+
   /** Waits for a wake-up or the poll interval; a wake-up that came while busy ends it at once. */
   function idle(ms: number): Promise<void> {
     if (wokenWhileBusy) {
       wokenWhileBusy = false
       return Promise.resolve()
     }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        wake = undefined
-        resolve()
-      }
-      wake = done
+    return sleep(ms, (end) => {
+      wake = end
     })
   }
 
   /** Waits `ms`, or less when the loop stops or an item finishes. */
   function pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        endPause = undefined
-        resolve()
-      }
-      endPause = done
+    return sleep(ms, (end) => {
+      endPause = end
     })
   }
 
