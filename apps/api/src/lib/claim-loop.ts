@@ -1,11 +1,11 @@
+/** The outbox workers' `minGapMs`: what a new event may wait for its claim, at most. */
+export const CLAIM_GAP_MS = 20
+
 /**
  * The loop of an outbox worker (webhook deliveries, mail): it claims due work under a lease,
  * keeps at most `concurrency` items in flight, and between claims waits for a wake-up or the
  * poll interval. What an item does, and what a claim takes, belong to the worker.
  */
-/** The outbox workers' `minGapMs`: what a new event may wait for its claim, at most. */
-export const CLAIM_GAP_MS = 20
-
 export function createClaimLoop(options: {
   concurrency: number
   pollMs: number
