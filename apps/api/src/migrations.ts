@@ -7,9 +7,11 @@ import { billingWrittenRowsMigrations } from './modules/billing/migrations/004-w
 import { billingStripeMigrations } from './modules/billing/migrations/005-revenue-stripes.js'
 import { billingOneStatementMigrations } from './modules/billing/migrations/007-one-statement.js'
 import { billingPartialUniqueMigrations } from './modules/billing/migrations/008-partial-unique.js'
+import { billingAnswersInBatchMigrations } from './modules/billing/migrations/009-answers-in-batch.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { idempotencyReplayMigrations } from './modules/idempotency/migrations/002-replay-without-lock.js'
+import { idempotencySaveInSqlMigrations } from './modules/idempotency/migrations/003-save-in-sql.js'
 import { identityMigrations } from './modules/identity/migrations/001-identity.js'
 import { identityThrottleMigrations } from './modules/identity/migrations/002-sign-in-throttle.js'
 import { identityEmailTokenMigrations } from './modules/identity/migrations/003-email-tokens.js'
@@ -34,6 +36,7 @@ import { topupsReturnUrlMigrations } from './modules/topups/migrations/002-retur
 import { webhooksMigrations } from './modules/webhooks/migrations/001-webhooks.js'
 import { webhooksFairnessMigrations } from './modules/webhooks/migrations/002-fairness.js'
 import { webhooksFewerIndexesMigrations } from './modules/webhooks/migrations/003-fewer-indexes.js'
+import { webhooksEmitInSqlMigrations } from './modules/webhooks/migrations/004-emit-in-sql.js'
 
 /** Every module's migrations, in the order modules depend on each other. */
 export const allMigrations: readonly Migration[] = [
@@ -52,6 +55,7 @@ export const allMigrations: readonly Migration[] = [
   ...ledgerPartialUniqueMigrations,
   ...idempotencyMigrations,
   ...idempotencyReplayMigrations,
+  ...idempotencySaveInSqlMigrations,
   ...billingMigrations,
   ...billingGrantMigrations,
   ...billingLimitMigrations,
@@ -59,6 +63,7 @@ export const allMigrations: readonly Migration[] = [
   ...billingStripeMigrations,
   ...billingOneStatementMigrations,
   ...billingPartialUniqueMigrations,
+  ...billingAnswersInBatchMigrations,
   ...oauthMigrations,
   ...oauthExpiryMigrations,
   ...oauthFormerGrantsMigrations,
@@ -69,6 +74,7 @@ export const allMigrations: readonly Migration[] = [
   ...webhooksMigrations,
   ...webhooksFairnessMigrations,
   ...webhooksFewerIndexesMigrations,
+  ...webhooksEmitInSqlMigrations,
   ...testClockMigrations,
   ...mailMigrations,
   ...notificationsMigrations,

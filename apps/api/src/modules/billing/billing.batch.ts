@@ -11,7 +11,7 @@ import type {
 } from '../idempotency/idempotency.service.js'
 import { decidedResponse, savedUnder, settleClaim } from '../idempotency/idempotency.service.js'
 import type { EventType, PartnerEvent, WebhookEvents } from '../webhooks/webhook-events.js'
-import { type Operation, type Outcome, refusalError, type Written } from './billing.operations.js'
+import { type Operation, type Outcome, type Reply, refusalError, type Written } from './billing.operations.js'
 import type { Applied, BillingRepository } from './billing.repository.js'
 
 /** The answer to an operation that succeeded, and the webhook events that report it. */
@@ -21,11 +21,13 @@ export interface Success extends JsonResponse {
 
 /**
  * One money operation on its way through a batch: the idempotent request it answers, the
- * partner whose webhooks report it, and either the operation with the answer to the rows it
- * writes, or a refusal decided before the batch (which only claims the key, to be saved). The
- * answer may write more in the operation's transaction (a subscription records its charge).
+ * partner whose webhooks report it, and either the operation with its answer, or a refusal
+ * decided before the batch (which only claims the key, to be saved). The answer is a `reply`
+ * that `billing_apply` builds, saves and reports in its statement, or, for an operation that
+ * writes more in its transaction (a subscription records its charge), `succeeded`, run after it.
  */
 export type Plan = { request: IdempotentRequest; companyId: string } & (
+  | { operation: Exclude<Operation, { kind: 'refuse' }>; reply: Reply }
   | {
       operation: Exclude<Operation, { kind: 'refuse' }>
       succeeded(written: Written, at: Date, tx: Queryable): Success | Promise<Success>
@@ -52,20 +54,23 @@ async function answerOf(
   tx: Queryable,
 ): Promise<Success | DomainError> {
   if ('refusal' in plan) return plan.refusal
-  if (outcome.result === 'ok') return plan.succeeded(outcome, at, tx)
-  return refusalError(outcome, plan.operation)
+  if (outcome.result !== 'ok') return refusalError(outcome, plan.operation)
+  if ('reply' in plan) throw new Error('billing_apply did not answer an operation that succeeded')
+  return plan.succeeded(outcome, at, tx)
 }
 
 /**
  * Group commit for billing: operations from concurrent requests run in one transaction through
- * `billing_apply` (one round trip), then the webhook events of those that succeeded are written to
- * the outbox and every response is saved under its idempotency key, before that transaction commits.
+ * `billing_apply`, one statement that also answers those with a reply: saves the response under
+ * the key and writes the events to the outbox. Only what it leaves takes more statements before
+ * COMMIT: refusals (saved as the problem TypeScript renders), `succeeded` answers, and the hooks
+ * that tell a person of a payment (receipts, low-balance alerts) when a person holds the account.
  */
 export function createBillingBatch(deps: {
   db: Database
   repo: BillingRepository
   idempotency: IdempotencyService
-  events: Pick<WebhookEvents, 'emit'>
+  events: Pick<WebhookEvents, 'emit' | 'written' | 'newDelivery'>
   clock: Clock
   /** Batches that run at once, one per revenue stripe (PROTUS_REVENUE_STRIPES); default 1. */
   lanes?: number
@@ -73,20 +78,37 @@ export function createBillingBatch(deps: {
   const { db, repo, idempotency, events, clock } = deps
 
   /**
-   * Applies the plans in the caller's transaction: `billing_apply` claims each key and runs each
-   * operation, the events of those that succeeded go to the outbox, and every response is saved
-   * under its key. The batch runs this in a transaction of its own; a caller that has more to
-   * write with the operation (a subscription and its charge) runs it in its own.
+   * Applies the plans in the caller's transaction: `billing_apply` claims each key, runs each
+   * operation and answers those with a reply; the events of the other successes go to the outbox,
+   * and the other responses are saved under their keys. The batch runs this in a transaction of
+   * its own; a caller that has more to write with the operation (a subscription and its charge)
+   * runs it in its own.
    */
   async function applyIn(tx: Queryable, plans: readonly Plan[]): Promise<(AppliedAnswer | DomainError)[]> {
     const at = clock.now()
-    const results = await repo.apply(tx, plans, at)
+    const entries = plans.map((plan) => {
+      if (!('reply' in plan)) return plan
+      const reply = plan.reply
+      return {
+        ...plan,
+        reply: { ...reply, events: reply.events.map((e) => ({ ...e, ...events.newDelivery(at) })) },
+      }
+    })
+    const results = await repo.apply(tx, entries, at)
     const saved: SavedResponse[] = []
     const reported: PartnerEvent[] = []
+    const heard: PartnerEvent[] = []
+    let written = false
     const answer = async (plan: Plan, applied: Applied | undefined): Promise<AppliedAnswer | DomainError> => {
       if (!applied) throw new Error('billing_apply answered fewer results than operations')
+      if (applied.state === 'answered') {
+        written = true
+        remember(plan.operation, applied.wallet)
+        for (const event of applied.events) heard.push({ companyId: plan.companyId, ...event })
+        return { status: applied.status, body: applied.body, replayed: false }
+      }
       if (applied.state !== 'claimed') return settleClaim(applied)
-      remember(applied.outcome)
+      remember(plan.operation, walletOf(applied.outcome))
       const decided = await answerOf(plan, applied.outcome, at, tx)
       if (!(decided instanceof DomainError)) {
         for (const event of decided.events) reported.push({ companyId: plan.companyId, ...event })
@@ -98,6 +120,7 @@ export function createBillingBatch(deps: {
     }
     const answers: (AppliedAnswer | DomainError)[] = []
     for (const [i, plan] of plans.entries()) answers.push(await answer(plan, results[i]))
+    if (written) await events.written(tx, heard, at)
     await events.emit(tx, reported, at)
     await idempotency.save(tx, saved)
     return answers
@@ -118,19 +141,25 @@ export function createBillingBatch(deps: {
   // the wallets of the ones seen are remembered (they never change) to pick the lane; one not
   // seen yet goes to a lane by its id, and its batch may then wait for another lane's locks.
   const wallets = new Map<string, bigint>()
-  const remember = (outcome: Outcome) => {
-    if (outcome.result !== 'ok') return
+  const remember = (operation: Plan['operation'], wallet: bigint | undefined) => {
+    if (wallet === undefined || operation.kind === 'refuse') return
     if (wallets.size > 100_000) wallets.clear()
-    const rows = [
-      'hold' in outcome ? outcome.hold : undefined,
-      'charge' in outcome ? outcome.charge : undefined,
+    // The ids later operations may name: the account, a new hold, a hold's or a new charge.
+    const named = [
+      'account_id' in operation ? operation.account_id : undefined,
+      operation.kind === 'hold' ? operation.id : undefined,
+      'hold_id' in operation ? operation.hold_id : undefined,
+      'charge_id' in operation ? operation.charge_id : undefined,
+      operation.kind === 'charge' ? operation.id : undefined,
     ]
-    for (const row of rows) {
-      if (!row) continue
-      wallets.set(row.id, row.wallet_account_id)
-      wallets.set(row.account_id, row.wallet_account_id)
-    }
+    for (const id of named) if (id !== undefined) wallets.set(id, wallet)
   }
+  const walletOf = (outcome: Outcome) =>
+    outcome.result !== 'ok'
+      ? undefined
+      : 'hold' in outcome
+        ? outcome.hold.wallet_account_id
+        : outcome.charge.wallet_account_id
 
   const laneOf = (plan: Plan) => {
     const n = BigInt(lanes.length)

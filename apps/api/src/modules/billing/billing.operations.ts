@@ -1,4 +1,5 @@
 import { DomainError } from '../../lib/domain-error.js'
+import type { EventType } from '../webhooks/webhook-events.js'
 import type { ChargeRow, HoldRow, HoldStatus, RefundRow, Scope } from './billing.repository.js'
 
 /** What the ledger keeps beside a transfer: who, what for; strings only. */
@@ -59,6 +60,20 @@ export type Refusal =
   | { result: 'exceeds_charge'; refundable: bigint }
 
 export type Outcome = ({ result: 'ok' } & Written) | Refusal
+
+/** A row an operation writes, by the name its outcome gives it. */
+export type RowName = 'hold' | 'charge' | 'refund'
+
+/**
+ * How `billing_apply` answers an operation that succeeds, in its statement: the status, the API's
+ * view of the row `body` names as the body (saved under the key), and an event for each of
+ * `events`, its data the view of the row it names (written to the outbox).
+ */
+export interface Reply {
+  status: number
+  body: RowName
+  events: { type: EventType; of: RowName }[]
+}
 
 /** The rows of the operation kind expected, or a fault: an operation writes the rows of its kind. */
 export function writtenAs<K extends Written['kind']>(

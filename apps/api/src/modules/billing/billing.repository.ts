@@ -1,7 +1,8 @@
 import type { Queryable } from '../../db/database.js'
 import type { Claim } from '../idempotency/idempotency.repository.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
-import type { Operation, Outcome, Refusal, Written } from './billing.operations.js'
+import type { EventType } from '../webhooks/webhook-events.js'
+import type { Operation, Outcome, Refusal, Reply, Written } from './billing.operations.js'
 
 export type Scope = 'check' | 'hold' | 'charge'
 export type HoldStatus = 'pending' | 'captured' | 'released' | 'expired'
@@ -107,14 +108,33 @@ export interface PageQuery {
 
 const page = (q: PageQuery) => [q.startingAfter ?? null, q.limit + 1] as const
 
-/** An operation of a batch and the idempotent request it answers. */
+/** A reply with the ids of the events it writes (`events.newDelivery`). */
+export type ReplyWithIds = Omit<Reply, 'events'> & {
+  events: (Reply['events'][number] & { id: string; event_id: string })[]
+}
+
+/** An operation of a batch, the idempotent request it answers, and the reply when it succeeds. */
 export interface BatchEntry {
   request: IdempotentRequest
   operation: Operation
+  reply?: ReplyWithIds
 }
 
-/** What the batch did with an operation: its key's claim, and its outcome when it ran. */
-export type Applied = Exclude<Claim, { state: 'claimed' }> | { state: 'claimed'; outcome: Outcome }
+/** An operation answered in the batch's statement (it had a reply and succeeded). */
+export interface Answered {
+  state: 'answered'
+  status: number
+  body: unknown
+  wallet: bigint
+  /** The events written, when a person holds the account (for the hooks that tell people). */
+  events: { type: EventType; data: unknown }[]
+}
+
+/**
+ * What the batch did with an operation: its key's claim, its outcome when it ran, or the answer
+ * it saved when it succeeded with a reply.
+ */
+export type Applied = Exclude<Claim, { state: 'claimed' }> | { state: 'claimed'; outcome: Outcome } | Answered
 
 /** A value as `to_jsonb` writes it: bigint as a JSON number, a timestamp as an ISO string. */
 type Stored<V> = V extends bigint ? number | string : V extends Date ? string : V
@@ -125,7 +145,10 @@ type StoredWritten = {
 }
 type StoredOutcome = StoredRefusal | ({ result: 'ok' } & StoredWritten[Written['kind']])
 /** `billing_apply` merges a claimed key's state into the operation's outcome. */
-type StoredApplied = Exclude<Claim, { state: 'claimed' }> | ({ state: 'claimed' } & StoredOutcome)
+type StoredApplied =
+  | Exclude<Claim, { state: 'claimed' }>
+  | ({ state: 'claimed' } & StoredOutcome)
+  | StoredRow<Answered>
 
 const date = (v: string) => new Date(v)
 const dateOrNull = (v: string | null) => (v === null ? null : new Date(v))
@@ -185,8 +208,16 @@ function outcome(j: StoredOutcome): Outcome {
   }
 }
 
-const applied = (j: StoredApplied): Applied =>
-  j.state === 'claimed' ? { state: 'claimed', outcome: outcome(j) } : j
+function applied(j: StoredApplied): Applied {
+  switch (j.state) {
+    case 'claimed':
+      return { state: 'claimed', outcome: outcome(j) }
+    case 'answered':
+      return { ...j, wallet: BigInt(j.wallet) }
+    default:
+      return j
+  }
+}
 
 /** The only code that reads or writes `billing_*` tables (besides the billing SQL functions). */
 export function createBillingRepository() {
@@ -341,8 +372,9 @@ export function createBillingRepository() {
 
     /** Runs a batch through `billing_apply` (one round trip); one entry per operation, in order. */
     async apply(q: Queryable, entries: readonly BatchEntry[], at: Date): Promise<Applied[]> {
-      const ops = entries.map(({ request, operation }) => ({
+      const ops = entries.map(({ request, operation, reply }) => ({
         ...operation,
+        ...(reply ? { reply } : {}),
         principal: request.principal,
         key: request.key,
         hash: request.hash,

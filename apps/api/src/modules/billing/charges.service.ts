@@ -1,9 +1,8 @@
 import type { Database } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
-import { writtenAs } from './billing.operations.js'
 import type { BillingRepository, PageQuery } from './billing.repository.js'
-import { chargeView, toJson } from './billing.views.js'
+import { chargeView } from './billing.views.js'
 import { ownedBy, type PaymentPlans, type Priced, pageOf, userData } from './payment-plans.js'
 
 /** Direct charges of an account, and the charges of captured holds as the partner reads them. */
@@ -28,10 +27,7 @@ export function createChargesService(deps: { db: Database; repo: BillingReposito
               charge_id: payment.id,
             },
           },
-          succeeded: (written) => {
-            const body = toJson(chargeView(writtenAs(written, 'charge').charge))
-            return { status: 201, body, events: [{ type: 'charge.succeeded', data: body }] }
-          },
+          reply: { status: 201, body: 'charge', events: [{ type: 'charge.succeeded', of: 'charge' }] },
         }
       })
     },

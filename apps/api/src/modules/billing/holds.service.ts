@@ -3,18 +3,18 @@ import type { Clock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
 import type { EventType } from '../webhooks/webhook-events.js'
-import type { Success } from './billing.batch.js'
-import { writtenAs } from './billing.operations.js'
-import type { BillingRepository, HoldRow, PageQuery } from './billing.repository.js'
-import { chargeView, holdView, toJson } from './billing.views.js'
+import type { Reply } from './billing.operations.js'
+import type { BillingRepository, PageQuery } from './billing.repository.js'
+import { holdView } from './billing.views.js'
 import { ownedBy, type PaymentPlans, type Priced, pageOf, userData } from './payment-plans.js'
 
 export const DEFAULT_HOLD_SECONDS = 7 * 86_400
 
-/** A hold as answered and reported, from its row as the database wrote it. */
-function holdAnswer(status: number, type: EventType, hold: HoldRow, at: Date): Success {
-  const body = toJson(holdView(hold, at))
-  return { status, body, events: [{ type, data: body }] }
+/** A hold as answered and reported (with its charge's event when a capture made one). */
+function holdReply(status: number, type: EventType, charge?: 'charge.succeeded'): Reply {
+  const events: Reply['events'] = [{ type, of: 'hold' }]
+  if (charge) events.push({ type: charge, of: 'charge' })
+  return { status, body: 'hold', events }
 }
 
 /**
@@ -52,7 +52,7 @@ export function createHoldsService(deps: {
               payment.description,
             ),
           },
-          succeeded: (written, at) => holdAnswer(201, 'hold.created', writtenAs(written, 'hold').hold, at),
+          reply: holdReply(201, 'hold.created'),
         }
       })
     },
@@ -70,12 +70,7 @@ export function createHoldsService(deps: {
             amount: input.amount === undefined ? null : BigInt(input.amount),
             user_data: { charge_id: chargeId },
           },
-          succeeded: (written, at) => {
-            const captured = writtenAs(written, 'capture')
-            const answer = holdAnswer(200, 'hold.captured', captured.hold, at)
-            answer.events.push({ type: 'charge.succeeded', data: toJson(chargeView(captured.charge)) })
-            return answer
-          },
+          reply: holdReply(200, 'hold.captured', 'charge.succeeded'),
         }
       })
     },
@@ -90,8 +85,7 @@ export function createHoldsService(deps: {
             company_id: companyId,
             user_data: {},
           },
-          succeeded: (written, at) =>
-            holdAnswer(200, 'hold.released', writtenAs(written, 'release').hold, at),
+          reply: holdReply(200, 'hold.released'),
         }
       })
     },

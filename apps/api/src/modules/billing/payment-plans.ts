@@ -18,7 +18,7 @@ export interface Priced {
 }
 
 /** A plan the batch runs: the operation and the answer to what it writes. */
-export type Planned = Omit<Extract<Plan, { succeeded: unknown }>, 'request'>
+export type Planned = Omit<Extract<Plan, { reply: unknown }>, 'request'>
 
 /** The partner's own row, or 404: another partner's object does not exist for this one. */
 export function ownedBy<T extends { company_id: string }>(

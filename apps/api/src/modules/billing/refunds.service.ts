@@ -1,9 +1,8 @@
 import type { Database } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
-import { writtenAs } from './billing.operations.js'
 import type { BillingRepository, PageQuery } from './billing.repository.js'
-import { refundView, toJson } from './billing.views.js'
+import { refundView } from './billing.views.js'
 import { type PaymentPlans, pageOf } from './payment-plans.js'
 
 /** Refunds of charges in full or in part; what is left to refund is decided under the charge's lock. */
@@ -24,10 +23,7 @@ export function createRefundsService(deps: { db: Database; repo: BillingReposito
             // The batch writes the charge's account, service and description here.
             user_data: {},
           },
-          succeeded: (written) => {
-            const body = toJson(refundView(writtenAs(written, 'refund').refund))
-            return { status: 201, body, events: [{ type: 'charge.refunded', data: body }] }
-          },
+          reply: { status: 201, body: 'refund', events: [{ type: 'charge.refunded', of: 'refund' }] },
         }
       })
     },

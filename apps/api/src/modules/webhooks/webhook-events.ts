@@ -22,31 +22,45 @@ export function createWebhookEvents(deps: { repo: WebhooksRepository; clock: Clo
   const listeners: (() => void)[] = []
   const inTransaction: ((tx: Queryable, events: readonly PartnerEvent[], at: Date) => Promise<void>)[] = []
 
+  // The transaction has not committed yet: look soon, and once more a little later; a worker
+  // that still looks too early finds the events on its next poll.
+  const wake = () => {
+    for (const listener of listeners) {
+      setTimeout(listener, 5).unref()
+      setTimeout(listener, 50).unref()
+    }
+  }
+
+  /** The ids of a new event and its delivery, as `emit` gives them (and `webhooks_emit` takes them). */
+  const newDelivery = (at: Date) => ({ id: newId('whd', at.getTime()), event_id: newId('evt', at.getTime()) })
+
   return {
+    newDelivery,
+
     /** Writes the events in the caller's transaction (one statement); answers their delivery ids. */
     async emit(tx: Queryable, events: readonly PartnerEvent[], at: Date = clock.now()): Promise<string[]> {
       if (events.length === 0) return []
-      const rows = events.map((event) => {
-        const eventId = newId('evt', at.getTime())
-        const body = JSON.stringify({ type: event.type, timestamp: at.toISOString(), data: event.data })
-        return {
-          id: newId('whd', at.getTime()),
-          event_id: eventId,
-          company_id: event.companyId,
-          type: event.type,
-          body,
-          created_at: at,
-        }
-      })
+      const rows = events.map((event) => ({
+        ...newDelivery(at),
+        company_id: event.companyId,
+        type: event.type,
+        body: JSON.stringify({ type: event.type, timestamp: at.toISOString(), data: event.data }),
+        created_at: at,
+      }))
       await repo.insertDeliveries(tx, rows)
       for (const hook of inTransaction) await hook(tx, events, at)
-      // The transaction has not committed yet: look soon, and once more a little later; a
-      // worker that still looks too early finds the events on its next poll.
-      for (const listener of listeners) {
-        setTimeout(listener, 5).unref()
-        setTimeout(listener, 50).unref()
-      }
+      wake()
       return rows.map((r) => r.id)
+    },
+
+    /**
+     * After a module's SQL wrote events to the outbox itself (`webhooks_emit`, with ids from
+     * `newDelivery`) in the caller's transaction: the in-transaction hooks hear `heard`, those of
+     * the events a person may be told of (the writer leaves out the rest), and the worker wakes.
+     */
+    async written(tx: Queryable, heard: readonly PartnerEvent[], at: Date): Promise<void> {
+      if (heard.length > 0) for (const hook of inTransaction) await hook(tx, heard, at)
+      wake()
     },
 
     /**
