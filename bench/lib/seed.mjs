@@ -128,6 +128,9 @@ export async function fundAndCountTrips({ root, databaseUrl, secretKey, partner,
     PROTUS_MODE: 'sandbox',
     PROTUS_MIGRATE_ON_START: 'true',
     PROTUS_SWEEP_INTERVAL_SECONDS: '0',
+    // The counts are the requests' own: no worker's claims among them.
+    PROTUS_WEBHOOK_WORKER: '0',
+    PROTUS_MAIL_WORKER: '0',
     LOG_LEVEL: 'warn',
   })
   const { db, trips } = recording(await openDatabase(config))
@@ -212,6 +215,9 @@ export async function countOauthTrips({ root, databaseUrl, secretKey, auth, acce
     PROTUS_SECRET_KEY: secretKey,
     PROTUS_MODE: 'sandbox',
     PROTUS_SWEEP_INTERVAL_SECONDS: '0',
+    // The counts are the requests' own: no worker's claims among them.
+    PROTUS_WEBHOOK_WORKER: '0',
+    PROTUS_MAIL_WORKER: '0',
     LOG_LEVEL: 'warn',
   })
   const { db, trips } = recording(await openDatabase(config))
