@@ -142,6 +142,27 @@ describe('retries and idempotency keys', () => {
     expect(w2).toEqual([2000])
   })
 
+  it('sends a payment list’s creation range as created[gte] and created[lt], Dates as ISO 8601', async () => {
+    const page = () => json(200, { data: [], has_more: false })
+    const { protus, calls } = client([page(), page(), page()])
+    await protus.charges.list({
+      service: 'svc_1',
+      created: { gte: new Date('2026-11-01T00:00:00Z'), lt: '2026-12-01T00:00:00+03:00' },
+    })
+    await protus.holds.list({ status: 'expired', created: { lt: new Date(0) } })
+    await protus.refunds.list({ charge: 'ch_1' })
+    const queries = calls.map((c) => Object.fromEntries(new URL(c.url).searchParams))
+    expect(queries).toEqual([
+      {
+        service: 'svc_1',
+        'created[gte]': '2026-11-01T00:00:00.000Z',
+        'created[lt]': '2026-12-01T00:00:00+03:00',
+      },
+      { status: 'expired', 'created[lt]': '1970-01-01T00:00:00.000Z' },
+      { charge: 'ch_1' },
+    ])
+  })
+
   it('sends no Idempotency-Key on GET and PATCH and keeps query parameters', async () => {
     const { protus, calls } = client([json(200, { data: [], has_more: false }), json(200, {})])
     await protus.holds.list({ account: 'acct_1', limit: 5, starting_after: undefined })

@@ -11,9 +11,12 @@ import type {
   CreateHoldParams,
   CreateSubscriptionParams,
   Hold,
+  ListHoldsParams,
+  ListRefundsParams,
   ListSubscriptionsParams,
   Page,
   PageParams,
+  PaymentListParams,
   Refund,
   SandboxClock,
   Service,
@@ -58,7 +61,11 @@ export interface DirectUser {
   username?: string
 }
 
-type ListParams = PageParams & { account?: string }
+/** A payment list's parameters as its query: `created` as `created[gte]` and `created[lt]`. */
+function paymentQuery({ created, ...rest }: PaymentListParams): Record<string, unknown> {
+  const iso = (v: Date | string | undefined) => (v instanceof Date ? v.toISOString() : v)
+  return { ...rest, 'created[gte]': iso(created?.gte), 'created[lt]': iso(created?.lt) }
+}
 
 const path = (strings: TemplateStringsArray, ...ids: string[]) =>
   strings.reduce(
@@ -151,7 +158,9 @@ export function createProtusClient(options: ProtusClientOptions) {
       /** Reserves funds; needs `hold`. */
       create: (body: CreateHoldParams, o?: RequestOptions) => post<Hold>('/v1/holds', body, o),
       get: (id: string, o?: RequestOptions) => get<Hold>(path`/v1/holds/${id}`, undefined, o),
-      list: (params: ListParams = {}, o?: RequestOptions) => get<Page<Hold>>('/v1/holds', params, o),
+      /** Newest first; filter by account, service, creation time and status. */
+      list: (params: ListHoldsParams = {}, o?: RequestOptions) =>
+        get<Page<Hold>>('/v1/holds', paymentQuery(params), o),
       /** Takes all of the hold, or `amount` of it (the rest is released); needs `charge`. */
       capture: (id: string, body: { amount?: number } = {}, o?: RequestOptions) =>
         post<Hold>(path`/v1/holds/${id}/capture`, body, o),
@@ -162,13 +171,24 @@ export function createProtusClient(options: ProtusClientOptions) {
       /** Takes money at once; needs `charge`. */
       create: (body: CreateChargeParams, o?: RequestOptions) => post<Charge>('/v1/charges', body, o),
       get: (id: string, o?: RequestOptions) => get<Charge>(path`/v1/charges/${id}`, undefined, o),
-      list: (params: ListParams = {}, o?: RequestOptions) => get<Page<Charge>>('/v1/charges', params, o),
+      /**
+       * Newest first; filter by account, service and creation time.
+       *
+       * @example
+       * ```ts
+       * const { data } = await protus.charges.list({ service: 'svc_…', created: { gte: new Date('2026-11-01T00:00:00Z') } })
+       * ```
+       */
+      list: (params: PaymentListParams = {}, o?: RequestOptions) =>
+        get<Page<Charge>>('/v1/charges', paymentQuery(params), o),
     },
     refunds: {
       /** Refunds what is left of a charge, or `amount` of it. */
       create: (charge: string, body: { amount?: number } = {}, o?: RequestOptions) =>
         post<Refund>(path`/v1/charges/${charge}/refunds`, body, o),
-      list: (params: ListParams = {}, o?: RequestOptions) => get<Page<Refund>>('/v1/refunds', params, o),
+      /** Newest first; filter by charge, account, service (the charge's) and creation time. */
+      list: (params: ListRefundsParams = {}, o?: RequestOptions) =>
+        get<Page<Refund>>('/v1/refunds', paymentQuery(params), o),
     },
     services: {
       list: (params: PageParams & { active?: boolean } = {}, o?: RequestOptions) =>

@@ -116,6 +116,23 @@ export interface CreateSubscriptionParams {
   metadata?: Record<string, string>
 }
 
+/**
+ * Narrows a list of holds, charges or refunds: to one account, one service of your catalogue (a
+ * refund: its charge's), and a creation time at or after `created.gte` and before `created.lt`
+ * (a `Date`, or an ISO 8601 string with its offset).
+ */
+export type PaymentListParams = PageParams & {
+  account?: string
+  service?: string
+  created?: { gte?: Date | string; lt?: Date | string }
+}
+
+/** Holds in one status; a pending hold past its expiry is `expired`. */
+export type ListHoldsParams = PaymentListParams & { status?: HoldStatus }
+
+/** Refunds of one charge, besides the other filters. */
+export type ListRefundsParams = PaymentListParams & { charge?: string }
+
 export type ListSubscriptionsParams = PageParams & {
   account?: string
   status?: SubscriptionStatus

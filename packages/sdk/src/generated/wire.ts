@@ -998,13 +998,22 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** Charges, newest first; filter by account */
+    /** Charges, newest first; filter by account, service and creation time */
     get: {
       parameters: {
         query?: {
           limit?: number
           starting_after?: string
+          /** @description Only this account’s (`acct_…`) */
           account?: string
+          /** @description Only those of this service (`svc_…`); a refund, its charge’s */
+          service?: string
+          /** @description Only those created at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only those created before this time (ISO 8601) */
+          'created[lt]'?: string
+          /** @description Every charge is succeeded */
+          status?: 'succeeded'
         }
         header?: never
         path?: never
@@ -2106,13 +2115,22 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** Holds, newest first; filter by account */
+    /** Holds, newest first; filter by account, service, creation time and status */
     get: {
       parameters: {
         query?: {
           limit?: number
           starting_after?: string
+          /** @description Only this account’s (`acct_…`) */
           account?: string
+          /** @description Only those of this service (`svc_…`); a refund, its charge’s */
+          service?: string
+          /** @description Only those created at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only those created before this time (ISO 8601) */
+          'created[lt]'?: string
+          /** @description A pending hold past its expiry is expired */
+          status?: 'pending' | 'captured' | 'released' | 'expired'
         }
         header?: never
         path?: never
@@ -4752,13 +4770,22 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** Refunds, newest first; filter by account */
+    /** Refunds, newest first; filter by charge, account, service (the charge’s) and creation time */
     get: {
       parameters: {
         query?: {
           limit?: number
           starting_after?: string
+          /** @description Only this account’s (`acct_…`) */
           account?: string
+          /** @description Only those of this service (`svc_…`); a refund, its charge’s */
+          service?: string
+          /** @description Only those created at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only those created before this time (ISO 8601) */
+          'created[lt]'?: string
+          /** @description Only the refunds of this charge (`ch_…`) */
+          charge?: string
         }
         header?: never
         path?: never

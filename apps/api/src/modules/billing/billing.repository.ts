@@ -108,6 +108,21 @@ export interface PageQuery {
 
 const page = (q: PageQuery) => [q.startingAfter ?? null, q.limit + 1] as const
 
+/** What a list of holds, charges or refunds is narrowed to (each left out: not narrowed). */
+export interface PaymentFilter {
+  accountId?: string
+  /** A refund has the service of its charge. */
+  serviceId?: string
+  createdGte?: Date
+  createdLt?: Date
+}
+
+/** The filter as `$2` (account), `$3` (service), `$4` and `$5` (created) of a list statement. */
+const filtered = (f: PaymentFilter) =>
+  [f.accountId ?? null, f.serviceId ?? null, f.createdGte ?? null, f.createdLt ?? null] as const
+const FILTERED = `($2::text IS NULL OR account_id = $2) AND ($4::timestamptz IS NULL OR created_at >= $4)
+            AND ($5::timestamptz IS NULL OR created_at < $5)`
+
 /** A reply with the ids of the events it writes (`events.newDelivery`). */
 export type ReplyWithIds = Omit<Reply, 'events'> & {
   events: (Reply['events'][number] & { id: string; event_id: string })[]
@@ -337,11 +352,19 @@ export function createBillingRepository() {
       return (await q.query<HoldRow>('SELECT * FROM billing_holds WHERE id = $1', [id]))[0]
     },
 
-    listHolds(q: Queryable, companyId: string, filter: { accountId?: string }, p: PageQuery) {
+    listHolds(
+      q: Queryable,
+      companyId: string,
+      filter: PaymentFilter & { status?: HoldStatus },
+      p: PageQuery,
+      now: Date,
+    ) {
+      // A pending hold past its expiry is listed as expired, as it reads, before the sweeper marks it.
       return q.query<HoldRow>(
-        `SELECT * FROM billing_holds WHERE company_id = $1 AND ($2::text IS NULL OR account_id = $2)
-            AND ($3::text IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
-        [companyId, filter.accountId ?? null, ...page(p)],
+        `SELECT * FROM billing_holds WHERE company_id = $1 AND ${FILTERED} AND ($3::text IS NULL OR service_id = $3)
+            AND ($6::text IS NULL OR $6 = CASE WHEN status = 'pending' AND expires_at <= $7 THEN 'expired' ELSE status END)
+            AND ($8::text IS NULL OR id < $8) ORDER BY id DESC LIMIT $9`,
+        [companyId, ...filtered(filter), filter.status ?? null, now, ...page(p)],
       )
     },
 
@@ -349,24 +372,25 @@ export function createBillingRepository() {
       return (await q.query<ChargeRow>('SELECT * FROM billing_charges WHERE id = $1', [id]))[0]
     },
 
-    listCharges(q: Queryable, companyId: string, filter: { accountId?: string }, p: PageQuery) {
+    listCharges(q: Queryable, companyId: string, filter: PaymentFilter, p: PageQuery) {
       return q.query<ChargeRow>(
-        `SELECT * FROM billing_charges WHERE company_id = $1 AND ($2::text IS NULL OR account_id = $2)
-            AND ($3::text IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
-        [companyId, filter.accountId ?? null, ...page(p)],
+        `SELECT * FROM billing_charges WHERE company_id = $1 AND ${FILTERED} AND ($3::text IS NULL OR service_id = $3)
+            AND ($6::text IS NULL OR id < $6) ORDER BY id DESC LIMIT $7`,
+        [companyId, ...filtered(filter), ...page(p)],
       )
     },
 
     listRefunds(
       q: Queryable,
       companyId: string,
-      filter: { accountId?: string; chargeId?: string },
+      filter: PaymentFilter & { chargeId?: string },
       p: PageQuery,
     ) {
       return q.query<RefundRow>(
-        `SELECT * FROM billing_refunds WHERE company_id = $1 AND ($2::text IS NULL OR account_id = $2)
-            AND ($3::text IS NULL OR charge_id = $3) AND ($4::text IS NULL OR id < $4) ORDER BY id DESC LIMIT $5`,
-        [companyId, filter.accountId ?? null, filter.chargeId ?? null, ...page(p)],
+        `SELECT * FROM billing_refunds r WHERE company_id = $1 AND ${FILTERED}
+            AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM billing_charges c WHERE c.id = r.charge_id AND c.service_id = $3))
+            AND ($6::text IS NULL OR charge_id = $6) AND ($7::text IS NULL OR id < $7) ORDER BY id DESC LIMIT $8`,
+        [companyId, ...filtered(filter), filter.chargeId ?? null, ...page(p)],
       )
     },
 

@@ -163,7 +163,53 @@ export const CaptureBody = Type.Object({ amount: Type.Optional(Amount) }, closed
 export const RefundBody = Type.Object({ amount: Type.Optional(Amount) }, closed)
 export const ReleaseBody = Type.Object({}, closed)
 
-export const ListQuery = (prefix: 'acct' | 'ch' | 'hold' | 're') =>
-  Type.Object({ ...PageQuery(prefix), account: Type.Optional(Type.String({ maxLength: 64 })) }, closed)
+/** The filters every list of holds, charges and refunds takes. */
+const paymentFilters = {
+  account: Type.Optional(Type.String({ maxLength: 64, description: 'Only this account’s (`acct_…`)' })),
+  service: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: 'Only those of this service (`svc_…`); a refund, its charge’s',
+    }),
+  ),
+  'created[gte]': Type.Optional(
+    Type.String({ format: 'date-time', description: 'Only those created at or after this time (ISO 8601)' }),
+  ),
+  'created[lt]': Type.Optional(
+    Type.String({ format: 'date-time', description: 'Only those created before this time (ISO 8601)' }),
+  ),
+}
+
+export const HoldListQuery = Type.Object(
+  {
+    ...PageQuery('hold'),
+    ...paymentFilters,
+    status: Type.Optional(
+      Type.Union(
+        (['pending', 'captured', 'released', 'expired'] as const).map((s) => Type.Literal(s)),
+        { description: 'A pending hold past its expiry is expired' },
+      ),
+    ),
+  },
+  closed,
+)
+export const ChargeListQuery = Type.Object(
+  {
+    ...PageQuery('ch'),
+    ...paymentFilters,
+    status: Type.Optional(Type.Literal('succeeded', { description: 'Every charge is succeeded' })),
+  },
+  closed,
+)
+export const RefundListQuery = Type.Object(
+  {
+    ...PageQuery('re'),
+    ...paymentFilters,
+    charge: Type.Optional(
+      Type.String({ maxLength: 64, description: 'Only the refunds of this charge (`ch_…`)' }),
+    ),
+  },
+  closed,
+)
 
 export const billingSchemas = [Account, Balance, Hold, Charge, Refund]

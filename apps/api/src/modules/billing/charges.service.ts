@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
-import type { BillingRepository, PageQuery } from './billing.repository.js'
+import type { BillingRepository, PageQuery, PaymentFilter } from './billing.repository.js'
 import { chargeView } from './billing.views.js'
 import { ownedBy, type PaymentPlans, type Priced, pageOf, userData } from './payment-plans.js'
 
@@ -36,7 +36,7 @@ export function createChargesService(deps: { db: Database; repo: BillingReposito
       return chargeView(ownedBy(await repo.findCharge(db, chargeId), companyId, `no charge ${chargeId}`))
     },
 
-    async listCharges(companyId: string, filter: { accountId?: string }, page: PageQuery) {
+    async listCharges(companyId: string, filter: PaymentFilter, page: PageQuery) {
       return pageOf(await repo.listCharges(db, companyId, filter, page), page, chargeView)
     },
   }

@@ -4,7 +4,7 @@ import { newId } from '../../lib/ids.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
 import type { EventType } from '../webhooks/webhook-events.js'
 import type { Reply } from './billing.operations.js'
-import type { BillingRepository, PageQuery } from './billing.repository.js'
+import type { BillingRepository, HoldStatus, PageQuery, PaymentFilter } from './billing.repository.js'
 import { holdView } from './billing.views.js'
 import { ownedBy, type PaymentPlans, type Priced, pageOf, userData } from './payment-plans.js'
 
@@ -94,9 +94,9 @@ export function createHoldsService(deps: {
       return holdView(await ownHold(companyId, holdId), clock.now())
     },
 
-    async listHolds(companyId: string, filter: { accountId?: string }, page: PageQuery) {
+    async listHolds(companyId: string, filter: PaymentFilter & { status?: HoldStatus }, page: PageQuery) {
       const now = clock.now()
-      return pageOf(await repo.listHolds(db, companyId, filter, page), page, (row) => holdView(row, now))
+      return pageOf(await repo.listHolds(db, companyId, filter, page, now), page, (row) => holdView(row, now))
     },
   }
 }

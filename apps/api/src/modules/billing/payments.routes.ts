@@ -5,14 +5,17 @@ import { Page, problemResponses, partnerSecurity as security } from '../../lib/s
 import { principalOf } from '../../plugins/auth.js'
 import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
+import type { PaymentFilter } from './billing.repository.js'
 import {
   CaptureBody,
+  ChargeListQuery,
   CreateChargeBody,
   CreateHoldBody,
+  HoldListQuery,
   IdempotencyHeaders,
   IdParam,
-  ListQuery,
   RefundBody,
+  RefundListQuery,
   ReleaseBody,
 } from './billing.schemas.js'
 import type { ChargesService } from './charges.service.js'
@@ -21,6 +24,22 @@ import type { RefundsService } from './refunds.service.js'
 
 const config = { auth: 'partner' as const }
 const moneyProblems = problemResponses(400, 401, 402, 403, 404, 409, 422)
+
+/** A list's query as the filter of its statement; times as ISO 8601 (the schema checked them). */
+function filterOf(query: {
+  account?: string
+  service?: string
+  'created[gte]'?: string
+  'created[lt]'?: string
+}): PaymentFilter {
+  const at = (v: string | undefined) => (v === undefined ? undefined : new Date(v))
+  return {
+    accountId: query.account,
+    serviceId: query.service,
+    createdGte: at(query['created[gte]']),
+    createdLt: at(query['created[lt]']),
+  }
+}
 
 function call(request: FastifyRequest): { companyId: string; call: IdempotentRequest } {
   const companyId = principalOf(request).id
@@ -116,16 +135,16 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['Holds'],
         security,
-        summary: 'Holds, newest first; filter by account',
-        querystring: ListQuery('hold'),
+        summary: 'Holds, newest first; filter by account, service, creation time and status',
+        querystring: HoldListQuery,
         response: { 200: Page(Type.Ref('Hold')), ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
-      const { limit = 20, starting_after, account } = request.query
+      const { limit = 20, starting_after, status } = request.query
       return holds.listHolds(
         principalOf(request).id,
-        { accountId: account },
+        { ...filterOf(request.query), status },
         { limit, startingAfter: starting_after },
       )
     },
@@ -157,18 +176,17 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['Charges'],
         security,
-        summary: 'Charges, newest first; filter by account',
-        querystring: ListQuery('ch'),
+        summary: 'Charges, newest first; filter by account, service and creation time',
+        querystring: ChargeListQuery,
         response: { 200: Page(Type.Ref('Charge')), ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
-      const { limit = 20, starting_after, account } = request.query
-      return charges.listCharges(
-        principalOf(request).id,
-        { accountId: account },
-        { limit, startingAfter: starting_after },
-      )
+      const { limit = 20, starting_after } = request.query
+      return charges.listCharges(principalOf(request).id, filterOf(request.query), {
+        limit,
+        startingAfter: starting_after,
+      })
     },
   )
 
@@ -214,17 +232,20 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['Charges'],
         security,
-        summary: 'Refunds, newest first; filter by account',
-        querystring: ListQuery('re'),
+        summary: 'Refunds, newest first; filter by charge, account, service (the charge’s) and creation time',
+        querystring: RefundListQuery,
         response: { 200: Page(Type.Ref('Refund')), ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {
-      const { limit = 20, starting_after, account } = request.query
+      const { limit = 20, starting_after, charge } = request.query
       return refunds.listRefunds(
         principalOf(request).id,
-        { accountId: account },
-        { limit, startingAfter: starting_after },
+        { ...filterOf(request.query), chargeId: charge },
+        {
+          limit,
+          startingAfter: starting_after,
+        },
       )
     },
   )

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
-import type { BillingRepository, PageQuery } from './billing.repository.js'
+import type { BillingRepository, PageQuery, PaymentFilter } from './billing.repository.js'
 import { refundView } from './billing.views.js'
 import { type PaymentPlans, pageOf } from './payment-plans.js'
 
@@ -28,7 +28,7 @@ export function createRefundsService(deps: { db: Database; repo: BillingReposito
       })
     },
 
-    async listRefunds(companyId: string, filter: { accountId?: string; chargeId?: string }, page: PageQuery) {
+    async listRefunds(companyId: string, filter: PaymentFilter & { chargeId?: string }, page: PageQuery) {
       return pageOf(await repo.listRefunds(db, companyId, filter, page), page, refundView)
     },
   }
