@@ -144,13 +144,14 @@ describe('retries and idempotency keys', () => {
 
   it('sends a payment list’s creation range as created[gte] and created[lt], Dates as ISO 8601', async () => {
     const page = () => json(200, { data: [], has_more: false })
-    const { protus, calls } = client([page(), page(), page()])
+    const { protus, calls } = client([page(), page(), page(), json(200, { group_by: 'day', data: [] })])
     await protus.charges.list({
       service: 'svc_1',
       created: { gte: new Date('2026-11-01T00:00:00Z'), lt: '2026-12-01T00:00:00+03:00' },
     })
     await protus.holds.list({ status: 'expired', created: { lt: new Date(0) } })
     await protus.refunds.list({ charge: 'ch_1' })
+    await protus.reports.revenue({ group_by: 'day', created: { gte: '2026-11-01T00:00:00Z' } })
     const queries = calls.map((c) => Object.fromEntries(new URL(c.url).searchParams))
     expect(queries).toEqual([
       {
@@ -160,7 +161,9 @@ describe('retries and idempotency keys', () => {
       },
       { status: 'expired', 'created[lt]': '1970-01-01T00:00:00.000Z' },
       { charge: 'ch_1' },
+      { group_by: 'day', 'created[gte]': '2026-11-01T00:00:00Z' },
     ])
+    expect(new URL(calls[3]?.url ?? '').pathname).toBe('/v1/reports/revenue')
   })
 
   it('sends no Idempotency-Key on GET and PATCH and keeps query parameters', async () => {

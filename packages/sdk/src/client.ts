@@ -18,6 +18,8 @@ import type {
   PageParams,
   PaymentListParams,
   Refund,
+  RevenueReport,
+  RevenueReportParams,
   SandboxClock,
   Service,
   Subscription,
@@ -61,8 +63,11 @@ export interface DirectUser {
   username?: string
 }
 
-/** A payment list's parameters as its query: `created` as `created[gte]` and `created[lt]`. */
-function paymentQuery({ created, ...rest }: PaymentListParams): Record<string, unknown> {
+/** A list's or report's parameters as its query: `created` as `created[gte]` and `created[lt]`. */
+function paymentQuery({
+  created,
+  ...rest
+}: PaymentListParams | RevenueReportParams): Record<string, unknown> {
   const iso = (v: Date | string | undefined) => (v instanceof Date ? v.toISOString() : v)
   return { ...rest, 'created[gte]': iso(created?.gte), 'created[lt]': iso(created?.lt) }
 }
@@ -189,6 +194,18 @@ export function createProtusClient(options: ProtusClientOptions) {
       /** Newest first; filter by charge, account, service (the charge's) and creation time. */
       list: (params: ListRefundsParams = {}, o?: RequestOptions) =>
         get<Page<Refund>>('/v1/refunds', paymentQuery(params), o),
+    },
+    reports: {
+      /**
+       * Revenue by service, day or month (UTC), per currency.
+       *
+       * @example
+       * ```ts
+       * const { data } = await protus.reports.revenue({ group_by: 'month', created: { gte: '2026-01-01T00:00:00Z' } })
+       * ```
+       */
+      revenue: (params: RevenueReportParams, o?: RequestOptions) =>
+        get<RevenueReport>('/v1/reports/revenue', paymentQuery(params), o),
     },
     services: {
       list: (params: PageParams & { active?: boolean } = {}, o?: RequestOptions) =>

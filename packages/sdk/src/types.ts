@@ -133,6 +133,17 @@ export type ListHoldsParams = PaymentListParams & { status?: HoldStatus }
 /** Refunds of one charge, besides the other filters. */
 export type ListRefundsParams = PaymentListParams & { charge?: string }
 
+/**
+ * Revenue per service, UTC day or UTC month and currency: `charges_count` and `gross` of the
+ * charges created under the key, `refunds` made under it (of its charges' service), `net`.
+ */
+export type RevenueReport = Schemas['RevenueReport']
+
+export interface RevenueReportParams {
+  group_by: RevenueReport['group_by']
+  created?: { gte?: Date | string; lt?: Date | string }
+}
+
 export type ListSubscriptionsParams = PageParams & {
   account?: string
   status?: SubscriptionStatus

@@ -4842,6 +4842,79 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/v1/reports/revenue': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Revenue by service, day or month: charges, gross, refunds and net per currency
+     * @description A charge counts when it was created (captures included), a refund when it was made, under its charge’s service; `created[gte]` and `created[lt]` bound both. Keys in order.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description service: the charge’s service (null for an amount); day, month: in UTC */
+          group_by: 'service' | 'day' | 'month'
+          /** @description Only those created at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only those created before this time (ISO 8601) */
+          'created[lt]'?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['RevenueReport']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/v1/sandbox/clock': {
     parameters: {
       query?: never
@@ -6992,6 +7065,23 @@ export interface components {
       resolved_at: string | null
       /** @description Set when PROTUS released the hold for the person: they revoked your access, or took the charge scope away */
       reason?: 'grant_revoked' | 'scope_removed'
+    }
+    RevenueReport: {
+      /** @description service: the charge’s service (null for an amount); day, month: in UTC */
+      group_by: 'service' | 'day' | 'month'
+      data: {
+        /** @description The service id (null: charges of an amount), the day (YYYY-MM-DD) or month (YYYY-MM) */
+        key: string | null
+        currency: string
+        /** @description Charges created under the key (captures included) */
+        charges_count: number
+        /** @description Integer minor units */
+        gross: number
+        /** @description Refunds made under the key (a day or month: when made), of its charges’ service */
+        refunds: number
+        /** @description gross − refunds */
+        net: number
+      }[]
     }
     /** @description The sandbox clock's current time: what every object's times and every time-based rule read */
     SandboxClock: {

@@ -117,6 +117,18 @@ export interface PaymentFilter {
   createdLt?: Date
 }
 
+/** How a revenue report groups: by the charge's service, or by the UTC day or month. */
+export type RevenueGrouping = 'service' | 'day' | 'month'
+
+/** One line of a revenue report: what moved under one key in one currency. */
+export interface RevenueRow {
+  key: string | null
+  currency: string
+  charges_count: number
+  gross: bigint
+  refunds: bigint
+}
+
 /** The filter as `$2` (account), `$3` (service), `$4` and `$5` (created) of a list statement. */
 const filtered = (f: PaymentFilter) =>
   [f.accountId ?? null, f.serviceId ?? null, f.createdGte ?? null, f.createdLt ?? null] as const
@@ -391,6 +403,38 @@ export function createBillingRepository() {
             AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM billing_charges c WHERE c.id = r.charge_id AND c.service_id = $3))
             AND ($6::text IS NULL OR charge_id = $6) AND ($7::text IS NULL OR id < $7) ORDER BY id DESC LIMIT $8`,
         [companyId, ...filtered(filter), filter.chargeId ?? null, ...page(p)],
+      )
+    },
+
+    /**
+     * The partner's charges and refunds summed per key and currency: a charge counts at its
+     * creation, a refund at its own (so a period's net is what moved in it), both of the service
+     * of the charge. Keys in order; a service key is null for charges of an amount.
+     */
+    revenue(
+      q: Queryable,
+      companyId: string,
+      groupBy: RevenueGrouping,
+      range: Omit<PaymentFilter, 'accountId' | 'serviceId'>,
+    ) {
+      const key = (created: string, service: string) =>
+        groupBy === 'service'
+          ? service
+          : `to_char(${created} AT TIME ZONE 'UTC', '${groupBy === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM'}')`
+      return q.query<RevenueRow>(
+        `SELECT key, currency, sum(n)::integer AS charges_count, sum(gross)::bigint AS gross,
+                sum(refunds)::bigint AS refunds
+           FROM (SELECT ${key('c.created_at', 'c.service_id')} AS key, c.currency, 1 AS n, c.amount AS gross, 0 AS refunds
+                   FROM billing_charges c
+                  WHERE c.company_id = $1 AND ($2::timestamptz IS NULL OR c.created_at >= $2)
+                    AND ($3::timestamptz IS NULL OR c.created_at < $3)
+                 UNION ALL
+                 SELECT ${key('r.created_at', 'c.service_id')}, c.currency, 0, 0, r.amount
+                   FROM billing_refunds r JOIN billing_charges c ON c.id = r.charge_id
+                  WHERE r.company_id = $1 AND ($2::timestamptz IS NULL OR r.created_at >= $2)
+                    AND ($3::timestamptz IS NULL OR r.created_at < $3)) moved
+          GROUP BY key, currency ORDER BY key COLLATE "C" NULLS LAST, currency`,
+        [companyId, range.createdGte ?? null, range.createdLt ?? null],
       )
     },
 

@@ -180,6 +180,46 @@ const paymentFilters = {
   ),
 }
 
+const RevenueGroupBy = Type.Union(
+  (['service', 'day', 'month'] as const).map((g) => Type.Literal(g)),
+  { description: 'service: the charge’s service (null for an amount); day, month: in UTC' },
+)
+
+export const RevenueQuery = Type.Object(
+  {
+    group_by: RevenueGroupBy,
+    'created[gte]': paymentFilters['created[gte]'],
+    'created[lt]': paymentFilters['created[lt]'],
+  },
+  closed,
+)
+
+export const RevenueReport = Type.Object(
+  {
+    group_by: RevenueGroupBy,
+    data: Type.Array(
+      Type.Object(
+        {
+          key: Type.Union([Type.String(), Type.Null()], {
+            description:
+              'The service id (null: charges of an amount), the day (YYYY-MM-DD) or month (YYYY-MM)',
+          }),
+          currency: Type.String(),
+          charges_count: Type.Integer({ description: 'Charges created under the key (captures included)' }),
+          gross: MinorUnits,
+          refunds: Type.Unsafe<bigint | number>({
+            type: 'integer',
+            description: 'Refunds made under the key (a day or month: when made), of its charges’ service',
+          }),
+          net: Type.Unsafe<bigint | number>({ type: 'integer', description: 'gross − refunds' }),
+        },
+        closed,
+      ),
+    ),
+  },
+  { ...closed, $id: 'RevenueReport' },
+)
+
 export const HoldListQuery = Type.Object(
   {
     ...PageQuery('hold'),
@@ -212,4 +252,4 @@ export const RefundListQuery = Type.Object(
   closed,
 )
 
-export const billingSchemas = [Account, Balance, Hold, Charge, Refund]
+export const billingSchemas = [Account, Balance, Hold, Charge, Refund, RevenueReport]

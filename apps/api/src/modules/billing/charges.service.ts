@@ -1,8 +1,8 @@
 import type { Database } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
-import type { BillingRepository, PageQuery, PaymentFilter } from './billing.repository.js'
-import { chargeView } from './billing.views.js'
+import type { BillingRepository, PageQuery, PaymentFilter, RevenueGrouping } from './billing.repository.js'
+import { chargeView, money } from './billing.views.js'
 import { ownedBy, type PaymentPlans, type Priced, pageOf, userData } from './payment-plans.js'
 
 /** Direct charges of an account, and the charges of captured holds as the partner reads them. */
@@ -34,6 +34,26 @@ export function createChargesService(deps: { db: Database; repo: BillingReposito
 
     async getCharge(companyId: string, chargeId: string) {
       return chargeView(ownedBy(await repo.findCharge(db, chargeId), companyId, `no charge ${chargeId}`))
+    },
+
+    /** Revenue by service, day or month: charges, their gross, the refunds made, the net. */
+    async revenue(
+      companyId: string,
+      groupBy: RevenueGrouping,
+      range: { createdGte?: Date; createdLt?: Date },
+    ) {
+      const rows = await repo.revenue(db, companyId, groupBy, range)
+      return {
+        group_by: groupBy,
+        data: rows.map((r) => ({
+          key: r.key,
+          currency: r.currency,
+          charges_count: r.charges_count,
+          gross: money(r.gross),
+          refunds: money(r.refunds),
+          net: money(r.gross - r.refunds),
+        })),
+      }
     },
 
     async listCharges(companyId: string, filter: PaymentFilter, page: PageQuery) {

@@ -17,6 +17,7 @@ import {
   RefundBody,
   RefundListQuery,
   ReleaseBody,
+  RevenueQuery,
 } from './billing.schemas.js'
 import type { ChargesService } from './charges.service.js'
 import type { HoldsService } from './holds.service.js'
@@ -187,6 +188,26 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{
         limit,
         startingAfter: starting_after,
       })
+    },
+  )
+
+  app.get(
+    '/v1/reports/revenue',
+    {
+      config,
+      schema: {
+        tags: ['Reports'],
+        security,
+        summary: 'Revenue by service, day or month: charges, gross, refunds and net per currency',
+        description:
+          'A charge counts when it was created (captures included), a refund when it was made, under its charge’s service; `created[gte]` and `created[lt]` bound both. Keys in order.',
+        querystring: RevenueQuery,
+        response: { 200: Type.Ref('RevenueReport'), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { createdGte, createdLt } = filterOf(request.query)
+      return charges.revenue(principalOf(request).id, request.query.group_by, { createdGte, createdLt })
     },
   )
 
