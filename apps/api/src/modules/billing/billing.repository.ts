@@ -343,17 +343,19 @@ export function createBillingRepository() {
     async stats(q: Queryable, accountIds: readonly string[], at: Date): Promise<Map<string, AccountStats>> {
       if (accountIds.length === 0) return new Map()
       const rows = await q.query<AccountStats>(
-        `SELECT a.id AS account_id,
-                coalesce((SELECT sum(c.amount - c.amount_refunded) FROM billing_charges c WHERE c.account_id = a.id), 0)::bigint AS spent,
-                coalesce((SELECT sum(c.amount_refunded) FROM billing_charges c WHERE c.account_id = a.id), 0)::bigint AS refunded,
-                coalesce((SELECT sum(h.amount) FROM billing_holds h
-                           WHERE h.account_id = a.id AND h.status = 'pending' AND h.expires_at > $2), 0)::bigint AS held,
-                greatest((SELECT max(c.created_at) FROM billing_charges c WHERE c.account_id = a.id),
-                         (SELECT max(h.created_at) FROM billing_holds h WHERE h.account_id = a.id),
-                         (SELECT max(r.created_at) FROM billing_refunds r WHERE r.account_id = a.id)) AS last_activity_at,
-                (m.u->>'spent')::bigint AS month_spent,
-                (m.u->>'resets_at')::timestamptz AS month_resets_at
-           FROM billing_accounts a, LATERAL (SELECT billing_usage(a.id, $2) AS u) m
+        // One pass over each account's charges, holds and refunds, and its month's usage.
+        `SELECT a.id AS account_id, coalesce(c.spent, 0)::bigint AS spent, coalesce(c.refunded, 0)::bigint AS refunded,
+                coalesce(h.held, 0)::bigint AS held, greatest(c.last, h.last, r.last) AS last_activity_at,
+                (m.u->>'spent')::bigint AS month_spent, (m.u->>'resets_at')::timestamptz AS month_resets_at
+           FROM billing_accounts a
+           CROSS JOIN LATERAL (SELECT billing_usage(a.id, $2) AS u) m
+           CROSS JOIN LATERAL (SELECT sum(amount - amount_refunded) AS spent, sum(amount_refunded) AS refunded,
+                                      max(created_at) AS last
+                                 FROM billing_charges WHERE account_id = a.id) c
+           CROSS JOIN LATERAL (SELECT sum(amount) FILTER (WHERE status = 'pending' AND expires_at > $2) AS held,
+                                      max(created_at) AS last
+                                 FROM billing_holds WHERE account_id = a.id) h
+           CROSS JOIN LATERAL (SELECT max(created_at) AS last FROM billing_refunds WHERE account_id = a.id) r
           WHERE a.id = ANY ($1::text[])`,
         [accountIds, at],
       )
