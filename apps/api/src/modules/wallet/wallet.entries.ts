@@ -1,6 +1,10 @@
-import type { EntryRow } from '../ledger/ledger.repository.js'
+import type { EntryRow, EntryShape } from '../ledger/ledger.repository.js'
 
-export type EntryKind = 'top_up' | 'charge' | 'hold' | 'capture' | 'release' | 'expiry' | 'refund'
+export const ENTRY_KINDS = ['top_up', 'charge', 'hold', 'capture', 'release', 'expiry', 'refund'] as const
+export type EntryKind = (typeof ENTRY_KINDS)[number]
+
+/** What marks a posted credit as a top-up (the top-ups module writes it). */
+const TOP_UP = 'topup_id'
 
 /** What a ledger movement on a person's wallet means to the person. */
 export function entryKind(entry: Pick<EntryRow, 'kind' | 'direction' | 'user_data'>): EntryKind {
@@ -14,8 +18,31 @@ export function entryKind(entry: Pick<EntryRow, 'kind' | 'direction' | 'user_dat
     case 'expire_pending':
       return 'expiry'
     case 'posted':
-      if (typeof entry.user_data.topup_id === 'string') return 'top_up'
+      if (typeof entry.user_data[TOP_UP] === 'string') return 'top_up'
       return entry.direction === 'credit' ? 'refund' : 'charge'
+  }
+}
+
+/**
+ * The ledger movements that give statement lines of `kind`: `entryKind` and `statementLines`
+ * read backwards. A partial capture gives a release line too, for the rest of its hold.
+ */
+export function shapesOf(kind: EntryKind): EntryShape[] {
+  switch (kind) {
+    case 'top_up':
+      return [{ kind: 'posted', tag: { key: TOP_UP, present: true } }]
+    case 'charge':
+      return [{ kind: 'posted', direction: 'debit', tag: { key: TOP_UP, present: false } }]
+    case 'refund':
+      return [{ kind: 'posted', direction: 'credit', tag: { key: TOP_UP, present: false } }]
+    case 'hold':
+      return [{ kind: 'pending' }]
+    case 'capture':
+      return [{ kind: 'post_pending' }]
+    case 'release':
+      return [{ kind: 'void_pending' }, { kind: 'post_pending', partial: true }]
+    case 'expiry':
+      return [{ kind: 'expire_pending' }]
   }
 }
 

@@ -1,14 +1,57 @@
+import type { Clock } from '../../lib/clock.js'
 import { DomainError } from '../../lib/domain-error.js'
 import type { AccountsService } from '../billing/accounts.service.js'
 import type { CatalogueService } from '../catalogue/catalogue.service.js'
 import { DEFAULT_CURRENCY } from '../catalogue/catalogue.service.js'
 import type { CompanySettingsService } from '../identity/company-settings.service.js'
-import type { EntryRow } from '../ledger/ledger.repository.js'
+import type { EntryFilter, EntryRow } from '../ledger/ledger.repository.js'
 import type { LedgerService } from '../ledger/ledger.service.js'
-import { entryRefs, statementLines, transferOf } from './wallet.entries.js'
+import {
+  type EntryKind,
+  entryRefs,
+  type StatementLine,
+  shapesOf,
+  statementLines,
+  transferOf,
+} from './wallet.entries.js'
+import { monthsOf, spendingByMonth, spendingByPartner } from './wallet.spending.js'
 
-const expand = (rows: readonly EntryRow[]) =>
-  rows.flatMap((row) => statementLines(row).map((line) => ({ line, row, refs: entryRefs(row) })))
+/** What the statement is narrowed to; each field left out narrows nothing. */
+export interface StatementFilter {
+  /** The partner (`co_…`) the movement was with. */
+  partner?: string
+  kind?: EntryKind
+  createdGte?: Date
+  createdLt?: Date
+  /** Contained in the description, case-insensitively; empty narrows nothing. */
+  q?: string
+}
+
+/** One line of the statement as the person reads it. */
+export interface StatementEntry extends StatementLine {
+  partner: { id: string; name: string } | null
+  service: { id: string; name: string } | null
+  subscription: string | null
+  description: string | null
+  created_at: Date
+}
+
+const ledgerFilter = (filter: StatementFilter): EntryFilter => ({
+  companyId: filter.partner,
+  description: filter.q || undefined,
+  createdGte: filter.createdGte,
+  createdLt: filter.createdLt,
+  shapes: filter.kind === undefined ? undefined : shapesOf(filter.kind),
+})
+
+const expand = (rows: readonly EntryRow[], kind?: EntryKind) =>
+  rows.flatMap((row) =>
+    statementLines(row)
+      .filter((line) => kind === undefined || line.kind === kind)
+      .map((line) => ({ line, row, refs: entryRefs(row) })),
+  )
+
+const day = (at: Date) => at.toISOString().slice(0, 10)
 
 const named = (names: Map<string, string>, id: string | null) =>
   id === null ? null : { id, name: names.get(id) ?? id }
@@ -22,8 +65,9 @@ export function createWalletService(deps: {
   accounts: AccountsService
   companies: CompanySettingsService
   catalogue: CatalogueService
+  clock: Clock
 }) {
-  const { ledger, accounts, companies, catalogue } = deps
+  const { ledger, accounts, companies, catalogue, clock } = deps
 
   async function walletOf(customerId: string): Promise<bigint> {
     const wallet = await ledger.walletOf(customerId, DEFAULT_CURRENCY)
@@ -37,19 +81,32 @@ export function createWalletService(deps: {
     })
 
   /**
-   * The statement's lines after `starting_after` (the last line already seen), newest first. Its
-   * transfer's place in the wallet's history is the cursor; the line that gives back the rest of
-   * a capture shares its transfer with the capture's line, so paging after it starts within it.
+   * The statement's lines under `filter` after `starting_after` (the last line already seen),
+   * newest first. Its transfer's place in the wallet's history is the cursor; the line that gives
+   * back the rest of a capture shares its transfer with the capture's line, so paging after it
+   * starts within it. `count` transfers give at least `count` lines when there are so many.
    */
-  async function linesAfter(wallet: bigint, startingAfter: string | undefined, count: number) {
-    if (startingAfter === undefined) return expand(await ledger.entries(wallet, { limit: count }))
+  async function linesAfter(
+    wallet: bigint,
+    filter: StatementFilter,
+    startingAfter: string | undefined,
+    count: number,
+  ) {
+    const narrowed = ledgerFilter(filter)
+    if (startingAfter === undefined) {
+      return expand(await ledger.entries(wallet, { limit: count, filter: narrowed }), filter.kind)
+    }
     const seq = await ledger.entrySeq(wallet, transferOf(startingAfter))
     if (seq === undefined) throw notAnEntry(startingAfter)
-    // One more transfer than asked: the one the cursor is in, whose lines up to the cursor are seen.
-    const lines = expand(await ledger.entries(wallet, { limit: count + 1, before: seq + 1n }))
-    const seen = lines.findIndex(({ line }) => line.id === startingAfter)
+    // The cursor's transfer as a whole, whatever the filter: the lines up to the cursor are seen.
+    const [transfer] = await ledger.entries(wallet, { limit: 1, before: seq + 1n })
+    const own = transfer ? statementLines(transfer) : []
+    const seen = own.findIndex((line) => line.id === startingAfter)
     if (seen < 0) throw notAnEntry(startingAfter)
-    return lines.slice(seen + 1)
+    const unseen = new Set(own.slice(seen + 1).map((line) => line.id))
+    // One more transfer than asked: the cursor's, when it passes the filter.
+    const rows = await ledger.entries(wallet, { limit: count + 1, before: seq + 1n, filter: narrowed })
+    return expand(rows, filter.kind).filter(({ line, row }) => row.seq !== seq || unseen.has(line.id))
   }
 
   return {
@@ -64,11 +121,15 @@ export function createWalletService(deps: {
       }
     },
 
-    /** Every movement on the wallet, newest first, with the partner and service it was for. */
-    async entries(customerId: string, page: { limit: number; startingAfter?: string }) {
+    /** The movements on the wallet under `filter`, newest first, with the partner and service each was for. */
+    async entries(
+      customerId: string,
+      filter: StatementFilter,
+      page: { limit: number; startingAfter?: string },
+    ): Promise<{ data: StatementEntry[]; has_more: boolean }> {
       const wallet = await walletOf(customerId)
       // Every transfer gives at least one line, so limit + 1 transfers tell whether there are more.
-      const lines = await linesAfter(wallet, page.startingAfter, page.limit + 1)
+      const lines = await linesAfter(wallet, filter, page.startingAfter, page.limit + 1)
       const shown = lines.slice(0, page.limit)
       const [partners, services] = await Promise.all([
         companies.names(shown.flatMap(({ refs }) => refs.companyId ?? [])),
@@ -83,6 +144,31 @@ export function createWalletService(deps: {
         created_at: row.created_at,
       }))
       return { data, has_more: lines.length > page.limit }
+    },
+
+    /** What a download of the statement is called and the currency its amounts are in. */
+    async statementFile(customerId: string) {
+      await walletOf(customerId)
+      return { filename: `protus-statement-${day(clock.now())}.csv`, currency: DEFAULT_CURRENCY }
+    },
+
+    /**
+     * What went to partners, charges less their refunds (a refund counts when it was made), per
+     * UTC month (each month of the period, by partner) or per partner over the period.
+     */
+    async spending(
+      customerId: string,
+      groupBy: 'month' | 'partner',
+      range: { createdGte?: Date; createdLt?: Date },
+    ) {
+      const wallet = await walletOf(customerId)
+      const months = groupBy === 'month' ? monthsOf(range, clock.now()) : undefined
+      const rows = months?.keys.length === 0 ? [] : await ledger.companyMonths(wallet, months ?? range)
+      const names = await companies.names([...new Set(rows.map((row) => row.company_id))])
+      const currency = DEFAULT_CURRENCY
+      return months
+        ? { group_by: 'month' as const, currency, data: spendingByMonth(months.keys, rows, names) }
+        : { group_by: 'partner' as const, currency, data: spendingByPartner(rows, names) }
     },
 
     /** The person's accounts at partners, with the partner's name, what each spent and holds. */
