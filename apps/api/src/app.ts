@@ -11,6 +11,7 @@ import { type Clock, systemClock } from './lib/clock.js'
 import { Problem } from './lib/schemas.js'
 import { resolveSecretKey } from './lib/secret-key.js'
 import { allMigrations } from './migrations.js'
+import { balanceRoutes } from './modules/billing/balance.routes.js'
 import { accountRoutes } from './modules/billing/billing.routes.js'
 import { billingSchemas } from './modules/billing/billing.schemas.js'
 import { paymentRoutes } from './modules/billing/payments.routes.js'
@@ -180,6 +181,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(catalogueRoutes, { catalogue, idempotency })
   await app.register(accountRoutes, { accounts, idempotency })
   await app.register(paymentRoutes, { holds, charges, refunds })
+  await app.register(balanceRoutes, { payouts: services.payouts, idempotency })
   await app.register(subscriptionRoutes, {
     subscriptions: services.subscriptions,
     personSubscriptions: services.personSubscriptions,

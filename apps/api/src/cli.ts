@@ -34,6 +34,12 @@ Commands:
             check the ledger's invariants; exit 1 with a report of every violation
   webhooks retry [--since <ISO date>] [--company <co_…>]
             send failed and skipped webhook deliveries again (default: those of the last 3 days)
+  payouts list [--status pending|paid|failed]
+            the partners' payouts, newest first (default: the pending ones)
+  payouts pay <po_…> --reference <text>
+            record that a pending payout was paid out (the bank transfer's reference)
+  payouts fail <po_…> --reason <text>
+            record that a pending payout failed: its amount returns to the partner's balance
   mail test <address> [--locale en|ru] [--note <text>]
             send a test message to <address> now, with whatever else is due (SMTP, or the sandbox
             mailbox); exit 1 when it did not go out, with the server's answer
@@ -259,6 +265,67 @@ async function retryWebhooks(args: string[]): Promise<number> {
   })
 }
 
+/** `protus payouts list|pay|fail`: the operator settles the payouts partners requested. */
+async function payouts(args: string[]): Promise<number> {
+  const [action, id] = args
+  const option = (name: string) => {
+    const at = args.indexOf(name)
+    return at >= 0 ? args[at + 1] : undefined
+  }
+  if (action === 'list') {
+    const status = option('--status') ?? 'pending'
+    if (!['pending', 'paid', 'failed'].includes(status) || (args.length > 1 && args[1] !== '--status')) {
+      console.error(`usage: protus payouts list [--status pending|paid|failed]\n\n${usage}`)
+      return 2
+    }
+    return withServices(async (services) => {
+      const rows = await services.payouts.allPayouts(status as 'pending' | 'paid' | 'failed', 1000)
+      for (const p of rows) {
+        const settled = p.reference ?? p.failure_reason ?? ''
+        console.log(
+          [
+            p.id,
+            p.company_id,
+            `${p.amount} ${p.currency}`,
+            p.status,
+            p.created_at.toISOString(),
+            settled,
+          ].join('\t'),
+        )
+      }
+      console.log(`${rows.length} ${status} payout${rows.length === 1 ? '' : 's'}`)
+      return 0
+    })
+  }
+  const flag = action === 'pay' ? '--reference' : action === 'fail' ? '--reason' : undefined
+  const text = flag ? option(flag)?.trim() : undefined
+  if (
+    !flag ||
+    !id ||
+    !new RegExp(idPattern('po')).test(id) ||
+    !text ||
+    text.length > 500 ||
+    args.length !== 4
+  ) {
+    console.error(
+      `usage: protus payouts pay <po_…> --reference <text> | protus payouts fail <po_…> --reason <text>\n\n${usage}`,
+    )
+    return 2
+  }
+  return withServices(async (services) => {
+    try {
+      const p =
+        action === 'pay' ? await services.payouts.pay(id, text) : await services.payouts.fail(id, text)
+      console.log(`${p.id}: ${p.status} (${p.amount} ${p.currency} of ${p.company_id})`)
+      return 0
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error
+      console.error(error.message)
+      return 1
+    }
+  })
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'help'] = argv
   switch (command) {
@@ -290,6 +357,8 @@ async function main(argv: string[]): Promise<number> {
       console.error(`unknown webhooks command "${argv[1] ?? ''}"\n\n${usage}`)
       return 2
     }
+    case 'payouts':
+      return payouts(argv.slice(1))
     case 'ledger': {
       if (argv[1] === 'verify') return verifyLedger()
       console.error(`unknown ledger command "${argv[1] ?? ''}"\n\n${usage}`)

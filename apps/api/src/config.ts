@@ -27,6 +27,11 @@ export interface Config {
    * each other's locks and charges on many wallets ran at half the rate of one lane.
    */
   readonly billingLanes: number
+  /**
+   * Whether a refund may take a partner's available balance (revenue not yet paid out) below
+   * zero; by default it is refused with 402 partner_balance_insufficient.
+   */
+  readonly allowNegativePartnerBalance: boolean
   /** Where PGlite keeps its files and a generated secret key lives. */
   readonly dataDir: string
   /** PGlite without files (`PROTUS_DATA_DIR=:memory:`), for tests and throwaway runs. */
@@ -199,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: poolSize,
     revenueStripes: int('PROTUS_REVENUE_STRIPES', Math.min(64, Math.max(1, Math.floor(poolSize / 2))), 1, 64),
     billingLanes: int('PROTUS_BILLING_LANES', 1, 1, 64),
+    allowNegativePartnerBalance: bool('PROTUS_ALLOW_NEGATIVE_PARTNER_BALANCE', false),
     dataDir: dataDirRaw === ':memory:' ? ':memory:' : resolve(dataDirRaw),
     inMemoryDatabase: dataDirRaw === ':memory:',
     secretKey,

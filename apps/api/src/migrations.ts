@@ -8,6 +8,7 @@ import { billingStripeMigrations } from './modules/billing/migrations/005-revenu
 import { billingOneStatementMigrations } from './modules/billing/migrations/007-one-statement.js'
 import { billingPartialUniqueMigrations } from './modules/billing/migrations/008-partial-unique.js'
 import { billingAnswersInBatchMigrations } from './modules/billing/migrations/009-answers-in-batch.js'
+import { billingPayoutMigrations } from './modules/billing/migrations/010-payouts.js'
 import { catalogueMigrations } from './modules/catalogue/migrations/001-catalogue.js'
 import { idempotencyMigrations } from './modules/idempotency/migrations/001-idempotency.js'
 import { idempotencyReplayMigrations } from './modules/idempotency/migrations/002-replay-without-lock.js'
@@ -22,6 +23,7 @@ import { ledgerLookupMigrations } from './modules/ledger/migrations/002-account-
 import { ledgerStripeMigrations } from './modules/ledger/migrations/003-revenue-stripes.js'
 import { ledgerScaleMigrations } from './modules/ledger/migrations/004-scale-indexes.js'
 import { ledgerPartialUniqueMigrations } from './modules/ledger/migrations/005-partial-unique.js'
+import { ledgerPayoutAccountMigrations } from './modules/ledger/migrations/006-payout-accounts.js'
 import { limitsMigrations } from './modules/limits/migrations/001-limits.js'
 import { mailMigrations } from './modules/mail/migrations/001-mail.js'
 import { notificationsMigrations } from './modules/notifications/migrations/001-notifications.js'
@@ -53,6 +55,7 @@ export const allMigrations: readonly Migration[] = [
   ...ledgerStripeMigrations,
   ...ledgerScaleMigrations,
   ...ledgerPartialUniqueMigrations,
+  ...ledgerPayoutAccountMigrations,
   ...idempotencyMigrations,
   ...idempotencyReplayMigrations,
   ...idempotencySaveInSqlMigrations,
@@ -64,6 +67,7 @@ export const allMigrations: readonly Migration[] = [
   ...billingOneStatementMigrations,
   ...billingPartialUniqueMigrations,
   ...billingAnswersInBatchMigrations,
+  ...billingPayoutMigrations,
   ...oauthMigrations,
   ...oauthExpiryMigrations,
   ...oauthFormerGrantsMigrations,

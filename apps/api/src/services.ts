@@ -9,6 +9,8 @@ import { createChargesService } from './modules/billing/charges.service.js'
 import { createHoldSweeper } from './modules/billing/hold-sweeper.js'
 import { createHoldsService } from './modules/billing/holds.service.js'
 import { createPaymentPlans } from './modules/billing/payment-plans.js'
+import { createPayoutsRepository } from './modules/billing/payouts.repository.js'
+import { createPayoutsService } from './modules/billing/payouts.service.js'
 import { createRefundsService } from './modules/billing/refunds.service.js'
 import { createCatalogueRepository } from './modules/catalogue/catalogue.repository.js'
 import { createCatalogueService, DEFAULT_CURRENCY } from './modules/catalogue/catalogue.service.js'
@@ -209,7 +211,13 @@ export function createServices(deps: {
   const plans = createPaymentPlans({ catalogue, ledger, batch })
   const holds = createHoldsService({ db, repo: billingRepo, plans, clock })
   const charges = createChargesService({ db, repo: billingRepo, plans })
-  const refunds = createRefundsService({ db, repo: billingRepo, plans })
+  const refunds = createRefundsService({
+    db,
+    repo: billingRepo,
+    plans,
+    allowNegativeBalance: config.allowNegativePartnerBalance,
+  })
+  const payouts = createPayoutsService({ db, repo: createPayoutsRepository(), ledger, events, clock })
   const holdSweeper = createHoldSweeper({ db, repo: billingRepo, ledger, events, clock })
 
   const subscriptionsRepo = createSubscriptionsRepository()
@@ -237,7 +245,7 @@ export function createServices(deps: {
     clock,
     log,
   })
-  const wallet = createWalletService({ ledger, accounts, companies, catalogue })
+  const wallet = createWalletService({ ledger, accounts, companies, catalogue, clock })
   const personSubscriptions = createPersonSubscriptions({
     db,
     repo: subscriptionsRepo,
@@ -254,6 +262,10 @@ export function createServices(deps: {
     repo: oauthRepo,
     companies,
     accounts,
+    person: async (customerId) => {
+      const { username, email } = await identity.getCustomer(customerId)
+      return { username, email }
+    },
     clock,
     issuer: config.issuer,
   })
@@ -358,6 +370,7 @@ export function createServices(deps: {
     holds,
     charges,
     refunds,
+    payouts,
     holdSweeper,
     providers,
     topups,

@@ -11,6 +11,7 @@ export type IdPrefix =
   | 'hold'
   | 'ch'
   | 're'
+  | 'po'
   | 'top'
   | 'sub'
   | 'evt'

@@ -27,6 +27,10 @@ export const problemCatalogue = {
     title: 'The sign-in code step expired or was used: sign in again',
   },
   insufficient_funds: { status: 402, title: 'The wallet does not have enough available funds' },
+  partner_balance_insufficient: {
+    status: 402,
+    title: 'The partner’s available balance does not cover this',
+  },
   spending_limit_exceeded: {
     status: 402,
     title: 'The person’s monthly spending limit for this partner does not allow this',
@@ -52,6 +56,7 @@ export const problemCatalogue = {
   },
   email_already_verified: { status: 409, title: 'The email is verified already' },
   hold_not_pending: { status: 409, title: 'The hold is no longer pending' },
+  payout_not_pending: { status: 409, title: 'The payout is paid or failed already' },
   subscription_canceled: { status: 409, title: 'The subscription is canceled already' },
   subscription_not_past_due: { status: 409, title: 'The subscription is not past due' },
   idempotency_request_in_progress: {

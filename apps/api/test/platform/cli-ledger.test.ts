@@ -164,6 +164,49 @@ describe.skipIf(!existsSync(cliPath))('protus credit and protus ledger verify', 
     expect((await protus('ledger', 'verify')).code).toBe(0)
   })
 
+  it('lists pending payouts, pays one and fails another, each once', async () => {
+    const { p, paid, failed } = await withApp(async (app) => {
+      const p = await partnerWithAccount(app, 10_000)
+      expect((await p.post('/v1/charges', { account: p.account.id, amount: 6_000 })).statusCode).toBe(201)
+      const request = (amount: number) =>
+        app.db.transaction((tx) => app.services.payouts.request(tx, p.company.id, { amount }))
+      return { p, paid: await request(4_000), failed: await request(1_500) }
+    })
+    const listed = await protus('payouts', 'list')
+    expect(listed.code, listed.out).toBe(0)
+    expect(listed.out).toContain(`${paid.id}\t${p.company.id}\t4000 RUB\tpending`)
+    expect(listed.out).toContain(`${failed.id}\t${p.company.id}\t1500 RUB\tpending`)
+
+    const pay = await protus('payouts', 'pay', paid.id, '--reference', 'Платёж 17')
+    expect(pay, pay.out).toMatchObject({ code: 0 })
+    expect(pay.out).toContain(`${paid.id}: paid (4000 RUB of ${p.company.id})`)
+    const again = await protus('payouts', 'fail', paid.id, '--reason', 'late')
+    expect(again.code, again.out).toBe(1)
+    expect(again.out).toContain(`payout ${paid.id} is paid`)
+    expect((await protus('payouts', 'fail', failed.id, '--reason', 'closed account')).code).toBe(0)
+    expect((await protus('payouts', 'list', '--status', 'paid')).out).toContain(`4000 RUB\tpaid`)
+    for (const args of [
+      ['pay', paid.id],
+      ['pay', 'po_x', '--reference', 'r'],
+      ['settle', paid.id],
+      ['list', '--status', 'lost'],
+    ]) {
+      const refused = await protus('payouts', ...args)
+      expect(refused.code, refused.out).toBe(2)
+      expect(refused.out).toContain('usage: protus payouts')
+    }
+    await withApp(async (app) => {
+      const get = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: p.auth } })
+      expect((await get('/v1/balance')).json()).toMatchObject({
+        available: 2_000,
+        pending_payouts: 0,
+        paid_out_total: 4_000,
+      })
+      expect((await get(`/v1/payouts/${paid.id}`)).json()).toMatchObject({ reference: 'Платёж 17' })
+      await expectLedgerSound(app)
+    })
+  })
+
   it('answers an unknown ledger command with usage and exit code 2', async () => {
     const res = await protus('ledger', 'fix')
     expect(res.code).toBe(2)

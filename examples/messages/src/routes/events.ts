@@ -66,6 +66,15 @@ function summaryOf(event: WebhookEvent): { account: string | null; summary: stri
         summary: `refused: ${code} · ${next_retry_at ? `tried again ${utcDate(next_retry_at)}` : 'no retry left'}`,
       }
     }
+    case 'payout.created':
+    case 'payout.paid':
+    case 'payout.failed': {
+      const settled = event.data.reference ?? event.data.failure_reason
+      return {
+        account: null,
+        summary: `payout ${money(event.data.amount, event.data.currency)} ${event.data.status}${settled ? ` (${settled})` : ''}`,
+      }
+    }
     case 'ping':
       return { account: null, summary: 'test event' }
   }

@@ -991,6 +991,230 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/v1/balance': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Your balance: revenue not yet paid out, payouts in flight, paid out in all */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Default: RUB */
+          currency?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Read from the ledger: your revenue accounts, the payouts in flight and those paid */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['PartnerBalance']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/balance_transactions': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Every movement of your balance, newest first: charges, refunds, payouts, reversals
+     * @description The amounts sum to your available balance (a payout takes its amount at once; a failed one comes back as a payout_reversal). Filters by type, account, service (a refund: its charge’s; payouts have none) and creation time.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          /** @description A balance transaction’s id */
+          starting_after?: string
+          type?: 'charge' | 'refund' | 'payout' | 'payout_reversal'
+          /** @description Only this account’s (`acct_…`) */
+          account?: string
+          /** @description Only those of this service (`svc_…`); a refund, its charge’s */
+          service?: string
+          /** @description Only those created at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only those created before this time (ISO 8601) */
+          'created[lt]'?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              data: components['schemas']['BalanceTransaction'][]
+              has_more: boolean
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/balance_transactions.csv': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Balance transactions as CSV: every one under the filters, newest first
+     * @description The balance transactions of `GET /v1/balance_transactions` under the same filters, all of them. RFC 4180 (CRLF line ends, quoted where needed), UTF-8 starting with a byte order mark, a header row; amounts as decimals in major units (12.34) with a currency column, times in ISO 8601 (UTC). Streamed: any number of rows.
+     */
+    get: {
+      parameters: {
+        query?: {
+          type?: 'charge' | 'refund' | 'payout' | 'payout_reversal'
+          /** @description Only this account’s (`acct_…`) */
+          account?: string
+          /** @description Only those of this service (`svc_…`); a refund, its charge’s */
+          service?: string
+          /** @description Only those created at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only those created before this time (ISO 8601) */
+          'created[lt]'?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description The balance transactions as CSV (`Content-Disposition: attachment`) */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'text/csv': string
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/v1/charges': {
     parameters: {
       query?: never
@@ -1165,6 +1389,83 @@ export interface paths {
         }
       }
     }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/charges.csv': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Charges as CSV: every charge under the filters, newest first
+     * @description The charges of `GET /v1/charges` under the same filters, all of them. RFC 4180 (CRLF line ends, quoted where needed), UTF-8 starting with a byte order mark, a header row; amounts as decimals in major units (12.34) with a currency column, times in ISO 8601 (UTC). Streamed: any number of rows.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only this account’s (`acct_…`) */
+          account?: string
+          /** @description Only those of this service (`svc_…`); a refund, its charge’s */
+          service?: string
+          /** @description Only those created at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only those created before this time (ISO 8601) */
+          'created[lt]'?: string
+          /** @description Every charge is succeeded */
+          status?: 'succeeded'
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description The charges as CSV (`Content-Disposition: attachment`) */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'text/csv': string
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
     delete?: never
     options?: never
     head?: never
@@ -2864,13 +3165,26 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** Statement: every movement on the wallet, newest first */
+    /**
+     * Statement: every movement on the wallet, newest first
+     * @description Filters combine, and the cursor walks the filtered list: pass the same filters with `starting_after`.
+     */
     get: {
       parameters: {
         query?: {
           limit?: number
           /** @description The id of the last entry already seen */
           starting_after?: string
+          /** @description Only movements with this partner (`co_…`) */
+          partner?: string
+          /** @description Only lines of this kind */
+          kind?: 'top_up' | 'charge' | 'hold' | 'capture' | 'release' | 'expiry' | 'refund'
+          /** @description Only what happened at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only what happened before this time (ISO 8601) */
+          'created[lt]'?: string
+          /** @description Only lines whose description contains this text, in any letter case; empty: every line */
+          q?: string
         }
         header?: never
         path?: never
@@ -2888,6 +3202,83 @@ export interface paths {
               data: components['schemas']['Entry'][]
               has_more: boolean
             }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/entries.csv': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Statement as CSV: every line under the filters, newest first
+     * @description The lines of `GET /v1/me/entries` under the same filters, all of them, streamed as a download. RFC 4180 (CRLF line ends, quoted where needed), UTF-8 starting with a byte order mark, a header row; amounts as decimals in major units (12.34) with a currency column, times in ISO 8601 (UTC).
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only movements with this partner (`co_…`) */
+          partner?: string
+          /** @description Only lines of this kind */
+          kind?: 'top_up' | 'charge' | 'hold' | 'capture' | 'release' | 'expiry' | 'refund'
+          /** @description Only what happened at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only what happened before this time (ISO 8601) */
+          'created[lt]'?: string
+          /** @description Only lines whose description contains this text, in any letter case; empty: every line */
+          q?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description The statement as CSV (`Content-Disposition: attachment`) */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'text/csv': string
           }
         }
         /** @description RFC 9457 problem details with a stable code */
@@ -3518,6 +3909,81 @@ export interface paths {
         }
       }
     }
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/me/spending': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * What went to partners: charges less refunds, per month or per partner
+     * @description A charge (a capture too) counts when it was made, a refund when it was made, so a month can be below zero. By month: every UTC month of the period, oldest first, split by partner; without `created[gte]` the period starts 11 months before the month of its end, and without `created[lt]` it ends with the current month; at most 120 months. By partner: over the period given, or over all time.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description month: each UTC month of the period, by partner; partner: each partner over the period */
+          group_by: 'month' | 'partner'
+          /** @description Only what happened at or after this time (ISO 8601) */
+          'created[gte]'?: string
+          /** @description Only what happened before this time (ISO 8601) */
+          'created[lt]'?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json':
+              | components['schemas']['SpendingByMonth']
+              | components['schemas']['SpendingByPartner']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
     options?: never
     head?: never
     patch?: never
@@ -4610,6 +5076,231 @@ export interface paths {
         }
       }
     }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/payouts': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Your payouts, newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          starting_after?: string
+          status?: 'pending' | 'paid' | 'failed'
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              data: components['schemas']['Payout'][]
+              has_more: boolean
+            }
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    /**
+     * Request a payout of available revenue (the company dashboard only)
+     * @description The amount leaves your available balance at once and shows in pending_payouts until the operator pays it (payout.paid) or it fails (payout.failed, the amount comes back).
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: {
+          /** @description Required: 1 to 255 characters, unique per logical operation */
+          'idempotency-key'?: string
+        }
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Integer minor units */
+            amount: number
+            /** @description Default: RUB */
+            currency?: string
+            description?: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Payout']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        402: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        422: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/v1/payouts/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One payout */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Payout']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description RFC 9457 problem details with a stable code */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
     delete?: never
     options?: never
     head?: never
@@ -6051,6 +6742,9 @@ export interface paths {
             | 'subscription.payment_failed'
             | 'subscription.updated'
             | 'subscription.canceled'
+            | 'payout.created'
+            | 'payout.paid'
+            | 'payout.failed'
             | 'ping'
         }
         header?: never
@@ -6581,6 +7275,66 @@ export interface webhooks {
     patch?: never
     trace?: never
   }
+  'payout.created': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * You requested a payout; its amount left your available balance
+     * @description Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried until a 2xx answer.
+     */
+    post: operations['webhook.payout.created']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  'payout.paid': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * The operator paid a payout out (reference names the transfer)
+     * @description Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried until a 2xx answer.
+     */
+    post: operations['webhook.payout.paid']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  'payout.failed': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * A payout failed (failure_reason says why); its amount is back in your available balance
+     * @description Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried until a 2xx answer.
+     */
+    post: operations['webhook.payout.failed']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   ping: {
     parameters: {
       query?: never
@@ -6664,6 +7418,27 @@ export interface components {
         /** Format: date-time */
         resets_at: string
       } | null
+    }
+    BalanceTransaction: {
+      /** @description `txn_` and its source’s id; a payout’s reversal ends in `_reversal` */
+      id: string
+      /** @enum {string} */
+      object: 'balance_transaction'
+      type: 'charge' | 'refund' | 'payout' | 'payout_reversal'
+      /** @description Signed minor units: charges and payout reversals add, refunds and payouts take away */
+      amount: number
+      /** @description Integer minor units */
+      fee: number
+      /** @description amount − fee */
+      net: number
+      currency: string
+      /** @description The charge (`ch_…`), refund (`re_…`) or payout (`po_…`) */
+      source: string
+      service: string | null
+      account: string | null
+      description: string | null
+      /** Format: date-time */
+      created_at: string
     }
     Charge: {
       id: string
@@ -6901,6 +7676,34 @@ export interface components {
       created_at: string
       last_activity_at: string | null
     }
+    /** @description Read from the ledger: your revenue accounts, the payouts in flight and those paid */
+    PartnerBalance: {
+      /** @enum {string} */
+      object: 'balance'
+      currency: string
+      /** @description Revenue not yet paid out and not in a pending payout; below zero only when the operator allows refunds past it */
+      available: number
+      /** @description Integer minor units */
+      pending_payouts: number
+      /** @description Integer minor units */
+      paid_out_total: number
+    }
+    Payout: {
+      id: string
+      /** @enum {string} */
+      object: 'payout'
+      /** @description Integer minor units */
+      amount: number
+      currency: string
+      description: string | null
+      status: 'pending' | 'paid' | 'failed'
+      reference: string | null
+      failure_reason: string | null
+      /** Format: date-time */
+      created_at: string
+      paid_at: string | null
+      failed_at: string | null
+    }
     PersonSubscription: {
       id: string
       account: string
@@ -6974,6 +7777,7 @@ export interface components {
         | 'invalid_credentials'
         | 'sign_in_challenge_invalid'
         | 'insufficient_funds'
+        | 'partner_balance_insufficient'
         | 'spending_limit_exceeded'
         | 'invalid_client_credentials'
         | 'invalid_signature'
@@ -6993,6 +7797,7 @@ export interface components {
         | 'account_kind_ambiguous'
         | 'email_already_verified'
         | 'hold_not_pending'
+        | 'payout_not_pending'
         | 'subscription_canceled'
         | 'subscription_not_past_due'
         | 'idempotency_request_in_progress'
@@ -7139,6 +7944,41 @@ export interface components {
       /** Format: date-time */
       expires_at: string
     }
+    SpendingByMonth: {
+      /** @enum {string} */
+      group_by: 'month'
+      currency: string
+      /** @description Every month of the period, oldest first, also those with nothing spent */
+      data: {
+        /** @description The month, YYYY-MM (UTC) */
+        key: string
+        /** @description Charges (captures included) less refunds, in minor units; below zero when refunds of earlier charges outweigh */
+        spent: number
+        /** @description Each partner with a charge or refund in the month, most spent first */
+        partners: {
+          /** @description The partner (`co_…`) */
+          partner: string
+          name: string
+          /** @description Charges (captures included) less refunds, in minor units; below zero when refunds of earlier charges outweigh */
+          spent: number
+        }[]
+      }[]
+    }
+    SpendingByPartner: {
+      /** @enum {string} */
+      group_by: 'partner'
+      currency: string
+      /** @description Each partner with a charge or refund in the period, most spent first */
+      data: {
+        /** @description The partner (`co_…`) */
+        key: string
+        name: string
+        /** @description Charges (captures included) less refunds, in minor units; below zero when refunds of earlier charges outweigh */
+        spent: number
+        /** @description Charges and captures in the period */
+        charges_count: number
+      }[]
+    }
     /** @description A subscription to a recurring service. Period n runs from n intervals after created_at to n+1 (UTC, month ends kept: Jan 31 → Feb 28/29 → Mar 31). */
     Subscription: {
       id: string
@@ -7247,6 +8087,9 @@ export interface components {
           | 'subscription.payment_failed'
           | 'subscription.updated'
           | 'subscription.canceled'
+          | 'payout.created'
+          | 'payout.paid'
+          | 'payout.failed'
           | 'ping'
         /** Format: date-time */
         timestamp: string
@@ -7737,6 +8580,90 @@ export interface operations {
       }
     }
   }
+  'webhook.payout.created': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'payout.created'
+          /** Format: date-time */
+          timestamp: string
+          data: components['schemas']['Payout']
+        }
+      }
+    }
+    responses: {
+      /** @description Received: any 2xx stops the retries */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  'webhook.payout.paid': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'payout.paid'
+          /** Format: date-time */
+          timestamp: string
+          data: components['schemas']['Payout']
+        }
+      }
+    }
+    responses: {
+      /** @description Received: any 2xx stops the retries */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  'webhook.payout.failed': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          type: 'payout.failed'
+          /** Format: date-time */
+          timestamp: string
+          data: components['schemas']['Payout']
+        }
+      }
+    }
+    responses: {
+      /** @description Received: any 2xx stops the retries */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
   'webhook.ping': {
     parameters: {
       query?: never
@@ -7785,6 +8712,9 @@ export const webhookEventTypes = [
   'subscription.payment_failed',
   'subscription.updated',
   'subscription.canceled',
+  'payout.created',
+  'payout.paid',
+  'payout.failed',
   'ping',
 ] as const
 
@@ -7800,6 +8730,7 @@ export const problemCodes = [
   'invalid_credentials',
   'sign_in_challenge_invalid',
   'insufficient_funds',
+  'partner_balance_insufficient',
   'spending_limit_exceeded',
   'invalid_client_credentials',
   'invalid_signature',
@@ -7819,6 +8750,7 @@ export const problemCodes = [
   'account_kind_ambiguous',
   'email_already_verified',
   'hold_not_pending',
+  'payout_not_pending',
   'subscription_canceled',
   'subscription_not_past_due',
   'idempotency_request_in_progress',

@@ -136,6 +136,7 @@ export function createAccountsService(deps: {
       customerId: string,
       scopes: readonly string[],
       monthlyLimit?: bigint | null,
+      person?: { username: string; email: string },
     ) {
       const billingScopes = ALL_SCOPES.filter((s) => scopes.includes(s))
       await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
@@ -153,12 +154,18 @@ export function createAccountsService(deps: {
           kind: 'protus',
           customer_id: customerId,
           external_id: null,
-          email: null,
-          username: null,
+          email: scopes.includes('email') ? (person?.email ?? null) : null,
+          username: scopes.includes('profile') ? (person?.username ?? null) : null,
           wallet_account_id: wallet,
           currency: DEFAULT_CURRENCY,
           scopes: billingScopes,
           created_at: now,
+        })
+      }
+      if (!created && person) {
+        await repo.setShared(tx, account.id, {
+          username: scopes.includes('profile') ? person.username : null,
+          email: scopes.includes('email') ? person.email : null,
         })
       }
       const chargeTaken = account.scopes.includes('charge') && !billingScopes.includes('charge')

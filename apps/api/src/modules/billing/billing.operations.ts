@@ -31,7 +31,14 @@ export type Operation =
   | ({ kind: 'charge' } & NewPayment)
   | ({ kind: 'capture'; hold_id: string; charge_id: string; amount: bigint | null } & Between)
   | ({ kind: 'release'; hold_id: string } & Between)
-  | ({ kind: 'refund'; id: string; charge_id: string; amount: bigint | null } & Between)
+  | ({
+      kind: 'refund'
+      id: string
+      charge_id: string
+      amount: bigint | null
+      /** Refused when the partner's revenue in the charge's currency cannot cover it. */
+      floor: boolean
+    } & Between)
   /** A refusal decided before the batch: it only claims the key, so that the refusal is saved. */
   | { kind: 'refuse' }
 
@@ -58,6 +65,7 @@ export type Refusal =
   | { result: 'pending_not_pending'; hold_status: HoldStatus }
   | { result: 'exceeds_pending_amount'; pending_amount: bigint }
   | { result: 'exceeds_charge'; refundable: bigint }
+  | { result: 'partner_balance_insufficient'; available: bigint }
 
 export type Outcome = ({ result: 'ok' } & Written) | Refusal
 
@@ -129,6 +137,12 @@ export function refusalError(refusal: Refusal, operation: Operation): DomainErro
       return new DomainError('refund_exceeds_charge', `at most ${refusal.refundable} can still be refunded`, {
         refundable: Number(refusal.refundable),
       })
+    case 'partner_balance_insufficient':
+      return new DomainError(
+        'partner_balance_insufficient',
+        `the refund would take your available balance below zero (available ${refusal.available})`,
+        { available: Number(refusal.available) },
+      )
     case 'pending_not_found':
     case 'refused':
       return new DomainError('not_found', 'no such hold')

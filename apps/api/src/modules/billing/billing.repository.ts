@@ -230,6 +230,8 @@ function outcome(j: StoredOutcome): Outcome {
       return { result: j.result, pending_amount: BigInt(j.pending_amount) }
     case 'exceeds_charge':
       return { result: j.result, refundable: BigInt(j.refundable) }
+    case 'partner_balance_insufficient':
+      return { result: j.result, available: BigInt(j.available) }
     default:
       return j
   }
@@ -278,6 +280,19 @@ export function createBillingRepository() {
         [companyId, customerId],
       )
       return rows[0]
+    },
+
+    /** What a person shares with the partner (per the grant's `profile` and `email`); null: not shared. */
+    async setShared(
+      q: Queryable,
+      accountId: string,
+      shared: { username: string | null; email: string | null },
+    ) {
+      await q.query(
+        `UPDATE billing_accounts SET username = $2, email = $3
+          WHERE id = $1 AND (username IS DISTINCT FROM $2 OR email IS DISTINCT FROM $3)`,
+        [accountId, shared.username, shared.email],
+      )
     },
 
     /** Applies the change under the account's wallet lock; answers the ids of the holds released. */

@@ -241,6 +241,14 @@ export const ChargeListQuery = Type.Object(
   },
   closed,
 )
+/** `GET /v1/charges.csv`: the list's filters, every row. */
+export const ChargeExportQuery = Type.Object(
+  {
+    ...paymentFilters,
+    status: Type.Optional(Type.Literal('succeeded', { description: 'Every charge is succeeded' })),
+  },
+  closed,
+)
 export const RefundListQuery = Type.Object(
   {
     ...PageQuery('re'),
@@ -252,4 +260,110 @@ export const RefundListQuery = Type.Object(
   closed,
 )
 
-export const billingSchemas = [Account, Balance, Hold, Charge, Refund, RevenueReport]
+const Signed = (description: string) => Type.Unsafe<bigint | number>({ type: 'integer', description })
+const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. RUB' })
+
+export const PartnerBalance = Type.Object(
+  {
+    object: Type.Literal('balance'),
+    currency: Type.String(),
+    available: Signed(
+      'Revenue not yet paid out and not in a pending payout; below zero only when the operator allows refunds past it',
+    ),
+    pending_payouts: Money,
+    paid_out_total: Money,
+  },
+  {
+    ...closed,
+    $id: 'PartnerBalance',
+    description: 'Read from the ledger: your revenue accounts, the payouts in flight and those paid',
+  },
+)
+
+export const BalanceQuery = Type.Object(
+  { currency: Type.Optional({ ...Currency, description: 'Default: RUB' }) },
+  closed,
+)
+
+const BalanceTransactionType = Type.Union(
+  (['charge', 'refund', 'payout', 'payout_reversal'] as const).map((t) => Type.Literal(t)),
+)
+
+export const BalanceTransaction = Type.Object(
+  {
+    id: Type.String({ description: '`txn_` and its source’s id; a payout’s reversal ends in `_reversal`' }),
+    object: Type.Literal('balance_transaction'),
+    type: BalanceTransactionType,
+    amount: Signed('Signed minor units: charges and payout reversals add, refunds and payouts take away'),
+    fee: Money,
+    net: Signed('amount − fee'),
+    currency: Type.String(),
+    source: Type.String({ description: 'The charge (`ch_…`), refund (`re_…`) or payout (`po_…`)' }),
+    service: Nullable(Type.String()),
+    account: Nullable(Type.String()),
+    description: Nullable(Type.String()),
+    created_at: Timestamp,
+  },
+  { ...closed, $id: 'BalanceTransaction' },
+)
+
+export const BalanceTransactionListQuery = Type.Object(
+  {
+    limit: PageQuery('ch').limit,
+    starting_after: Type.Optional(Type.String({ maxLength: 80, description: 'A balance transaction’s id' })),
+    type: Type.Optional(BalanceTransactionType),
+    ...paymentFilters,
+  },
+  closed,
+)
+
+/** `GET /v1/balance_transactions.csv`: the list's filters, every row. */
+export const BalanceTransactionExportQuery = Type.Object(
+  { type: Type.Optional(BalanceTransactionType), ...paymentFilters },
+  closed,
+)
+
+const PayoutStatus = Type.Union((['pending', 'paid', 'failed'] as const).map((s) => Type.Literal(s)))
+
+export const Payout = Type.Object(
+  {
+    id: PublicId('po'),
+    object: Type.Literal('payout'),
+    amount: Money,
+    currency: Type.String(),
+    description: Nullable(Type.String()),
+    status: PayoutStatus,
+    reference: Nullable(Type.String({ description: 'The operator’s reference of the transfer, once paid' })),
+    failure_reason: Nullable(Type.String()),
+    created_at: Timestamp,
+    paid_at: Nullable(Timestamp),
+    failed_at: Nullable(Timestamp),
+  },
+  { ...closed, $id: 'Payout' },
+)
+
+export const CreatePayoutBody = Type.Object(
+  {
+    amount: Amount,
+    currency: Type.Optional({ ...Currency, description: 'Default: RUB' }),
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  closed,
+)
+
+export const PayoutListQuery = Type.Object(
+  { ...PageQuery('po'), status: Type.Optional(PayoutStatus) },
+  closed,
+)
+
+export const billingSchemas = [
+  Account,
+  Balance,
+  Hold,
+  Charge,
+  Refund,
+  RevenueReport,
+  PartnerBalance,
+  BalanceTransaction,
+  Payout,
+]

@@ -6,6 +6,7 @@ import type {
   HoldStatus,
   RefundRow,
 } from './billing.repository.js'
+import type { BalanceTransactionRow, PayoutRow } from './payouts.repository.js'
 
 /** The API's JSON for billing objects: one place, shared by responses, saved replies and events. */
 
@@ -124,4 +125,38 @@ export function refundView(row: RefundRow) {
 /** JSON copy for saved replies (Date as ISO string), exactly what a client receives. */
 export function toJson<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value))
+}
+
+export function payoutView(row: PayoutRow) {
+  return {
+    id: row.id,
+    object: 'payout' as const,
+    amount: money(row.amount),
+    currency: row.currency,
+    description: row.description,
+    status: row.status,
+    reference: row.reference,
+    failure_reason: row.failure_reason,
+    created_at: row.created_at,
+    paid_at: row.paid_at,
+    failed_at: row.failed_at,
+  }
+}
+
+/** A movement of the partner's balance; no fees are taken yet, so net is the amount. */
+export function balanceTransactionView(row: BalanceTransactionRow) {
+  return {
+    id: row.id,
+    object: 'balance_transaction' as const,
+    type: row.type,
+    amount: money(row.amount),
+    fee: 0,
+    net: money(row.amount),
+    currency: row.currency,
+    source: row.source,
+    service: row.service,
+    account: row.account,
+    description: row.description,
+    created_at: row.created_at,
+  }
 }

@@ -59,6 +59,10 @@ export function createChargesService(deps: { db: Database; repo: BillingReposito
     async listCharges(companyId: string, filter: PaymentFilter, page: PageQuery) {
       return pageOf(await repo.listCharges(db, companyId, filter, page), page, chargeView)
     },
+
+    /** The `limit` charges after `after` (newest first), for exports. */
+    chargePage: async (companyId: string, filter: PaymentFilter, after: string | undefined, limit: number) =>
+      (await repo.listCharges(db, companyId, filter, { limit, startingAfter: after })).slice(0, limit),
   }
 }
 

@@ -1,13 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { streamCsv } from '../../lib/csv.js'
 import { Page, problemResponses, partnerSecurity as security } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
+import { CSV_FORMAT, chargeColumns, csvResponse } from './billing.csv.js'
 import type { PaymentFilter } from './billing.repository.js'
 import {
   CaptureBody,
+  ChargeExportQuery,
   ChargeListQuery,
   CreateChargeBody,
   CreateHoldBody,
@@ -187,6 +190,31 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{
       return charges.listCharges(principalOf(request).id, filterOf(request.query), {
         limit,
         startingAfter: starting_after,
+      })
+    },
+  )
+
+  app.get(
+    '/v1/charges.csv',
+    {
+      config,
+      schema: {
+        tags: ['Charges'],
+        security,
+        summary: 'Charges as CSV: every charge under the filters, newest first',
+        description: `The charges of \`GET /v1/charges\` under the same filters, all of them. ${CSV_FORMAT}`,
+        querystring: ChargeExportQuery,
+        response: { 200: csvResponse('The charges'), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const companyId = principalOf(request).id
+      const filter = filterOf(request.query)
+      return streamCsv(reply, {
+        filename: 'charges.csv',
+        columns: chargeColumns,
+        bom: true,
+        page: (after, limit) => charges.chargePage(companyId, filter, after?.id, limit),
       })
     },
   )

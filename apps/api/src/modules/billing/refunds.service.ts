@@ -6,7 +6,13 @@ import { refundView } from './billing.views.js'
 import { type PaymentPlans, pageOf } from './payment-plans.js'
 
 /** Refunds of charges in full or in part; what is left to refund is decided under the charge's lock. */
-export function createRefundsService(deps: { db: Database; repo: BillingRepository; plans: PaymentPlans }) {
+export function createRefundsService(deps: {
+  db: Database
+  repo: BillingRepository
+  plans: PaymentPlans
+  /** Whether a refund may take a partner's available balance below zero (its revenue was paid out). */
+  allowNegativeBalance: boolean
+}) {
   const { db, repo, plans } = deps
 
   return {
@@ -20,6 +26,7 @@ export function createRefundsService(deps: { db: Database; repo: BillingReposito
             charge_id: chargeId,
             company_id: companyId,
             amount: input.amount === undefined ? null : BigInt(input.amount),
+            floor: !deps.allowNegativeBalance,
             // The batch writes the charge's account, service and description here.
             user_data: {},
           },

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.js'
 
-export type AccountCode = 'wallet' | 'revenue' | 'funding'
+export type AccountCode = 'wallet' | 'revenue' | 'funding' | 'payout' | 'settled'
 export type TransferKind = 'posted' | 'pending' | 'post_pending' | 'void_pending' | 'expire_pending'
 
 export interface LedgerAccountRow {
@@ -47,6 +47,61 @@ export interface EntryRow {
   pending_amount: bigint | null
   user_data: Record<string, unknown>
   created_at: Date
+}
+
+/** A kind of movement as one account sees it; each part left out narrows nothing. */
+export interface EntryShape {
+  kind: TransferKind
+  /** The account's side of the transfer. */
+  direction?: 'debit' | 'credit'
+  /** The transfer's user_data has (`present`) or lacks a string under `key`. */
+  tag?: { key: string; present: boolean }
+  /** A post_pending that posted less than its pending transfer held. */
+  partial?: boolean
+}
+
+/**
+ * What a list of movements is narrowed to; each field left out narrows nothing. `companyId` and
+ * `description` match the user_data fields of those names (billing writes them).
+ */
+export interface EntryFilter {
+  companyId?: string
+  /** Contained in the description, case-insensitively. */
+  description?: string
+  createdGte?: Date
+  createdLt?: Date
+  /** Movements of any of these shapes; an empty list lets none through. */
+  shapes?: readonly EntryShape[]
+}
+
+/** The filter's conditions on transfer `t` for one side of the account, its values appended to `params`. */
+function entryConditions(side: 'debit' | 'credit', filter: EntryFilter = {}, params: unknown[]): string {
+  const param = (value: unknown) => `$${params.push(value)}`
+  const conditions: string[] = []
+  if (filter.companyId !== undefined)
+    conditions.push(`t.user_data->>'company_id' = ${param(filter.companyId)}`)
+  if (filter.description !== undefined)
+    conditions.push(
+      `strpos(lower(t.user_data->>'description'), lower(${param(filter.description)}::text)) > 0`,
+    )
+  if (filter.createdGte !== undefined) conditions.push(`t.created_at >= ${param(filter.createdGte)}`)
+  if (filter.createdLt !== undefined) conditions.push(`t.created_at < ${param(filter.createdLt)}`)
+  if (filter.shapes !== undefined) {
+    const shapes = filter.shapes
+      .filter((shape) => shape.direction === undefined || shape.direction === side)
+      .map((shape) => {
+        const parts = [`t.kind = ${param(shape.kind)}`]
+        if (shape.tag) {
+          const test = shape.tag.present ? "= 'string'" : "IS DISTINCT FROM 'string'"
+          parts.push(`jsonb_typeof(t.user_data -> ${param(shape.tag.key)}::text) ${test}`)
+        }
+        if (shape.partial)
+          parts.push('t.amount < (SELECT p.amount FROM ledger_transfers p WHERE p.id = t.pending_id)')
+        return `(${parts.join(' AND ')})`
+      })
+    conditions.push(shapes.length > 0 ? `(${shapes.join(' OR ')})` : 'false')
+  }
+  return conditions.map((condition) => `\n           AND ${condition}`).join('')
 }
 
 export const transferJson = (t: TransferInput) =>
@@ -106,6 +161,22 @@ export function createLedgerRepository() {
            FROM ledger_accounts a WHERE a.code = 'revenue' AND a.owner_id = $1
           GROUP BY a.currency ORDER BY a.currency`,
         [ownerId, at],
+      )
+    },
+
+    /**
+     * What a partner holds in one currency, by account code: its revenue (stripes summed), its
+     * payouts in flight and what was paid out; each credits less debits, posted only.
+     */
+    partnerTotals(
+      q: Queryable,
+      ownerId: string,
+      currency: string,
+    ): Promise<{ code: 'revenue' | 'payout' | 'settled'; posted: bigint }[]> {
+      return q.query(
+        `SELECT code, sum(credits_posted - debits_posted)::bigint AS posted FROM ledger_accounts
+          WHERE owner_id = $1 AND currency = $2 AND code IN ('revenue', 'payout', 'settled') GROUP BY code`,
+        [ownerId, currency],
       )
     },
 
@@ -184,22 +255,57 @@ export function createLedgerRepository() {
       return rows[0] ?? { accounts: 0n, transfers: 0n }
     },
 
-    /** Movements of one account, newest first; `before` is the `seq` of the last one already seen. */
+    /**
+     * Movements of one account, newest first; `before` is the `seq` of the last one already seen.
+     * With a filter, only the movements it lets through (see `EntryFilter`).
+     */
     async entries(
       q: Queryable,
       accountId: bigint,
-      page: { limit: number; before?: bigint },
+      page: { limit: number; before?: bigint; filter?: EntryFilter },
     ): Promise<EntryRow[]> {
+      const params: unknown[] = [accountId, page.before ?? null, page.limit]
       const side = (column: 'debit' | 'credit') => `(
         SELECT t.seq, t.id, t.kind, t.pending_id, t.amount, t.user_data, t.created_at,
                '${column}' AS direction, t.${column}_balance AS balance_after,
                (SELECT p.amount FROM ledger_transfers p WHERE p.id = t.pending_id) AS pending_amount
           FROM ledger_transfers t
-         WHERE t.${column}_account_id = $1 AND ($2::bigint IS NULL OR t.seq < $2)
+         WHERE t.${column}_account_id = $1 AND ($2::bigint IS NULL OR t.seq < $2)${entryConditions(column, page.filter, params)}
          ORDER BY t.seq DESC LIMIT $3)`
+      const debits = side('debit')
+      const credits = side('credit')
+      // Each side is at most `limit` rows; merged as they are (not as a Merge Append under a
+      // parameter LIMIT), a page of a thousand reads several times faster on PostgreSQL 15.
       return q.query<EntryRow>(
-        `SELECT * FROM (${side('debit')} UNION ALL ${side('credit')}) e ORDER BY seq DESC LIMIT $3`,
-        [accountId, page.before ?? null, page.limit],
+        `WITH e AS MATERIALIZED (${debits} UNION ALL ${credits}) SELECT * FROM e ORDER BY seq DESC LIMIT $3`,
+        params,
+      )
+    },
+
+    /**
+     * What one account paid to and got back from each company per UTC month (YYYY-MM): its posted
+     * transfers, captures included, that name a company in `user_data.company_id`; `debits` counts
+     * the payments. Holds, releases and expiries move no posted money, so they are left out.
+     */
+    companyMonths(
+      q: Queryable,
+      accountId: bigint,
+      range: { createdGte?: Date; createdLt?: Date },
+    ): Promise<{ month: string; company_id: string; debited: bigint; credited: bigint; debits: number }[]> {
+      const side = (column: 'debit' | 'credit') => `
+        SELECT to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, t.user_data->>'company_id' AS company_id,
+               ${column === 'debit' ? 't.amount' : '0'} AS debited, ${column === 'credit' ? 't.amount' : '0'} AS credited,
+               ${column === 'debit' ? 1 : 0} AS debits
+          FROM ledger_transfers t
+         WHERE t.${column}_account_id = $1 AND t.kind IN ('posted', 'post_pending')
+           AND jsonb_typeof(t.user_data->'company_id') = 'string'
+           AND ($2::timestamptz IS NULL OR t.created_at >= $2) AND ($3::timestamptz IS NULL OR t.created_at < $3)`
+      return q.query(
+        `SELECT month, company_id, sum(debited)::bigint AS debited, sum(credited)::bigint AS credited,
+                sum(debits)::integer AS debits
+           FROM (${side('debit')} UNION ALL ${side('credit')}) moved
+          GROUP BY month, company_id ORDER BY month, company_id`,
+        [accountId, range.createdGte ?? null, range.createdLt ?? null],
       )
     },
   }

@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../db/database.js'
 import type { Clock } from '../../lib/clock.js'
 import type {
   AccountCode,
+  EntryFilter,
   EntryRow,
   LedgerRepository,
   TransferInput,
@@ -98,6 +99,34 @@ export function createLedgerService(deps: {
       }))
     },
 
+    /**
+     * A partner's accounts in one currency for its payouts: every revenue stripe (the set), the
+     * account of payouts in flight and the account of what was paid out. Opened on first use.
+     */
+    async payoutAccounts(companyId: string, currency: string, q: Queryable = db) {
+      const at = clock.now()
+      const stripes = deps.revenueStripes ?? 1
+      const revenue = await repo.ensureRevenue(q, { ownerId: companyId, currency, stripes, at })
+      const account = (code: AccountCode) =>
+        repo.ensureAccount(q, { code, ownerId: companyId, currency, limited: false, at })
+      return { revenue, payout: await account('payout'), settled: await account('settled') }
+    },
+
+    /**
+     * A partner's money in one currency from the ledger: revenue not paid out (`available`, may
+     * be below zero only if refunds were allowed past it), payouts in flight and paid out.
+     */
+    async partnerBalance(companyId: string, currency: string, q: Queryable = db) {
+      const totals = new Map(
+        (await repo.partnerTotals(q, companyId, currency)).map((t) => [t.code, t.posted]),
+      )
+      return {
+        available: totals.get('revenue') ?? 0n,
+        pendingPayouts: totals.get('payout') ?? 0n,
+        paidOut: totals.get('settled') ?? 0n,
+      }
+    },
+
     /** The other side of money that comes in through a payment provider. */
     fundingAccount: (provider: string, currency: string) => systemAccount('funding', provider, currency),
 
@@ -111,9 +140,16 @@ export function createLedgerService(deps: {
       )
     },
 
-    entries(accountId: bigint, page: { limit: number; before?: bigint }): Promise<EntryRow[]> {
+    entries(
+      accountId: bigint,
+      page: { limit: number; before?: bigint; filter?: EntryFilter },
+    ): Promise<EntryRow[]> {
       return repo.entries(db, accountId, page)
     },
+
+    /** What an account paid to and got back from each company per UTC month (posted money only). */
+    companyMonths: (accountId: bigint, range: { createdGte?: Date; createdLt?: Date }) =>
+      repo.companyMonths(db, accountId, range),
 
     /** The paging position of a transfer among one account's entries; undefined if it is not one. */
     entrySeq: (accountId: bigint, transferId: string) => repo.entrySeq(db, accountId, transferId),

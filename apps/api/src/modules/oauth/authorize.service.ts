@@ -48,6 +48,8 @@ export function createAuthorizeService(deps: {
   repo: OauthRepository
   companies: CompanySettingsService
   accounts: AccountsService
+  /** The person's username and email, which the partner sees with `profile` and `email`. */
+  person: (customerId: string) => Promise<{ username: string; email: string }>
   clock: Clock
   issuer: string
 }) {
@@ -181,6 +183,7 @@ export function createAuthorizeService(deps: {
       id: string,
       decision: { allow: boolean; scopes?: string[]; monthly_limit?: number | null },
     ): Promise<string> {
+      const person = decision.allow ? await deps.person(customerId) : undefined
       return db.transaction(async (tx) => {
         const request = await repo.findRequest(tx, id, true)
         const now = clock.now()
@@ -219,6 +222,7 @@ export function createAuthorizeService(deps: {
           customerId,
           scopes,
           limit === undefined || limit === null ? limit : BigInt(limit),
+          person,
         )
         if (grant) {
           await repo.updateGrantScopes(tx, grant.id, scopes, now)

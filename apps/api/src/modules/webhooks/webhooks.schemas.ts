@@ -1,6 +1,6 @@
 import { type TSchema, Type } from 'typebox'
 import { MinorUnits, PageQuery, PublicId, Timestamp } from '../../lib/schemas.js'
-import { Account, Charge, Hold, Refund } from '../billing/billing.schemas.js'
+import { Account, Charge, Hold, Payout, Refund } from '../billing/billing.schemas.js'
 import { Scope } from '../oauth/oauth.schemas.js'
 import {
   Subscription,
@@ -90,6 +90,18 @@ export const eventCatalogue = {
   'subscription.canceled': {
     data: Subscription,
     description: 'A subscription ended; cancel_reason says why',
+  },
+  'payout.created': {
+    data: Payout,
+    description: 'You requested a payout; its amount left your available balance',
+  },
+  'payout.paid': {
+    data: Payout,
+    description: 'The operator paid a payout out (reference names the transfer)',
+  },
+  'payout.failed': {
+    data: Payout,
+    description: 'A payout failed (failure_reason says why); its amount is back in your available balance',
   },
   ping: { data: Ping, description: 'The test event' },
 } as const satisfies Record<string, { data: TSchema; description: string }>
