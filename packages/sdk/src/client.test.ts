@@ -345,3 +345,140 @@ describe('subscriptions and the sandbox clock', () => {
     expect(calls).toHaveLength(1)
   })
 })
+
+describe('lists, a page at a time or every item', () => {
+  const page = (ids: string[], has_more: boolean) => json(200, { data: ids.map((id) => ({ id })), has_more })
+  const queryOf = (call: Seen | undefined) => Object.fromEntries(new URL(call?.url ?? '').searchParams)
+
+  it('iterates charges over three pages with the filters kept and starting_after the last id', async () => {
+    const { protus, calls } = client([
+      page(['ch_5', 'ch_4'], true),
+      page(['ch_3', 'ch_2'], true),
+      page(['ch_1'], false),
+    ])
+    const ids: string[] = []
+    for await (const charge of protus.charges.list({
+      service: 'svc_1',
+      limit: 2,
+      created: { gte: new Date(0) },
+    })) {
+      ids.push(charge.id)
+    }
+    expect(ids).toEqual(['ch_5', 'ch_4', 'ch_3', 'ch_2', 'ch_1'])
+    const filters = { service: 'svc_1', limit: '2', 'created[gte]': '1970-01-01T00:00:00.000Z' }
+    expect(calls.map(queryOf)).toEqual([
+      filters,
+      { ...filters, starting_after: 'ch_4' },
+      { ...filters, starting_after: 'ch_2' },
+    ])
+    expect(calls.every((c) => new URL(c.url).pathname === '/v1/charges')).toBe(true)
+  })
+
+  it('stops fetching when the loop breaks after the first item', async () => {
+    const { protus, calls } = client([page(['hold_2'], true), page(['hold_1'], false)])
+    for await (const hold of protus.holds.list({ status: 'pending' })) {
+      expect(hold.id).toBe('hold_2')
+      break
+    }
+    expect(calls).toHaveLength(1)
+  })
+
+  it('rejects the iteration with the ProtusError of a refused second page', async () => {
+    const { protus, calls } = client([page(['re_2'], true), problem(400, 'validation_failed')])
+    const ids: string[] = []
+    const iterating = (async () => {
+      for await (const refund of protus.refunds.list({ charge: 'ch_1' })) ids.push(refund.id)
+    })()
+    await expect(iterating).rejects.toMatchObject({ name: 'ProtusError', code: 'validation_failed' })
+    expect(ids).toEqual(['re_2'])
+    expect(queryOf(calls[1])).toEqual({ charge: 'ch_1', starting_after: 're_2' })
+  })
+
+  it('collects at most the limit of autoPagingToArray', async () => {
+    const { protus, calls } = client([page(['sub_3', 'sub_2'], true), page(['sub_1'], false)])
+    const subscriptions = await protus.subscriptions
+      .list({ status: 'active' })
+      .autoPagingToArray({ limit: 2 })
+    expect(subscriptions.map((s) => s.id)).toEqual(['sub_3', 'sub_2'])
+    expect(calls).toHaveLength(1)
+  })
+
+  it('pages every list of the client after its last id', async () => {
+    const lists: [string, (p: ReturnType<typeof client>['protus']) => AsyncIterable<{ id: string }>][] = [
+      ['/v1/accounts', (p) => p.accounts.list()],
+      ['/v1/accounts/acct_1/topups', (p) => p.accounts.listTopups('acct_1')],
+      ['/v1/holds', (p) => p.holds.list()],
+      ['/v1/charges', (p) => p.charges.list()],
+      ['/v1/refunds', (p) => p.refunds.list()],
+      ['/v1/services', (p) => p.services.list({ active: true })],
+      ['/v1/subscriptions', (p) => p.subscriptions.list()],
+      ['/v1/webhook-deliveries', (p) => p.webhookDeliveries.list({ status: 'failed' })],
+      ['/v1/balance_transactions', (p) => p.balanceTransactions.list()],
+      ['/v1/payouts', (p) => p.payouts.list()],
+    ]
+    for (const [pathname, list] of lists) {
+      const { protus, calls } = client([page(['x_2'], true), page(['x_1'], false)])
+      const ids: string[] = []
+      for await (const item of list(protus)) ids.push(item.id)
+      expect(ids, pathname).toEqual(['x_2', 'x_1'])
+      expect(
+        calls.map((c) => new URL(c.url).pathname),
+        pathname,
+      ).toEqual([pathname, pathname])
+      expect(queryOf(calls[1]).starting_after, pathname).toBe('x_2')
+    }
+  })
+})
+
+describe('balance, balance transactions and payouts', () => {
+  it('retrieves the balance, in one currency when asked', async () => {
+    const balance = {
+      object: 'balance',
+      currency: 'RUB',
+      available: 9_000,
+      pending_payouts: 1_000,
+      paid_out_total: 0,
+    }
+    const { protus, calls } = client([json(200, balance), json(200, balance)])
+    expect(await protus.balance.retrieve()).toEqual(balance)
+    await protus.balance.retrieve({ currency: 'RUB' })
+    expect(calls.map((c) => [c.method, c.url])).toEqual([
+      ['GET', 'https://protus.test/v1/balance'],
+      ['GET', 'https://protus.test/v1/balance?currency=RUB'],
+    ])
+  })
+
+  it('lists balance transactions by type, service, account and creation time', async () => {
+    const { protus, calls } = client([json(200, { data: [], has_more: false })])
+    await protus.balanceTransactions.list({
+      type: 'payout',
+      service: 'svc_1',
+      account: 'acct_1',
+      created: { gte: new Date('2026-11-01T00:00:00Z'), lt: '2026-12-01T00:00:00Z' },
+      limit: 50,
+      starting_after: 'txn_9',
+    })
+    expect(calls[0]?.method).toBe('GET')
+    expect(new URL(calls[0]?.url ?? '').pathname).toBe('/v1/balance_transactions')
+    expect(Object.fromEntries(new URL(calls[0]?.url ?? '').searchParams)).toEqual({
+      type: 'payout',
+      service: 'svc_1',
+      account: 'acct_1',
+      'created[gte]': '2026-11-01T00:00:00.000Z',
+      'created[lt]': '2026-12-01T00:00:00Z',
+      limit: '50',
+      starting_after: 'txn_9',
+    })
+  })
+
+  it('lists payouts by status and retrieves one', async () => {
+    const payout = { id: 'po_1', object: 'payout', status: 'paid' }
+    const { protus, calls } = client([json(200, { data: [payout], has_more: false }), json(200, payout)])
+    expect((await protus.payouts.list({ status: 'paid', limit: 10 })).data).toEqual([payout])
+    expect(await protus.payouts.retrieve('po_1')).toEqual(payout)
+    expect(calls.map((c) => [c.method, c.url, c.headers['idempotency-key']])).toEqual([
+      ['GET', 'https://protus.test/v1/payouts?status=paid&limit=10', undefined],
+      ['GET', 'https://protus.test/v1/payouts/po_1', undefined],
+    ])
+  })
+})

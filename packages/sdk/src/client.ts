@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
 import { basicAuthorization, createTransport, type RequestOptions, type RetryOptions } from './http.js'
 import { createProtusOAuth } from './oauth.js'
+import { type ListPromise, listPages } from './pagination.js'
 import type {
   Account,
   Balance,
+  BalanceTransaction,
   CancelSubscriptionParams,
   Charge,
   Company,
@@ -11,12 +13,17 @@ import type {
   CreateHoldParams,
   CreateSubscriptionParams,
   Hold,
+  ListBalanceTransactionsParams,
   ListHoldsParams,
+  ListPayoutsParams,
   ListRefundsParams,
   ListSubscriptionsParams,
+  ListWebhookDeliveriesParams,
   Page,
   PageParams,
+  PartnerBalance,
   PaymentListParams,
+  Payout,
   Refund,
   RevenueReport,
   RevenueReportParams,
@@ -67,7 +74,7 @@ export interface DirectUser {
 function paymentQuery({
   created,
   ...rest
-}: PaymentListParams | RevenueReportParams): Record<string, unknown> {
+}: PaymentListParams | RevenueReportParams | ListBalanceTransactionsParams): Record<string, unknown> {
   const iso = (v: Date | string | undefined) => (v instanceof Date ? v.toISOString() : v)
   return { ...rest, 'created[gte]': iso(created?.gte), 'created[lt]': iso(created?.lt) }
 }
@@ -118,10 +125,18 @@ export function createProtusClient(options: ProtusClientOptions) {
     checkAmount(body)
     return transport.request<T>({ method: 'POST', path: p, body, options: o })
   }
+  /** A list at `p`, auto-paginating; `query` turns its parameters into the query string. */
+  const paginated = <T extends { id: string }, P extends PageParams>(
+    p: string,
+    params: P,
+    o?: RequestOptions,
+    query: (params: P) => object = (q) => q,
+  ): ListPromise<T> => listPages((q: P) => get<Page<T>>(p, query(q), o), params)
 
   const accounts = {
     /** Your accounts, newest first, with what each spent and holds. */
-    list: (params: PageParams = {}, o?: RequestOptions) => get<Page<Account>>('/v1/accounts', params, o),
+    list: (params: PageParams = {}, o?: RequestOptions) =>
+      paginated<Account, PageParams>('/v1/accounts', params, o),
     get: (id: string, o?: RequestOptions) => get<Account>(path`/v1/accounts/${id}`, undefined, o),
     /** Available and held funds; needs the `check` scope. */
     balance: (id: string, o?: RequestOptions) => get<Balance>(path`/v1/accounts/${id}/balance`, undefined, o),
@@ -144,7 +159,7 @@ export function createProtusClient(options: ProtusClientOptions) {
       post<Topup>(path`/v1/accounts/${id}/topups`, body, o),
     /** A managed account's top-ups, newest first: pending, succeeded and failed ones. */
     listTopups: (id: string, params: PageParams = {}, o?: RequestOptions) =>
-      get<Page<Topup>>(path`/v1/accounts/${id}/topups`, params, o),
+      paginated<Topup, PageParams>(path`/v1/accounts/${id}/topups`, params, o),
   }
 
   return {
@@ -165,7 +180,7 @@ export function createProtusClient(options: ProtusClientOptions) {
       get: (id: string, o?: RequestOptions) => get<Hold>(path`/v1/holds/${id}`, undefined, o),
       /** Newest first; filter by account, service, creation time and status. */
       list: (params: ListHoldsParams = {}, o?: RequestOptions) =>
-        get<Page<Hold>>('/v1/holds', paymentQuery(params), o),
+        paginated<Hold, ListHoldsParams>('/v1/holds', params, o, paymentQuery),
       /** Takes all of the hold, or `amount` of it (the rest is released); needs `charge`. */
       capture: (id: string, body: { amount?: number } = {}, o?: RequestOptions) =>
         post<Hold>(path`/v1/holds/${id}/capture`, body, o),
@@ -185,7 +200,7 @@ export function createProtusClient(options: ProtusClientOptions) {
        * ```
        */
       list: (params: PaymentListParams = {}, o?: RequestOptions) =>
-        get<Page<Charge>>('/v1/charges', paymentQuery(params), o),
+        paginated<Charge, PaymentListParams>('/v1/charges', params, o, paymentQuery),
     },
     refunds: {
       /** Refunds what is left of a charge, or `amount` of it. */
@@ -193,7 +208,54 @@ export function createProtusClient(options: ProtusClientOptions) {
         post<Refund>(path`/v1/charges/${charge}/refunds`, body, o),
       /** Newest first; filter by charge, account, service (the charge's) and creation time. */
       list: (params: ListRefundsParams = {}, o?: RequestOptions) =>
-        get<Page<Refund>>('/v1/refunds', paymentQuery(params), o),
+        paginated<Refund, ListRefundsParams>('/v1/refunds', params, o, paymentQuery),
+    },
+    /**
+     * What you earned and were paid, in one currency (RUB unless you name another): revenue
+     * `available` to pay out, `pending_payouts` and `paid_out_total`.
+     *
+     * @example
+     * ```ts
+     * const { available, pending_payouts } = await protus.balance.retrieve({ currency: 'RUB' })
+     * ```
+     */
+    balance: {
+      retrieve: (params: { currency?: string } = {}, o?: RequestOptions) =>
+        get<PartnerBalance>('/v1/balance', params, o),
+    },
+    balanceTransactions: {
+      /**
+       * Every movement of your balance, newest first; filter by type, service, account and
+       * creation time.
+       *
+       * @example
+       * ```ts
+       * for await (const txn of protus.balanceTransactions.list({ type: 'refund', created: { gte: '2026-11-01T00:00:00Z' } })) {
+       *   console.log(txn.source, txn.net)
+       * }
+       * ```
+       */
+      list: (params: ListBalanceTransactionsParams = {}, o?: RequestOptions) =>
+        paginated<BalanceTransaction, ListBalanceTransactionsParams>(
+          '/v1/balance_transactions',
+          params,
+          o,
+          paymentQuery,
+        ),
+    },
+    /** Payouts of your balance; you ask for them in the dashboard. */
+    payouts: {
+      /**
+       * Newest first; filter by status.
+       *
+       * @example
+       * ```ts
+       * const pending = await protus.payouts.list({ status: 'pending' }).autoPagingToArray({ limit: 100 })
+       * ```
+       */
+      list: (params: ListPayoutsParams = {}, o?: RequestOptions) =>
+        paginated<Payout, ListPayoutsParams>('/v1/payouts', params, o),
+      retrieve: (id: string, o?: RequestOptions) => get<Payout>(path`/v1/payouts/${id}`, undefined, o),
     },
     reports: {
       /**
@@ -209,7 +271,7 @@ export function createProtusClient(options: ProtusClientOptions) {
     },
     services: {
       list: (params: PageParams & { active?: boolean } = {}, o?: RequestOptions) =>
-        get<Page<Service>>('/v1/services', params, o),
+        paginated<Service, PageParams & { active?: boolean }>('/v1/services', params, o),
       get: (id: string, o?: RequestOptions) => get<Service>(path`/v1/services/${id}`, undefined, o),
       create: (
         body: { name: string; price: number; currency?: string; recurring?: Service['recurring'] },
@@ -266,7 +328,7 @@ export function createProtusClient(options: ProtusClientOptions) {
        * ```
        */
       list: (params: ListSubscriptionsParams = {}, o?: RequestOptions) =>
-        get<Page<Subscription>>('/v1/subscriptions', params, o),
+        paginated<Subscription, ListSubscriptionsParams>('/v1/subscriptions', params, o),
       /**
        * Cancels at the end of the paid period (the default) or at once (`at_period_end: false`);
        * a `past_due` subscription ends at once. No refund. A canceled one: 409 `subscription_canceled`.
@@ -327,10 +389,8 @@ export function createProtusClient(options: ProtusClientOptions) {
       },
     },
     webhookDeliveries: {
-      list: (
-        params: PageParams & { status?: WebhookDelivery['status']; type?: string } = {},
-        o?: RequestOptions,
-      ) => get<Page<WebhookDelivery>>('/v1/webhook-deliveries', params, o),
+      list: (params: ListWebhookDeliveriesParams = {}, o?: RequestOptions) =>
+        paginated<WebhookDelivery, ListWebhookDeliveriesParams>('/v1/webhook-deliveries', params, o),
       get: (id: string, o?: RequestOptions) =>
         get<WebhookDelivery>(path`/v1/webhook-deliveries/${id}`, undefined, o),
       /** Sends a delivery again within about a second. */

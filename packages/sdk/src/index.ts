@@ -30,6 +30,7 @@ export {
   type TokenSet,
   type UserInfo,
 } from './oauth.js'
+export type { AutoPagingToArrayOptions, ListPromise } from './pagination.js'
 export type * from './types.js'
 export {
   createMemorySeenStore,

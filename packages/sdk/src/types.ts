@@ -150,6 +150,9 @@ export type ListSubscriptionsParams = PageParams & {
   service?: string
 }
 
+/** Deliveries in one status or of one event type. */
+export type ListWebhookDeliveriesParams = PageParams & { status?: WebhookDelivery['status']; type?: string }
+
 export interface CancelSubscriptionParams {
   /**
    * true (the default): the subscription stays active until `current_period_end` and is not
@@ -163,3 +166,39 @@ export interface CancelSubscriptionParams {
 export interface SandboxClock {
   now: string
 }
+
+/**
+ * What you earned and were paid, in one currency: `available` is revenue not yet paid out nor in a
+ * pending payout, `pending_payouts` what payouts on their way hold, `paid_out_total` all paid so far.
+ */
+export type PartnerBalance = Schemas['PartnerBalance']
+
+export type BalanceTransactionType = BalanceTransaction['type']
+
+/**
+ * One movement of your balance: a charge earned, a refund given back, a payout taken out or a
+ * failed payout's return. `amount` and `net` (`amount` less `fee`) are signed as they moved your
+ * balance; `source` is the id of the charge, refund or payout behind it.
+ */
+export type BalanceTransaction = Schemas['BalanceTransaction']
+
+/**
+ * Balance transactions of one type, account or service (a refund: its charge's; payouts have
+ * none), created at or after `created.gte` and before `created.lt`.
+ */
+export type ListBalanceTransactionsParams = PageParams & {
+  type?: BalanceTransactionType
+  service?: string
+  account?: string
+  created?: { gte?: Date | string; lt?: Date | string }
+}
+
+export type PayoutStatus = Payout['status']
+
+/**
+ * Money paid out of your balance (`po_…`), asked for in the dashboard: `pending` until the operator
+ * pays it (`reference`, `paid_at`) or it fails (`failure_reason`, and the amount comes back).
+ */
+export type Payout = Schemas['Payout']
+
+export type ListPayoutsParams = PageParams & { status?: PayoutStatus }

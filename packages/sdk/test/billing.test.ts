@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createProtusClient, type ProtusClient } from '../src/client.js'
 import { ProtusError } from '../src/errors.js'
 import { refusal } from './support/fixtures.js'
-import { payCheckout, registerCompany } from './support/people.js'
+import { companyWithDashboard, payCheckout, registerCompany, requestPayout } from './support/people.js'
 import { protusServer } from './support/server.js'
 
 const server = protusServer()
@@ -113,6 +113,79 @@ describe('money', () => {
     expect(error).toMatchObject({ code: 'service_inactive', status: 422 })
     expect((await protus.services.list({ active: false })).data.map((s) => s.id)).toContain(service.id)
     expect(await protus.accounts.balance(account.id)).toMatchObject({ available: 2_900 })
+  })
+})
+
+describe('auto-pagination', () => {
+  it('iterates every charge of an account across pages of two, newest first, and stops at the limit asked', async () => {
+    const account = await fundedAccount(5_000)
+    const created: string[] = []
+    for (const amount of [100, 200, 300, 400, 500]) {
+      created.push((await protus.charges.create({ account: account.id, amount })).id)
+    }
+    const iterated: string[] = []
+    for await (const charge of protus.charges.list({ account: account.id, limit: 2 })) {
+      iterated.push(charge.id)
+    }
+    expect(iterated).toEqual(created.reverse())
+    const first = await protus.charges.list({ account: account.id, limit: 2 })
+    expect(first).toMatchObject({ has_more: true, data: [{ id: iterated[0] }, { id: iterated[1] }] })
+    const three = await protus.charges.list({ account: account.id, limit: 2 }).autoPagingToArray({ limit: 3 })
+    expect(three.map((c) => c.id)).toEqual(iterated.slice(0, 3))
+  })
+})
+
+describe('balance, balance transactions and payouts', () => {
+  it('shows what a company earned, every movement of it and a payout asked for in the dashboard, adding up', async () => {
+    const { credentials: payee, dashboard } = await companyWithDashboard(server.baseUrl)
+    const earner = createProtusClient({ baseUrl: server.baseUrl, ...payee, retries: { baseDelayMs: 10 } })
+    const account = await earner.ensureAccount({ externalId: 'payer' })
+    await payCheckout(
+      (await earner.accounts.createTopup(account.id, { amount: 10_000 })).checkout_url as string,
+    )
+    const first = await earner.charges.create({ account: account.id, amount: 3_000 })
+    const second = await earner.charges.create({ account: account.id, amount: 2_000 })
+    const refund = await earner.refunds.create(first.id, { amount: 500 })
+    expect(await earner.balance.retrieve()).toEqual({
+      object: 'balance',
+      currency: 'RUB',
+      available: 4_500,
+      pending_payouts: 0,
+      paid_out_total: 0,
+    })
+
+    const payout = await requestPayout(dashboard, 1_000)
+    const balance = await earner.balance.retrieve({ currency: 'RUB' })
+    expect(balance).toMatchObject({ available: 3_500, pending_payouts: 1_000, paid_out_total: 0 })
+
+    const movements = await earner.balanceTransactions.list({ limit: 1 }).autoPagingToArray({ limit: 100 })
+    expect(movements.map((t) => [t.type, t.source, t.amount]).sort()).toEqual(
+      [
+        ['charge', first.id, 3_000],
+        ['charge', second.id, 2_000],
+        ['payout', payout.id, -1_000],
+        ['refund', refund.id, -500],
+      ].sort(),
+    )
+    // A payout leaves the available balance when it is asked for, so the movements add up to it.
+    expect(movements.reduce((sum, t) => sum + t.amount, 0)).toBe(balance.available)
+    const refunds = await earner.balanceTransactions.list({ type: 'refund', account: account.id })
+    expect(refunds).toMatchObject({ has_more: false, data: [{ source: refund.id, service: null }] })
+
+    expect(await earner.payouts.retrieve(payout.id)).toMatchObject({
+      id: payout.id,
+      object: 'payout',
+      amount: 1_000,
+      status: 'pending',
+    })
+    const pending: string[] = []
+    for await (const p of earner.payouts.list({ status: 'pending' })) pending.push(p.id)
+    expect(pending).toEqual([payout.id])
+    expect((await earner.payouts.list({ status: 'paid' })).data).toEqual([])
+    expect(await refused(protus.payouts.retrieve(payout.id))).toMatchObject({
+      code: 'not_found',
+      status: 404,
+    })
   })
 })
 

@@ -12,8 +12,7 @@ async function json(res: Response, status: number) {
 }
 
 /** Registers a partner company; answers its credentials (shown only now). */
-export async function registerCompany(baseUrl: string) {
-  const name = unique('messages')
+export async function registerCompany(baseUrl: string, name = unique('messages')) {
   const res = await fetch(`${baseUrl}/v1/companies`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -67,6 +66,31 @@ const personHeaders = (p: Person) => ({
   'x-csrf-token': p.csrf,
   'content-type': 'application/json',
 })
+
+/** Registers a partner company and signs it in to its dashboard, as its browser does. */
+export async function companyWithDashboard(baseUrl: string) {
+  const name = unique('payee')
+  const credentials = await registerCompany(baseUrl, name)
+  const res = await fetch(`${baseUrl}/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `${name}@example.com`, password: 'company password', kind: 'company' }),
+  })
+  const cookie = (res.headers.getSetCookie().find((c) => c.startsWith('protus_session=')) ?? '').split(';')[0]
+  const body = await json(res, 201)
+  const dashboard: Person = { baseUrl, cookie: cookie as string, csrf: body.csrf_token }
+  return { credentials, dashboard }
+}
+
+/** The company asks for a payout in its dashboard (the API leaves this to the dashboard). */
+export async function requestPayout(dashboard: Person, amount: number): Promise<{ id: string }> {
+  const res = await fetch(`${dashboard.baseUrl}/v1/payouts`, {
+    method: 'POST',
+    headers: { ...personHeaders(dashboard), 'idempotency-key': randomBytes(8).toString('hex') },
+    body: JSON.stringify({ amount }),
+  })
+  return json(res, 201)
+}
 
 /** The payer's click on "Pay" on the sandbox checkout page. */
 export async function payCheckout(checkoutUrl: string): Promise<void> {
