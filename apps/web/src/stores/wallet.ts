@@ -1,22 +1,35 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, shallowRef } from 'vue'
 import { createAttemptKey } from '../api/attempt-key.ts'
 import { ApiError } from '../api/http.ts'
-import type { TopUp, Wallet } from '../api/types.ts'
-import { createTopUp, fetchTopUp, fetchWallet, listEntries } from '../api/wallet.ts'
+import type { NamedRef, SpendingByMonth, TopUp, Wallet } from '../api/types.ts'
+import {
+  createTopUp,
+  type EntryFilters,
+  fetchSpendingByMonth,
+  fetchTopUp,
+  fetchWallet,
+  listEntries,
+  listPartnerAccounts,
+} from '../api/wallet.ts'
 import { createCursorList } from './cursor-list.ts'
 import { rememberTopUp } from './returning-top-up.ts'
 import { useStatusStore } from './status.ts'
 
 const PAGE_SIZE = 20
 
-/** The signed-in person's wallet: balances, statement and top-ups. */
+/** The signed-in person's wallet: balances, statement (narrowed by filters), spending and top-ups. */
 export const useWalletStore = defineStore('wallet', () => {
   const wallet = ref<Wallet | null>(null)
+  const entryFilters = shallowRef<EntryFilters>({})
   const entries = createCursorList(
-    (startingAfter) => listEntries({ limit: PAGE_SIZE, starting_after: startingAfter }),
+    (startingAfter) =>
+      listEntries({ ...entryFilters.value, limit: PAGE_SIZE, starting_after: startingAfter }),
     (entry) => entry.id,
   )
+  const spending = shallowRef<SpendingByMonth | null>(null)
+  /** The partners the person has accounts at, for the statement's partner filter. */
+  const partners = shallowRef<NamedRef[]>([])
   const topUpAttempt = createAttemptKey()
   const status = useStatusStore()
 
@@ -28,6 +41,19 @@ export const useWalletStore = defineStore('wallet', () => {
 
   async function loadBalance(): Promise<void> {
     wallet.value = await fetchWallet()
+  }
+
+  /** Narrows the statement (the next load reads under these filters); reads its first page again when asked. */
+  function filterEntries(filters: EntryFilters, reload = true): Promise<void> {
+    entryFilters.value = filters
+    return reload ? entries.load() : Promise.resolve()
+  }
+
+  /** What went to partners in the last 12 months, and the partners to filter the statement by. */
+  async function loadSpending(): Promise<void> {
+    const [report, accounts] = await Promise.all([fetchSpendingByMonth(), listPartnerAccounts()])
+    spending.value = report
+    partners.value = accounts.data.map((account) => account.company)
   }
 
   /**
@@ -60,14 +86,22 @@ export const useWalletStore = defineStore('wallet', () => {
   function reset(): void {
     topUpAttempt.settle()
     wallet.value = null
+    entryFilters.value = {}
     entries.reset()
+    spending.value = null
+    partners.value = []
   }
 
   return {
     wallet,
     entries,
+    entryFilters,
+    spending,
+    partners,
     load,
     loadBalance,
+    filterEntries,
+    loadSpending,
     startTopUp,
     topUpStatus,
     reset,
