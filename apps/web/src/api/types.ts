@@ -3,12 +3,17 @@
 // Money is always integer minor units of `currency`.
 import type {
   Account,
+  BalanceTransaction,
+  BalanceTransactionType,
   BillingScope,
   Charge,
   Company,
   components,
   Hold,
   HoldStatus,
+  PartnerBalance,
+  Payout,
+  PayoutStatus,
   paths,
   Refund,
   Scope as SdkScope,
@@ -97,6 +102,10 @@ export type Entry = Schemas['Entry']
 /** The person's account at one partner, as the person sees it. */
 export type PartnerAccount = Schemas['PartnerAccount']
 
+/** What went to partners in each month of a period, split by partner (charges less refunds). */
+export type SpendingByMonth = Schemas['SpendingByMonth']
+export type SpendingMonth = SpendingByMonth['data'][number]
+
 export type TopUp = Topup
 export type TopUpStatus = TopUp['status']
 
@@ -157,3 +166,28 @@ export const WEBHOOK_DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = [
   'failed',
   'skipped',
 ]
+
+export const HOLD_STATUSES: readonly HoldStatus[] = ['pending', 'captured', 'released', 'expired']
+
+/** Revenue by service, UTC day or UTC month: charges counted when made, refunds when given. */
+export type RevenueReport = Schemas['RevenueReport']
+export type RevenueGroupBy = RevenueReport['group_by']
+export type RevenueRow = RevenueReport['data'][number]
+
+/** The signed-in company's money: earned and not paid out, on its way in payouts, paid out. */
+/** One movement of the company's balance; `amount` is signed (refunds and payouts negative). */
+export type { BalanceTransaction, BalanceTransactionType, PartnerBalance }
+
+export const BALANCE_TRANSACTION_TYPES: readonly BalanceTransactionType[] = [
+  'charge',
+  'refund',
+  'payout',
+  'payout_reversal',
+]
+
+/** Money the company asked to be paid out of its balance; the operator pays it or marks it failed. */
+export type { Payout, PayoutStatus }
+
+export const PAYOUT_STATUSES: readonly PayoutStatus[] = ['pending', 'paid', 'failed']
+
+export type PayoutCreate = JsonBody<paths['/v1/payouts']['post']>

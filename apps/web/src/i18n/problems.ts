@@ -51,6 +51,8 @@ export const KNOWN_PROBLEMS = [
   'topups_unavailable',
   'payment_provider_refused',
   'payment_provider_unavailable',
+  'partner_balance_insufficient',
+  'refund_exceeds_charge',
 ] as const
 
 /** Problems that are about one form field, shown next to it instead of above the form. */

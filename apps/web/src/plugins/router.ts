@@ -75,7 +75,22 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../pages/AccountPage.vue'),
     meta: { requires: 'customer', title: 'titles.account' },
   },
-  { path: '/company', redirect: '/company/services' },
+  { path: '/company', redirect: '/company/overview' },
+  {
+    path: '/company/overview',
+    component: () => import('../pages/company/OverviewPage.vue'),
+    meta: { requires: 'company', title: 'titles.overview' },
+  },
+  {
+    path: '/company/operations',
+    component: () => import('../pages/company/OperationsPage.vue'),
+    meta: { requires: 'company', title: 'titles.operations' },
+  },
+  {
+    path: '/company/payouts',
+    component: () => import('../pages/company/PayoutsPage.vue'),
+    meta: { requires: 'company', title: 'titles.payouts' },
+  },
   {
     path: '/company/account',
     component: () => import('../pages/AccountPage.vue'),

@@ -14,10 +14,14 @@ import {
 import { answerChallenge, isChallenge, type SignInChallenge, type TwoFactorProof } from '../api/two-factor.ts'
 import type { CompanyCreated, Customer, Me } from '../api/types.ts'
 import { useAccountsStore } from './accounts.ts'
+import { useBalanceStore } from './balance.ts'
 import { useCompanyStore } from './company.ts'
 import { useConnectionsStore } from './connections.ts'
 import { useConsentStore } from './consent.ts'
 import { useMySubscriptionsStore } from './my-subscriptions.ts'
+import { useOperationsStore } from './operations.ts'
+import { useOverviewStore } from './overview.ts'
+import { usePayoutsStore } from './payouts.ts'
 import { useServiceNamesStore } from './service-names.ts'
 import { useServicesStore } from './services.ts'
 import { useSubscriptionCountsStore } from './subscription-counts.ts'
@@ -63,6 +67,10 @@ export const useSessionStore = defineStore('session', () => {
     useSubscriptionsStore().reset()
     useSubscriptionCountsStore().reset()
     useMySubscriptionsStore().reset()
+    useBalanceStore().reset()
+    useOverviewStore().reset()
+    useOperationsStore().reset()
+    usePayoutsStore().reset()
   }
 
   /** Signs in; with two-factor on, answers the challenge for `completeSignIn` instead. */
