@@ -26,6 +26,20 @@ export const Problem = Type.Object(
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ data: Type.Array(item), has_more: Type.Boolean() }, { additionalProperties: false })
 
+/** A list's `created[gte]` and `created[lt]` (ISO 8601, checked by its schema) as times. */
+export function createdRange(query: { 'created[gte]'?: string; 'created[lt]'?: string }) {
+  const at = (v: string | undefined) => (v === undefined ? undefined : new Date(v))
+  return { createdGte: at(query['created[gte]']), createdLt: at(query['created[lt]']) }
+}
+
+/** A CSV download's 200 response in the OpenAPI document. */
+export function csvResponse(what: string) {
+  return {
+    description: `${what} as CSV (\`Content-Disposition: attachment\`)`,
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  }
+}
+
 export const PageQuery = (prefix: IdPrefix) => ({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   starting_after: Type.Optional(PublicId(prefix)),

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { streamCsv } from '../../lib/csv.js'
-import { Page, problemResponses, partnerSecurity as security } from '../../lib/schemas.js'
+import { csvResponse, Page, problemResponses, partnerSecurity as security } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import { requireIdempotencyKey } from '../../plugins/idempotent.js'
 import type { IdempotencyService } from '../idempotency/idempotency.service.js'
-import { balanceTransactionColumns, CSV_FORMAT, csvResponse } from './billing.csv.js'
+import { balanceTransactionColumns, CSV_FORMAT } from './billing.csv.js'
 import {
   BalanceQuery,
   BalanceTransactionExportQuery,
@@ -16,27 +16,10 @@ import {
   PayoutListQuery,
 } from './billing.schemas.js'
 import { toJson } from './billing.views.js'
+import { filterOf } from './payments.routes.js'
 import type { PayoutsService } from './payouts.service.js'
 
 const config = { auth: 'partner' as const }
-
-/** A balance transaction list's query as the filter of its statement. */
-export function balanceFilterOf(query: {
-  type?: 'charge' | 'refund' | 'payout' | 'payout_reversal'
-  account?: string
-  service?: string
-  'created[gte]'?: string
-  'created[lt]'?: string
-}) {
-  const at = (v: string | undefined) => (v === undefined ? undefined : new Date(v))
-  return {
-    type: query.type,
-    accountId: query.account,
-    serviceId: query.service,
-    createdGte: at(query['created[gte]']),
-    createdLt: at(query['created[lt]']),
-  }
-}
 
 /** The partner's balance, the movements of it, and payouts. */
 export const balanceRoutes: FastifyPluginAsyncTypebox<{
@@ -74,10 +57,14 @@ export const balanceRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       const { limit = 20, starting_after } = request.query
-      return payouts.listBalanceTransactions(principalOf(request).id, balanceFilterOf(request.query), {
-        limit,
-        startingAfter: starting_after,
-      })
+      return payouts.listBalanceTransactions(
+        principalOf(request).id,
+        { ...filterOf(request.query), type: request.query.type },
+        {
+          limit,
+          startingAfter: starting_after,
+        },
+      )
     },
   )
 
@@ -96,7 +83,7 @@ export const balanceRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const companyId = principalOf(request).id
-      const filter = balanceFilterOf(request.query)
+      const filter = { ...filterOf(request.query), type: request.query.type }
       return streamCsv(reply, {
         filename: 'balance_transactions.csv',
         columns: balanceTransactionColumns,

@@ -33,13 +33,5 @@ export const balanceTransactionColumns: CsvColumn<BalanceTransactionRow>[] = [
   { header: 'description', value: (t) => t.description, untrusted: true },
 ]
 
-/** How every CSV download of the partner API is documented: the same filters as its list. */
-export function csvResponse(what: string) {
-  return {
-    description: `${what} as CSV (\`Content-Disposition: attachment\`)`,
-    content: { 'text/csv': { schema: { type: 'string' } } },
-  }
-}
-
 export const CSV_FORMAT =
   'RFC 4180 (CRLF line ends, quoted where needed), UTF-8 starting with a byte order mark, a header row; amounts as decimals in major units (12.34) with a currency column, times in ISO 8601 (UTC). Streamed: any number of rows.'

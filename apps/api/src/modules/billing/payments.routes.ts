@@ -2,11 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { streamCsv } from '../../lib/csv.js'
-import { Page, problemResponses, partnerSecurity as security } from '../../lib/schemas.js'
+import {
+  createdRange,
+  csvResponse,
+  Page,
+  problemResponses,
+  partnerSecurity as security,
+} from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import { idempotentRequest, sendStored } from '../../plugins/idempotent.js'
 import type { IdempotentRequest } from '../idempotency/idempotency.service.js'
-import { CSV_FORMAT, chargeColumns, csvResponse } from './billing.csv.js'
+import { CSV_FORMAT, chargeColumns } from './billing.csv.js'
 import type { PaymentFilter } from './billing.repository.js'
 import {
   CaptureBody,
@@ -30,19 +36,13 @@ const config = { auth: 'partner' as const }
 const moneyProblems = problemResponses(400, 401, 402, 403, 404, 409, 422)
 
 /** A list's query as the filter of its statement; times as ISO 8601 (the schema checked them). */
-function filterOf(query: {
+export function filterOf(query: {
   account?: string
   service?: string
   'created[gte]'?: string
   'created[lt]'?: string
 }): PaymentFilter {
-  const at = (v: string | undefined) => (v === undefined ? undefined : new Date(v))
-  return {
-    accountId: query.account,
-    serviceId: query.service,
-    createdGte: at(query['created[gte]']),
-    createdLt: at(query['created[lt]']),
-  }
+  return { accountId: query.account, serviceId: query.service, ...createdRange(query) }
 }
 
 function call(request: FastifyRequest): { companyId: string; call: IdempotentRequest } {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { streamCsv } from '../../lib/csv.js'
-import { Page, problemResponses } from '../../lib/schemas.js'
+import { createdRange, csvResponse, Page, problemResponses } from '../../lib/schemas.js'
 import { principalOf } from '../../plugins/auth.js'
 import { statementColumns } from './wallet.csv.js'
 import { EntriesExportQuery, EntriesQuery, SpendingQuery } from './wallet.schemas.js'
@@ -19,14 +19,7 @@ function filterOf(query: {
   'created[lt]'?: string
   q?: string
 }): StatementFilter {
-  const at = (v: string | undefined) => (v === undefined ? undefined : new Date(v))
-  return {
-    partner: query.partner,
-    kind: query.kind,
-    createdGte: at(query['created[gte]']),
-    createdLt: at(query['created[lt]']),
-    q: query.q,
-  }
+  return { partner: query.partner, kind: query.kind, ...createdRange(query), q: query.q }
 }
 
 /** The signed-in person's wallet, statement and accounts at partners. */
@@ -82,10 +75,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ wallet: WalletService }> 
           'amounts as decimals in major units (12.34) with a currency column, times in ISO 8601 (UTC).',
         querystring: EntriesExportQuery,
         response: {
-          200: {
-            description: 'The statement as CSV (`Content-Disposition: attachment`)',
-            content: { 'text/csv': { schema: Type.String() } },
-          },
+          200: csvResponse('The statement'),
           ...problemResponses(400, 401, 403),
         },
       },
