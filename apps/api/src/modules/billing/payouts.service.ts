@@ -147,8 +147,8 @@ export function createPayoutsService(deps: {
     },
 
     /** Every company's payouts, for the operator (`protus payouts list`). */
-    allPayouts: (status: PayoutStatus | undefined, limit: number) =>
-      repo.list(db, { status }, { limit: limit - 1 }),
+    allPayouts: async (status: PayoutStatus | undefined, limit: number) =>
+      (await repo.list(db, { status }, { limit })).slice(0, limit),
 
     async listBalanceTransactions(
       companyId: string,
