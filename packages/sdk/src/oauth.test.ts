@@ -242,6 +242,20 @@ describe('introspect', () => {
     expect(calls.filter((c) => c.url.endsWith('/introspect'))).toHaveLength(4)
   })
 
+  it('forgets every cached answer on revoke, since a refresh token takes its access tokens along', async () => {
+    let live = true
+    const { oauth, calls } = oauthWith((url) =>
+      url.endsWith('/revoke')
+        ? new Response(null, { status: 200 })
+        : Response.json(live ? active('acct_1') : { active: false }),
+    )
+    expect((await oauth.introspect('pat_access')).active).toBe(true)
+    live = false
+    await oauth.revoke('prt_refresh_of_the_same_grant')
+    expect(await oauth.introspect('pat_access')).toEqual({ active: false })
+    expect(calls.filter((c) => c.url.endsWith('/introspect'))).toHaveLength(2)
+  })
+
   it('shares one request among concurrent introspections of a token', async () => {
     const { oauth, calls } = oauthWith(() => Response.json(active('acct_1')))
     await Promise.all([oauth.introspect('pat_1'), oauth.introspect('pat_1'), oauth.introspect('pat_1')])

@@ -311,7 +311,8 @@ export function createProtusOAuth(options: ProtusOAuthOptions) {
 
     /**
      * Revokes a token (RFC 7009); a refresh token takes the grant's access tokens along. The
-     * introspection cache forgets it at once.
+     * introspection cache forgets every answer at once: which cached access tokens belong to a
+     * revoked refresh token's grant cannot be told from here.
      *
      * @example
      * ```ts
@@ -319,11 +320,11 @@ export function createProtusOAuth(options: ProtusOAuthOptions) {
      * ```
      */
     async revoke(token: string): Promise<void> {
-      cache.forgetToken(token)
+      cache.forgetAccount()
       const { revocation_endpoint } = await discover()
       await form(revocation_endpoint, { token }, true)
       // An introspection that started before the revocation may have cached the old answer.
-      cache.forgetToken(token)
+      cache.forgetAccount()
     },
 
     /**
