@@ -7,6 +7,7 @@ export default defineConfig({
       'apps/web/vitest.config.ts',
       'packages/sdk/vitest.config.ts',
       'examples/messages/vitest.config.ts',
+      'packages/python/vitest.config.ts',
     ],
     reporters: ['default', './scripts/summary-reporter.ts'],
     // Vitest's default number of workers (cores - 1, one file at a time on two cores). Two at a
