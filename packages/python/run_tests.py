@@ -11,6 +11,9 @@
 4. stops the server and runs ``protus ledger verify`` on its database: every test's money must
    add up afterwards.
 
+With ``PROTUS_TEST_DATABASE_URL`` (a PostgreSQL URL, usually with a ``search_path`` of a fresh
+schema: ``npm test`` makes one when ``DATABASE_URL`` is set) PROTUS runs on that database instead.
+
 Exits non-zero when anything fails. Arguments are passed to ``unittest`` (``-k charge``).
 """
 
@@ -55,7 +58,8 @@ def main() -> int:
     try:
         site = work / "site"
         install(site)
-        server = ProtusServer().start()
+        server = ProtusServer(database_url=os.environ.get("PROTUS_TEST_DATABASE_URL")).start()
+        print(f"==== PROTUS on {server.database} at {server.url}", flush=True)
         env = {**os.environ, "PROTUS_URL": server.url, "PYTHONPATH": f"{site}{os.pathsep}{HERE}",
                "PYTHONDONTWRITEBYTECODE": "1"}
         suites = [

@@ -32,9 +32,10 @@ def free_port() -> int:
 
 
 class ProtusServer:
-    """``protus start`` as its own process on loopback, with its database in a temporary folder."""
+    """``protus start`` as its own process on loopback: on PGlite in a temporary folder, or on the
+    PostgreSQL database ``database_url`` names (a schema of its own, in sandbox mode)."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, database_url: str | None = None) -> None:
         if not CLI.exists():
             raise RuntimeError(f"{CLI} is missing: run `npm run build -w apps/api` first")
         self.port = free_port()
@@ -57,6 +58,10 @@ class ProtusServer:
             "LOG_LEVEL": "warn",
             **(env or {}),
         }
+        if database_url:
+            self._env.update(DATABASE_URL=database_url, PROTUS_MODE="sandbox", PROTUS_DB_POOL_SIZE="5")
+        #: Where its data is, for the run's report.
+        self.database = "PostgreSQL" if database_url else "PGlite"
         self._output: list[bytes] = []
         self._process: subprocess.Popen[bytes] | None = None
 
